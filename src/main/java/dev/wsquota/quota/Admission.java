@@ -1,0 +1,36 @@
+package dev.wsquota.quota;
+
+/** The answer to a connection asking for a slot: a manager, or the reason there is none. */
+public record Admission(Outcome outcome, Manager manager, String user, int active, int limit) {
+
+    /** What happened to the request. */
+    public enum Outcome {
+        ADMITTED,
+        /** The user already holds as many live managers as their quota allows. */
+        USER_QUOTA,
+        /** All users together hold {@code wsquota.max-managers-total} managers. */
+        TOTAL_QUOTA
+    }
+
+    static Admission admitted(Manager manager, int active, int limit) {
+        return new Admission(Outcome.ADMITTED, manager, manager.user(), active, limit);
+    }
+
+    static Admission rejected(Outcome why, String user, int active, int limit) {
+        return new Admission(why, null, user, active, limit);
+    }
+
+    public boolean isAdmitted() {
+        return outcome == Outcome.ADMITTED;
+    }
+
+    /** The close reason sent with 1013, at most 123 UTF-8 bytes, e.g. {@code quota exceeded: 5/5 managers for alice}. */
+    public String rejectReason() {
+        String text = switch (outcome) {
+            case USER_QUOTA -> "quota exceeded: " + active + "/" + limit + " managers for " + LogSafe.user(user);
+            case TOTAL_QUOTA -> "quota exceeded: " + active + "/" + limit + " managers in total";
+            case ADMITTED -> throw new IllegalStateException("admitted, nothing was rejected");
+        };
+        return CloseCodes.fitReason(text);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.wsquota.quota;
+
+import java.io.IOException;
+
+/** What the registry needs of a live WebSocket connection, so the quota logic never touches a container type. */
+public interface Connection {
+
+    /** True while the peer can still be reached; a closed or broken session answers false. */
+    boolean isOpen();
+
+    /** Closes the connection with a WebSocket close code and a reason of at most 123 UTF-8 bytes. */
+    void close(int code, String reason) throws IOException;
+
+    /** Queues a text message to the peer without waiting for it to be written. */
+    void send(String text) throws IOException;
+
+    /** The peer's address as the container saw it at the handshake, or "unknown". */
+    String remoteAddress();
+}

@@ -1,0 +1,343 @@
+package dev.wsquota.quota;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The live registry of managers: the only source of every count wsquota reports or enforces.
+ *
+ * <p>A user's count is the size of that user's set of managers and the total is the size of the
+ * id index, so a count cannot drift from the managers that exist: there is no integer to forget
+ * to decrement. Admission for one user is atomic under that user's monitor, so two users never
+ * wait for each other. No connection I/O happens while a monitor is held.
+ *
+ * <p>The total cap is checked after the new manager is in the index: an admission that sees more
+ * than the cap takes itself out again. Racing admissions can therefore both step back at the very
+ * edge of the cap (a rejection that a retry fixes) but can never both stay (no over-admission).
+ */
+public final class ManagerRegistry {
+
+    private final ConcurrentHashMap<String, UserManagers> users = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Manager> managers = new ConcurrentHashMap<>();
+    private final QuotaLimits limits;
+    private final LongSupplier clock;
+    private final AtomicLong sequence = new AtomicLong();
+    private final String idPrefix;
+
+    private final LongAdder admissions = new LongAdder();
+    private final LongAdder userQuotaRejections = new LongAdder();
+    private final LongAdder totalQuotaRejections = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder closeFailures = new LongAdder();
+    private final Map<ReleaseCause, LongAdder> releases = new EnumMap<>(ReleaseCause.class);
+
+    /**
+     * @param limits the quotas, read at every admission
+     * @param clock  wall-clock milliseconds, for activity and idleness
+     */
+    public ManagerRegistry(QuotaLimits limits, LongSupplier clock) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        // Ids stay unique across redeployments in one JVM, which keeps log lines unambiguous.
+        this.idPrefix = Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";
+        for (ReleaseCause cause : ReleaseCause.values()) {
+            releases.put(cause, new LongAdder());
+        }
+    }
+
+    public QuotaLimits limits() {
+        return limits;
+    }
+
+    public long now() {
+        return clock.getAsLong();
+    }
+
+    /**
+     * Gives the user a manager for this connection if the user and the server are under quota.
+     * At the user's quota, the user's managers whose connection is already closed are reclaimed
+     * first, so a leaked slot never causes a rejection.
+     */
+    public Admission admit(String user, Connection connection) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(connection, "connection");
+        if (managers.size() >= limits.maxTotal()) {
+            reclaimAllStale();
+        }
+        for (;;) {
+            UserManagers mine = users.computeIfAbsent(user, UserManagers::new);
+            synchronized (mine) {
+                if (mine.retired) {
+                    continue; // its last manager left between lookup and lock; take the fresh one
+                }
+                int limit = limits.limitFor(user);
+                if (mine.size() >= limit) {
+                    reclaimStaleLocked(mine);
+                    if (mine.retired) {
+                        continue; // every one of them was stale; start over with a fresh set
+                    }
+                }
+                if (mine.size() >= limit) {
+                    userQuotaRejections.increment();
+                    return Admission.rejected(Admission.Outcome.USER_QUOTA, user, mine.size(), limit);
+                }
+                Manager manager = new Manager(idPrefix + Long.toString(sequence.incrementAndGet(), 36),
+                        user, connection, clock.getAsLong(), mine);
+                managers.put(manager.id(), manager);
+                int total = managers.size();
+                int maxTotal = limits.maxTotal();
+                if (total > maxTotal) {
+                    managers.remove(manager.id(), manager);
+                    retireIfEmptyLocked(mine);
+                    totalQuotaRejections.increment();
+                    return Admission.rejected(Admission.Outcome.TOTAL_QUOTA, user, total - 1, maxTotal);
+                }
+                mine.add(manager);
+                admissions.increment();
+                return Admission.admitted(manager, mine.size(), limit);
+            }
+        }
+    }
+
+    /**
+     * Gives the manager's slot back. Idempotent: a second release of the same manager, or a
+     * release of one that was never admitted, does nothing and returns false.
+     */
+    public boolean release(Manager manager, ReleaseCause cause) {
+        if (manager == null) {
+            return false;
+        }
+        UserManagers owner = manager.owner;
+        synchronized (owner) {
+            if (!owner.remove(manager)) {
+                return false;
+            }
+            managers.remove(manager.id(), manager);
+            retireIfEmptyLocked(owner);
+        }
+        releases.get(cause).increment();
+        return true;
+    }
+
+    /** Releases by id; empty if no live manager has that id. */
+    public Optional<Manager> release(String managerId, ReleaseCause cause) {
+        Manager manager = managerId == null ? null : managers.get(managerId);
+        return manager != null && release(manager, cause) ? Optional.of(manager) : Optional.empty();
+    }
+
+    /**
+     * Releases the manager first, then closes its connection, so the recorded cause is this one
+     * and not the close callback that follows. Returns false if it had already been released.
+     */
+    public boolean releaseAndClose(Manager manager, ReleaseCause cause, int code, String reason) throws java.io.IOException {
+        if (!release(manager, cause)) {
+            return false;
+        }
+        manager.connection().close(code, CloseCodes.fitReason(reason));
+        return true;
+    }
+
+    /**
+     * One pass over every manager: reclaims those whose connection is closed, and closes and
+     * reclaims those idle longer than {@code idleTimeoutMillis} (0 = never). A failure on one
+     * manager is recorded and the pass goes on.
+     */
+    public CleanupReport cleanup(long idleTimeoutMillis) {
+        long started = System.nanoTime();
+        long now = clock.getAsLong();
+        int stale = 0;
+        int idle = 0;
+        int failures = 0;
+        List<CleanupReport.CleanupFailure> errors = new ArrayList<>();
+        for (Manager manager : managers.values()) {
+            try {
+                if (!manager.connection().isOpen()) {
+                    if (release(manager, ReleaseCause.STALE)) {
+                        stale++;
+                    }
+                } else if (idleTimeoutMillis > 0 && manager.idleMillis(now) > idleTimeoutMillis) {
+                    if (releaseAndClose(manager, ReleaseCause.IDLE, CloseCodes.GOING_AWAY,
+                            "idle for more than " + (idleTimeoutMillis / 1000) + " s")) {
+                        idle++;
+                    }
+                }
+            } catch (Exception e) {
+                failures++;
+                if (errors.size() < CleanupReport.MAX_ERRORS_KEPT) {
+                    errors.add(new CleanupReport.CleanupFailure(manager.id(), manager.user(), e));
+                }
+            }
+        }
+        return new CleanupReport(stale, idle, failures, List.copyOf(errors), System.nanoTime() - started);
+    }
+
+    /** Reclaims one user's managers whose connection is already closed; returns how many. */
+    public int reclaimStale(String user) {
+        UserManagers mine = users.get(user);
+        if (mine == null) {
+            return 0;
+        }
+        synchronized (mine) {
+            return reclaimStaleLocked(mine);
+        }
+    }
+
+    private int reclaimAllStale() {
+        int reclaimed = 0;
+        for (Manager manager : managers.values()) {
+            if (!manager.connection().isOpen() && release(manager, ReleaseCause.STALE)) {
+                reclaimed++;
+            }
+        }
+        return reclaimed;
+    }
+
+    private int reclaimStaleLocked(UserManagers mine) {
+        int reclaimed = 0;
+        for (Manager manager : mine.snapshot()) {
+            if (!manager.connection().isOpen() && release(manager, ReleaseCause.STALE)) {
+                reclaimed++;
+            }
+        }
+        return reclaimed;
+    }
+
+    private void retireIfEmptyLocked(UserManagers mine) {
+        if (mine.isEmpty() && !mine.retired) {
+            mine.retired = true;
+            users.remove(mine.user, mine);
+        }
+    }
+
+    /** Sends a text event to every live manager of the user; a failed send is counted, not thrown. */
+    public Delivery deliver(String user, String text) {
+        int sent = 0;
+        int failed = 0;
+        for (Manager manager : managersOf(user)) {
+            try {
+                manager.connection().send(text);
+                manager.messageOut();
+                sent++;
+            } catch (Exception e) {
+                failed++;
+                sendFailures.increment();
+            }
+        }
+        return new Delivery(sent, failed);
+    }
+
+    /** How a delivery to one user's managers went. */
+    public record Delivery(int sent, int failed) {
+    }
+
+    /** Releases every manager with the given cause and closes its connection; returns how many. */
+    public int releaseAll(ReleaseCause cause, int code, String reason) {
+        int released = 0;
+        for (Manager manager : managers.values()) {
+            try {
+                if (releaseAndClose(manager, cause, code, reason)) {
+                    released++;
+                }
+            } catch (Exception e) {
+                // The slot is already back; the peer we could not tell is gone or going anyway.
+                closeFailures.increment();
+                released++;
+            }
+        }
+        return released;
+    }
+
+    /** Live managers of one user, oldest first. */
+    public List<Manager> managersOf(String user) {
+        UserManagers mine = user == null ? null : users.get(user);
+        if (mine == null) {
+            return Collections.emptyList();
+        }
+        synchronized (mine) {
+            return mine.snapshot();
+        }
+    }
+
+    public Optional<Manager> find(String managerId) {
+        return Optional.ofNullable(managerId == null ? null : managers.get(managerId));
+    }
+
+    /** Live managers of one user. */
+    public int countOf(String user) {
+        UserManagers mine = users.get(user);
+        if (mine == null) {
+            return 0;
+        }
+        synchronized (mine) {
+            return mine.size();
+        }
+    }
+
+    /** Live managers of every user that holds at least one, sorted by user. */
+    public Map<String, Integer> userCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (UserManagers mine : users.values()) {
+            synchronized (mine) {
+                if (!mine.isEmpty()) {
+                    counts.put(mine.user, mine.size());
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** Every live manager, in no particular order. */
+    public List<Manager> allManagers() {
+        return new ArrayList<>(managers.values());
+    }
+
+    public int activeManagers() {
+        return managers.size();
+    }
+
+    public int activeUsers() {
+        return users.size();
+    }
+
+    /** Connections admitted since start. */
+    public long admissions() {
+        return admissions.sum();
+    }
+
+    /** Connections refused because their user was at quota, since start. */
+    public long userQuotaRejections() {
+        return userQuotaRejections.sum();
+    }
+
+    /** Connections refused because the server was at its total cap, since start. */
+    public long totalQuotaRejections() {
+        return totalQuotaRejections.sum();
+    }
+
+    /** Server events that could not be handed to a connection, since start. */
+    public long sendFailures() {
+        return sendFailures.sum();
+    }
+
+    /** Connections whose close frame could not be sent when the server released them in bulk, since start. */
+    public long closeFailures() {
+        return closeFailures.sum();
+    }
+
+    /** Slots given back since start, by cause. */
+    public Map<ReleaseCause, Long> releasesByCause() {
+        Map<ReleaseCause, Long> copy = new EnumMap<>(ReleaseCause.class);
+        releases.forEach((cause, count) -> copy.put(cause, count.sum()));
+        return copy;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.wsquota.quota;
+
+/** Why a manager gave its slot back; every release records exactly one, so an operator can see where slots go. */
+public enum ReleaseCause {
+    /** The peer or the server closed the connection normally (@OnClose). */
+    CLOSE,
+    /** The container reported an error on the connection (@OnError). */
+    ERROR,
+    /** Cleanup or admission found the session already closed while the slot was still held. */
+    STALE,
+    /** Nothing arrived for longer than the idle timeout; the server closed it. */
+    IDLE,
+    /** The peer did not answer a ping in time; the server closed it. */
+    PONG_TIMEOUT,
+    /** A newer connection of the same user replaced it (on-limit policy evict-oldest). */
+    EVICTED,
+    /** An operator closed it. */
+    ADMIN,
+    /** The registry and the container disagreed; the drift check fixed it. */
+    DRIFT,
+    /** The application is stopping. */
+    SHUTDOWN
+}

@@ -1,0 +1,47 @@
+package dev.wsquota.quota;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A connection the tests open, close and break by hand. */
+final class FakeConnection implements Connection {
+
+    volatile boolean open = true;
+    volatile int closeCode;
+    volatile String closeReason;
+    volatile boolean failOnClose;
+    volatile boolean failOnIsOpen;
+    final List<String> sent = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean isOpen() {
+        if (failOnIsOpen) {
+            throw new IllegalStateException("broken session");
+        }
+        return open;
+    }
+
+    @Override
+    public void close(int code, String reason) throws IOException {
+        if (failOnClose) {
+            throw new IOException("cannot send close frame");
+        }
+        open = false;
+        closeCode = code;
+        closeReason = reason;
+    }
+
+    @Override
+    public void send(String text) throws IOException {
+        if (!open) {
+            throw new IOException("closed");
+        }
+        sent.add(text);
+    }
+
+    @Override
+    public String remoteAddress() {
+        return "127.0.0.1:50000";
+    }
+}

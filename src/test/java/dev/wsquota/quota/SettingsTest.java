@@ -1,0 +1,42 @@
+package dev.wsquota.quota;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class SettingsTest {
+
+    private static Settings load(Map<String, String> values) {
+        return Settings.load(key -> Optional.ofNullable(values.get(key)));
+    }
+
+    @Test
+    void defaultsApplyWhereAKeyIsAbsent() {
+        assertEquals(new Settings(5, 10_000, 30, 300), load(Map.of()));
+    }
+
+    @Test
+    void valuesAreRead() {
+        assertEquals(new Settings(3, 50, 2, 0), load(Map.of(
+                Settings.MAX_MANAGERS_PER_USER, "3", Settings.MAX_MANAGERS_TOTAL, " 50 ",
+                Settings.CLEANUP_INTERVAL_SECONDS, "2", Settings.IDLE_TIMEOUT_SECONDS, "0")));
+    }
+
+    @Test
+    void badValuesFailWithTheKeyTheValueAndWhatIsAllowed() {
+        assertEquals("wsquota.max-managers-per-user must be between 1 and 1000000, was 0",
+                assertThrows(IllegalArgumentException.class,
+                        () -> load(Map.of(Settings.MAX_MANAGERS_PER_USER, "0"))).getMessage());
+        assertEquals("wsquota.cleanup-interval-seconds must be a whole number, was 'five'",
+                assertThrows(IllegalArgumentException.class,
+                        () -> load(Map.of(Settings.CLEANUP_INTERVAL_SECONDS, "five"))).getMessage());
+        assertEquals("wsquota.cleanup-interval-seconds must be between 1 and 86400 seconds, was 86401",
+                assertThrows(IllegalArgumentException.class,
+                        () -> load(Map.of(Settings.CLEANUP_INTERVAL_SECONDS, "86401"))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> load(Map.of(Settings.IDLE_TIMEOUT_SECONDS, "-1")));
+    }
+}
