@@ -1,0 +1,23 @@
+package dev.wsquota.it;
+
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+import java.io.File;
+
+/** Builds the test archives: the whole product, as the WAR ships it, plus whatever a test adds. */
+public final class Deployments {
+
+    private Deployments() {
+    }
+
+    /** The product: every main class, web.xml, the context root and the config defaults. */
+    public static WebArchive product(String name) {
+        return ShrinkWrap.create(WebArchive.class, name + ".war")
+                .addPackages(true, "dev.wsquota.quota", "dev.wsquota.web", "dev.wsquota.ejb", "dev.wsquota.jmx")
+                .addAsResource(new File("src/main/resources/META-INF/microprofile-config.properties"),
+                        "META-INF/microprofile-config.properties")
+                .addAsWebInfResource(new File("src/main/webapp/WEB-INF/web.xml"), "web.xml")
+                .addAsWebInfResource(new File("src/main/webapp/WEB-INF/ibm-web-ext.xml"), "ibm-web-ext.xml");
+    }
+}

@@ -1,0 +1,153 @@
+package dev.wsquota.it;
+
+import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.jmx.ManagerFactoryAdmin;
+import dev.wsquota.jmx.ManagerFactoryMXBean;
+import dev.wsquota.quota.Admission;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import jakarta.ejb.EJB;
+import javax.management.JMX;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The factory EJB, its timer and its MXBean, inside the running Liberty. */
+@ExtendWith(ArquillianExtension.class)
+class ManagerFactoryIT {
+
+    @Deployment
+    static WebArchive deployment() {
+        return Deployments.product("factory").addClasses(TestConnection.class, TimerProbe.class, Await.class);
+    }
+
+    @EJB
+    private ManagerFactory factory;
+
+    @EJB
+    private TimerProbe timers;
+
+    private ManagerFactoryMXBean mxbean;
+
+    @BeforeEach
+    void proxy() {
+        mxbean = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), ManagerFactoryAdmin.OBJECT_NAME,
+                ManagerFactoryMXBean.class);
+    }
+
+    @AfterEach
+    void restoreSettings() {
+        mxbean.setCleanupIntervalSeconds(2);
+        mxbean.setIdleTimeoutSeconds(300);
+        mxbean.setMaxManagersPerUser(5);
+    }
+
+    @Test
+    void theFactoryEnforcesTheQuotaPerUser() {
+        for (int i = 1; i <= 5; i++) {
+            assertTrue(factory.admit("quota-user", new TestConnection()).isAdmitted());
+        }
+        Admission sixth = factory.admit("quota-user", new TestConnection());
+        assertEquals(Admission.Outcome.USER_QUOTA, sixth.outcome());
+        assertEquals("quota exceeded: 5/5 managers for quota-user", sixth.rejectReason());
+        assertTrue(factory.admit("other-user", new TestConnection()).isAdmitted());
+        assertEquals(5, factory.countOf("quota-user"));
+    }
+
+    @Test
+    void theCleanupTimerExistsAndFiresInTheTestEnvironment() {
+        assertTrue(mxbean.isTimerActive());
+        assertEquals("", mxbean.getTimerError());
+        assertEquals(2, mxbean.getCleanupIntervalSeconds(), "arquillian.xml sets a 2 s interval");
+        long before = mxbean.getCleanupRuns();
+        Await.until("two more timer runs", Duration.ofSeconds(15), mxbean::getCleanupRuns, runs -> runs >= before + 2);
+        assertTrue(mxbean.getLastCleanupTime().getTime() > System.currentTimeMillis() - 5_000);
+    }
+
+    @Test
+    void changingTheIntervalThroughTheMXBeanReschedulesTheTimer() {
+        mxbean.setCleanupIntervalSeconds(86_400);
+        List<Long> next = timers.millisUntilNext(ManagerFactory.CLEANUP_TIMER);
+        assertEquals(1, next.size(), "exactly one cleanup timer: " + next);
+        assertTrue(next.get(0) > 86_000_000L, "next run in a day, was in " + next.get(0) + " ms");
+
+        mxbean.setCleanupIntervalSeconds(1);
+        next = timers.millisUntilNext(ManagerFactory.CLEANUP_TIMER);
+        assertEquals(1, next.size(), "the old timer is gone: " + next);
+        assertTrue(next.get(0) <= 1_000L, "next run within a second, was in " + next.get(0) + " ms");
+        long before = mxbean.getCleanupRuns();
+        Await.until("runs at the new interval", Duration.ofSeconds(10), mxbean::getCleanupRuns, runs -> runs >= before + 2);
+    }
+
+    @Test
+    void forceCleanupReclaimsClosedSessionsAndSaysHowMany() {
+        TestConnection leaked = new TestConnection();
+        TestConnection alive = new TestConnection();
+        factory.admit("cleanup-user", leaked);
+        factory.admit("cleanup-user", alive);
+        leaked.open = false;
+        assertEquals(1, mxbean.forceCleanup());
+        assertEquals(1, factory.countOf("cleanup-user"));
+        assertEquals(1, mxbean.getLastCleanupReclaimed());
+        assertTrue(alive.open);
+    }
+
+    @Test
+    void idleManagersAreClosedWith1001AndReclaimed() throws Exception {
+        mxbean.setIdleTimeoutSeconds(1);
+        TestConnection idle = new TestConnection();
+        factory.admit("idle-user", idle);
+        Thread.sleep(1_100);
+        Await.until("the idle manager is reclaimed", Duration.ofSeconds(10), () -> factory.countOf("idle-user"), n -> n == 0);
+        assertEquals(1001, idle.closeCode);
+        assertEquals("idle for more than 1 s", idle.closeReason);
+    }
+
+    @Test
+    void aFailureOnOneManagerIsCountedAndTheTimerKeepsRunning() {
+        TestConnection broken = new TestConnection();
+        broken.broken = true;
+        TestConnection leaked = new TestConnection();
+        factory.admit("broken-user", broken);
+        factory.admit("leaky-user", leaked);
+        leaked.open = false;
+        long failuresBefore = mxbean.getCleanupFailures();
+
+        assertEquals(1, mxbean.forceCleanup(), "the leaked one is reclaimed despite the broken one");
+        assertTrue(mxbean.getCleanupFailures() >= failuresBefore + 1);
+
+        long runs = mxbean.getCleanupRuns();
+        Await.until("timer runs after the failure", Duration.ofSeconds(10), mxbean::getCleanupRuns, r -> r >= runs + 1);
+        assertTrue(mxbean.isTimerActive());
+        broken.broken = false;
+        broken.open = false;
+        mxbean.forceCleanup();
+        assertEquals(0, factory.countOf("broken-user"));
+    }
+
+    @Test
+    void badValuesAreRefusedWithAReadableJdkException() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> mxbean.setMaxManagersPerUser(0));
+        assertEquals("MaxManagersPerUser must be between 1 and 1000000, was 0", refused.getMessage());
+        assertNull(refused.getCause());
+        assertEquals(5, mxbean.getMaxManagersPerUser());
+        assertThrows(IllegalArgumentException.class, () -> mxbean.setCleanupIntervalSeconds(0));
+        assertThrows(IllegalArgumentException.class, () -> mxbean.setCleanupIntervalSeconds(86_401));
+        assertThrows(IllegalArgumentException.class, () -> mxbean.setMaxManagersTotal(-1));
+        assertEquals(2, mxbean.getCleanupIntervalSeconds());
+        assertFalse(mxbean.getUserManagerCounts().containsKey(""));
+    }
+}

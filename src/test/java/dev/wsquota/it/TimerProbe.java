@@ -1,0 +1,27 @@
+package dev.wsquota.it;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerService;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Lets a test see the module's timers as the container has them. */
+@Stateless
+public class TimerProbe {
+
+    @Resource
+    private TimerService timerService;
+
+    /** Milliseconds until each timer with this info fires next. */
+    public List<Long> millisUntilNext(String info) {
+        long now = System.currentTimeMillis();
+        return timerService.getAllTimers().stream()
+                .filter(timer -> info.equals(timer.getInfo()))
+                .map(Timer::getNextTimeout)
+                .map(next -> next.getTime() - now)
+                .collect(Collectors.toList());
+    }
+}
