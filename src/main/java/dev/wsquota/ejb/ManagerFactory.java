@@ -9,6 +9,9 @@ import dev.wsquota.quota.Connection;
 import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ManagerRegistry;
+import dev.wsquota.quota.Liveness;
+import dev.wsquota.quota.OnLimitPolicy;
+import dev.wsquota.quota.ProbingAdmission;
 import dev.wsquota.quota.QuotaLimits;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.Settings;
@@ -26,9 +29,11 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,8 +52,10 @@ import java.util.logging.Logger;
 @Lock(LockType.READ)
 public class ManagerFactory {
 
-    /** The info of the one cleanup timer; a timer with other info is not ours. */
+    /** The info of the one cleanup timer. */
     public static final String CLEANUP_TIMER = "wsquota-cleanup";
+    /** The info of the one liveness timer (pings and pong timeouts). */
+    public static final String LIVENESS_TIMER = "wsquota-liveness";
 
     private static final Logger LOG = Logger.getLogger(ManagerFactory.class.getName());
 
@@ -58,7 +65,12 @@ public class ManagerFactory {
     @Resource
     private SessionContext context;
 
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+
     private ManagerRegistry registry;
+    private Liveness liveness;
+    private ProbingAdmission admission;
     private final CleanupStatistics cleanupStatistics = new CleanupStatistics();
     private volatile int cleanupIntervalSeconds;
     private volatile int idleTimeoutSeconds;
@@ -70,14 +82,19 @@ public class ManagerFactory {
         Settings settings = Settings.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
         registry = new ManagerRegistry(new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal()),
                 System::currentTimeMillis);
+        liveness = new Liveness(settings.pingIntervalSeconds() * 1000L, settings.pongTimeoutSeconds() * 1000L);
+        admission = new ProbingAdmission(registry, scheduler, settings.onLimit(), settings.probeAfterSeconds() * 1000L,
+                settings.probeTimeoutMillis());
         idleTimeoutSeconds = settings.idleTimeoutSeconds();
         cleanupIntervalSeconds = settings.cleanupIntervalSeconds();
         try {
-            scheduleCleanup(cleanupIntervalSeconds);
+            scheduleTimer(CLEANUP_TIMER, cleanupIntervalSeconds * 1000L);
+            scheduleTimer(LIVENESS_TIMER, liveness.sweepPeriodMillis());
+            timerError = "";
         } catch (RuntimeException e) {
             timerError = String.valueOf(e);
-            LOG.log(Level.SEVERE, "wsquota cleanup timer could NOT be created: leaked slots will only be reclaimed "
-                    + "at admission and by forceCleanup. TimerActive=false in JMX.", e);
+            LOG.log(Level.SEVERE, "wsquota timers could NOT be created: leaked slots will only be reclaimed "
+                    + "at admission and by forceCleanup, and dead peers are not pinged. TimerActive=false in JMX.", e);
         }
         admin = ManagerFactoryAdmin.register(context.getBusinessObject(ManagerFactory.class));
         LOG.info(() -> "wsquota started: " + settings + ", cleanup timer active=" + isTimerActive());
@@ -92,9 +109,17 @@ public class ManagerFactory {
         LOG.info(() -> "wsquota stopped: released " + released + " managers");
     }
 
-    /** Asks for a slot for this user's new connection. */
+    /** Asks for a slot for this user's new connection at once, without probing (in-process callers). */
     public Admission admit(String user, Connection connection) {
         return registry.admit(user, connection);
+    }
+
+    /**
+     * Asks for a slot for a new connection; at the quota the user's silent managers are probed first.
+     * {@code answer} runs exactly once, on this thread or, after a probe, on the managed scheduler.
+     */
+    public void requestAdmission(String user, Connection connection, Consumer<Admission> answer) {
+        admission.admit(user, connection, answer);
     }
 
     /** Gives a manager's slot back; idempotent. */
@@ -113,8 +138,27 @@ public class ManagerFactory {
     }
 
     @Timeout
-    void onCleanupTimer(Timer timer) {
-        runCleanup();
+    void onTimer(Timer timer) {
+        if (LIVENESS_TIMER.equals(timer.getInfo())) {
+            runLivenessSweep();
+        } else {
+            runCleanup();
+        }
+    }
+
+    private void runLivenessSweep() {
+        try {
+            Liveness.SweepReport report = liveness.sweep(registry);
+            for (CleanupReport.CleanupFailure failure : report.errors()) {
+                LOG.log(Level.WARNING, "could not ping or close manager " + failure.managerId() + " of "
+                        + LogSafe.user(failure.user()) + "; its slot was released (cause ERROR)", failure.error());
+            }
+            if (report.timedOut() > 0) {
+                LOG.fine(() -> report.timedOut() + " managers closed: no pong within " + liveness.pongTimeoutMillis() + " ms");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "liveness sweep failed; the timer keeps running", e);
+        }
     }
 
     /** Runs a cleanup pass now; returns how many slots it gave back. */
@@ -145,21 +189,22 @@ public class ManagerFactory {
         }
     }
 
-    private void scheduleCleanup(int seconds) {
-        long millis = seconds * 1000L;
+    /** Creates the interval timer with this info, then cancels any older one, so there is never none. */
+    private void scheduleTimer(String info, long millis) {
         // Not persistent: Liberty creates no timer at all for a persistent one without a database.
-        Timer created = timerService.createIntervalTimer(millis, millis, new TimerConfig(CLEANUP_TIMER, false));
+        Timer created = timerService.createIntervalTimer(millis, millis, new TimerConfig(info, false));
         for (Timer timer : timerService.getTimers()) {
-            if (CLEANUP_TIMER.equals(timer.getInfo()) && !timer.equals(created)) {
+            if (info.equals(timer.getInfo()) && !timer.equals(created)) {
                 timer.cancel();
             }
         }
-        timerError = "";
     }
 
-    /** True while the cleanup timer exists in the container. */
+    /** True while both the cleanup and the liveness timer exist in the container. */
     public boolean isTimerActive() {
-        return timerService.getTimers().stream().anyMatch(timer -> CLEANUP_TIMER.equals(timer.getInfo()));
+        java.util.Set<Object> infos = new java.util.HashSet<>();
+        timerService.getTimers().forEach(timer -> infos.add(timer.getInfo()));
+        return infos.contains(CLEANUP_TIMER) && infos.contains(LIVENESS_TIMER);
     }
 
     /** Why the cleanup timer could not be created, or empty. */
@@ -176,7 +221,7 @@ public class ManagerFactory {
     public void setCleanupIntervalSeconds(int seconds) {
         Settings.checkInterval("CleanupIntervalSeconds", seconds);
         int old = cleanupIntervalSeconds;
-        scheduleCleanup(seconds);
+        scheduleTimer(CLEANUP_TIMER, seconds * 1000L);
         cleanupIntervalSeconds = seconds;
         audit("CleanupIntervalSeconds", old, seconds);
     }
@@ -187,10 +232,79 @@ public class ManagerFactory {
 
     @Lock(LockType.WRITE)
     public void setIdleTimeoutSeconds(int seconds) {
-        Settings.checkIdleTimeout("IdleTimeoutSeconds", seconds);
+        Settings.checkIntervalOrZero("IdleTimeoutSeconds", seconds);
         int old = idleTimeoutSeconds;
         idleTimeoutSeconds = seconds;
         audit("IdleTimeoutSeconds", old, seconds);
+    }
+
+    public int getPingIntervalSeconds() {
+        return (int) (liveness.pingIntervalMillis() / 1000);
+    }
+
+    @Lock(LockType.WRITE)
+    public void setPingIntervalSeconds(int seconds) {
+        Settings.checkIntervalOrZero("PingIntervalSeconds", seconds);
+        int old = getPingIntervalSeconds();
+        liveness.setPingIntervalMillis(seconds * 1000L);
+        scheduleTimer(LIVENESS_TIMER, liveness.sweepPeriodMillis());
+        audit("PingIntervalSeconds", old, seconds);
+    }
+
+    public int getPongTimeoutSeconds() {
+        return (int) (liveness.pongTimeoutMillis() / 1000);
+    }
+
+    @Lock(LockType.WRITE)
+    public void setPongTimeoutSeconds(int seconds) {
+        Settings.checkInterval("PongTimeoutSeconds", seconds);
+        int old = getPongTimeoutSeconds();
+        liveness.setPongTimeoutMillis(seconds * 1000L);
+        scheduleTimer(LIVENESS_TIMER, liveness.sweepPeriodMillis());
+        audit("PongTimeoutSeconds", old, seconds);
+    }
+
+    public int getProbeAfterSeconds() {
+        return (int) (admission.probeAfterMillis() / 1000);
+    }
+
+    @Lock(LockType.WRITE)
+    public void setProbeAfterSeconds(int seconds) {
+        Settings.checkIntervalOrZero("ProbeAfterSeconds", seconds);
+        int old = getProbeAfterSeconds();
+        admission.setProbeAfterMillis(seconds * 1000L);
+        audit("ProbeAfterSeconds", old, seconds);
+    }
+
+    public int getProbeTimeoutMillis() {
+        return (int) admission.probeTimeoutMillis();
+    }
+
+    @Lock(LockType.WRITE)
+    public void setProbeTimeoutMillis(int millis) {
+        Settings.checkProbeTimeout("ProbeTimeoutMillis", millis);
+        int old = getProbeTimeoutMillis();
+        admission.setProbeTimeoutMillis(millis);
+        audit("ProbeTimeoutMillis", old, millis);
+    }
+
+    public OnLimitPolicy getOnLimitPolicy() {
+        return admission.policy();
+    }
+
+    @Lock(LockType.WRITE)
+    public void setOnLimitPolicy(OnLimitPolicy policy) {
+        OnLimitPolicy old = admission.policy();
+        admission.setPolicy(java.util.Objects.requireNonNull(policy, "policy"));
+        audit("OnLimitPolicy", old.key(), policy.key());
+    }
+
+    public long getProbes() {
+        return admission.probes();
+    }
+
+    public long getProbeReclaimed() {
+        return admission.probeReclaimed();
     }
 
     public int getMaxManagersPerUser() {
@@ -248,6 +362,9 @@ public class ManagerFactory {
     }
 
     private static void audit(String attribute, Object old, Object value) {
+        if (java.util.Objects.equals(old, value)) {
+            return;
+        }
         LOG.info(() -> "wsquota admin: " + attribute + " changed from " + old + " to " + value);
     }
 }

@@ -2,6 +2,7 @@ package dev.wsquota.jmx;
 
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.quota.CleanupStatistics;
+import dev.wsquota.quota.OnLimitPolicy;
 import dev.wsquota.quota.QuotaLimits;
 import dev.wsquota.quota.Settings;
 import jakarta.ejb.EJBException;
@@ -105,8 +106,73 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
 
     @Override
     public void setIdleTimeoutSeconds(int seconds) {
-        Settings.checkIdleTimeout("IdleTimeoutSeconds", seconds);
+        Settings.checkIntervalOrZero("IdleTimeoutSeconds", seconds);
         run(() -> factory.setIdleTimeoutSeconds(seconds));
+    }
+
+    @Override
+    public int getPingIntervalSeconds() {
+        return call(factory::getPingIntervalSeconds);
+    }
+
+    @Override
+    public void setPingIntervalSeconds(int seconds) {
+        Settings.checkIntervalOrZero("PingIntervalSeconds", seconds);
+        run(() -> factory.setPingIntervalSeconds(seconds));
+    }
+
+    @Override
+    public int getPongTimeoutSeconds() {
+        return call(factory::getPongTimeoutSeconds);
+    }
+
+    @Override
+    public void setPongTimeoutSeconds(int seconds) {
+        Settings.checkInterval("PongTimeoutSeconds", seconds);
+        run(() -> factory.setPongTimeoutSeconds(seconds));
+    }
+
+    @Override
+    public int getProbeAfterSeconds() {
+        return call(factory::getProbeAfterSeconds);
+    }
+
+    @Override
+    public void setProbeAfterSeconds(int seconds) {
+        Settings.checkIntervalOrZero("ProbeAfterSeconds", seconds);
+        run(() -> factory.setProbeAfterSeconds(seconds));
+    }
+
+    @Override
+    public int getProbeTimeoutMillis() {
+        return call(factory::getProbeTimeoutMillis);
+    }
+
+    @Override
+    public void setProbeTimeoutMillis(int millis) {
+        Settings.checkProbeTimeout("ProbeTimeoutMillis", millis);
+        run(() -> factory.setProbeTimeoutMillis(millis));
+    }
+
+    @Override
+    public String getOnLimitPolicy() {
+        return call(factory::getOnLimitPolicy).key();
+    }
+
+    @Override
+    public void setOnLimitPolicy(String policy) {
+        OnLimitPolicy parsed = OnLimitPolicy.parse(policy);
+        run(() -> factory.setOnLimitPolicy(parsed));
+    }
+
+    @Override
+    public long getProbes() {
+        return call(factory::getProbes);
+    }
+
+    @Override
+    public long getProbeReclaimed() {
+        return call(factory::getProbeReclaimed);
     }
 
     @Override

@@ -37,6 +37,42 @@ public interface ManagerFactoryMXBean {
     /** Sets the idle timeout: 0 (never) or 1 to 86,400 seconds. */
     void setIdleTimeoutSeconds(int seconds);
 
+    /** Seconds of silence after which a manager is pinged; 0 = no pings. */
+    int getPingIntervalSeconds();
+
+    /** Sets the ping interval: 0 (off) or 1 to 86,400 seconds; the liveness timer is rescheduled at once. */
+    void setPingIntervalSeconds(int seconds);
+
+    /** Seconds a ping may stay unanswered before the manager is closed (4002) and released. */
+    int getPongTimeoutSeconds();
+
+    /** Sets the pong timeout, 1 to 86,400 seconds. */
+    void setPongTimeoutSeconds(int seconds);
+
+    /** At the quota, managers silent for at least this many seconds are probed before a rejection; 0 = all. */
+    int getProbeAfterSeconds();
+
+    /** Sets the probe threshold: 0 to 86,400 seconds. */
+    void setProbeAfterSeconds(int seconds);
+
+    /** Milliseconds a new connection at the quota waits for the probed managers to answer. */
+    int getProbeTimeoutMillis();
+
+    /** Sets the probe timeout, 1 to 30,000 milliseconds. */
+    void setProbeTimeoutMillis(int millis);
+
+    /** What happens at the quota once probing found every manager alive: {@code reject} (1013) or {@code evict-oldest} (4001 to the oldest). */
+    String getOnLimitPolicy();
+
+    /** Sets the on-limit policy: {@code reject} or {@code evict-oldest}. */
+    void setOnLimitPolicy(String policy);
+
+    /** Probes started since start (a user at quota with silent managers). */
+    long getProbes();
+
+    /** Managers closed and released because they did not answer a probe, since start. */
+    long getProbeReclaimed();
+
     /** Managers alive now, all users together. */
     int getActiveManagers();
 
@@ -70,7 +106,7 @@ public interface ManagerFactoryMXBean {
     /** Managers that cleanup failed to clean, summed over all passes since start. */
     long getCleanupFailures();
 
-    /** True while the cleanup timer exists in the container. */
+    /** True while both the cleanup timer and the liveness timer exist in the container. */
     boolean isTimerActive();
 
     /** Why the cleanup timer could not be created; empty when it was. */

@@ -1,7 +1,11 @@
 package dev.wsquota.quota;
 
-/** The answer to a connection asking for a slot: a manager, or the reason there is none. */
-public record Admission(Outcome outcome, Manager manager, String user, int active, int limit) {
+/**
+ * The answer to a connection asking for a slot: a manager, or the reason there is none.
+ * Under {@link OnLimitPolicy#EVICT_OLDEST}, {@code evicted} is the manager whose slot was taken over;
+ * it is already released and the caller closes its connection.
+ */
+public record Admission(Outcome outcome, Manager manager, String user, int active, int limit, Manager evicted) {
 
     /** What happened to the request. */
     public enum Outcome {
@@ -13,11 +17,15 @@ public record Admission(Outcome outcome, Manager manager, String user, int activ
     }
 
     static Admission admitted(Manager manager, int active, int limit) {
-        return new Admission(Outcome.ADMITTED, manager, manager.user(), active, limit);
+        return new Admission(Outcome.ADMITTED, manager, manager.user(), active, limit, null);
+    }
+
+    static Admission replacing(Manager manager, Manager evicted, int active, int limit) {
+        return new Admission(Outcome.ADMITTED, manager, manager.user(), active, limit, evicted);
     }
 
     static Admission rejected(Outcome why, String user, int active, int limit) {
-        return new Admission(why, null, user, active, limit);
+        return new Admission(why, null, user, active, limit, null);
     }
 
     public boolean isAdmitted() {

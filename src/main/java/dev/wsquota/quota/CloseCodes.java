@@ -14,6 +14,11 @@ public final class CloseCodes {
     /** 1013: try again later (quota exceeded). */
     public static final int TRY_AGAIN_LATER = 1013;
 
+    /** 4001 (application range): this connection was replaced by a newer one of the same user; do not reconnect. */
+    public static final int REPLACED = 4001;
+    /** 4002 (application range): the peer did not answer a ping in time. */
+    public static final int PONG_TIMEOUT = 4002;
+
     /** RFC 6455 5.5: a control frame payload is at most 125 bytes, 2 of which are the code. */
     public static final int MAX_REASON_BYTES = 123;
 

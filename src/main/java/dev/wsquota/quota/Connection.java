@@ -14,6 +14,9 @@ public interface Connection {
     /** Queues a text message to the peer without waiting for it to be written. */
     void send(String text) throws IOException;
 
+    /** Sends a ping; the peer's pong shows it is alive. Throws if the connection cannot be written to. */
+    void ping() throws IOException;
+
     /** The peer's address as the container saw it at the handshake, or "unknown". */
     String remoteAddress();
 }

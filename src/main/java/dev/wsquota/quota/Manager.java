@@ -26,6 +26,10 @@ public final class Manager {
     final UserManagers owner;
 
     private volatile long lastActivityMillis;
+    /** Inbound frames seen; a probe compares it before and after, which no clock granularity can blur. */
+    private volatile int inboundFrames;
+    /** When the last unanswered ping went out, in epoch milliseconds; 0 when none is outstanding. */
+    private volatile long pingSentMillis;
     @SuppressWarnings("unused") // updated through MESSAGES_IN
     private volatile long messagesIn;
     @SuppressWarnings("unused") // updated through MESSAGES_OUT
@@ -67,14 +71,33 @@ public final class Manager {
         return Math.max(0, nowMillis - lastActivityMillis);
     }
 
-    /** Records inbound traffic: a message or a pong. */
+    /** Records inbound traffic: any frame (a message or a pong) proves the peer is alive and answers an outstanding ping. */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField") // one reader thread per session; a lost increment still changes it
     public void touch(long nowMillis) {
         lastActivityMillis = nowMillis;
+        pingSentMillis = 0;
+        inboundFrames++;
     }
+
+    /** A value that changes whenever an inbound frame arrives. */
+    public int inboundFrames() {
+        return inboundFrames;
+    }
+
+    /** Records that a ping went out now. */
+    public void pingSent(long nowMillis) {
+        pingSentMillis = nowMillis;
+    }
+
+    /** When the outstanding ping went out, in epoch milliseconds; 0 if none is outstanding. */
+    public long pingSentMillis() {
+        return pingSentMillis;
+    }
+
 
     /** Records one inbound message. */
     public void messageIn(long nowMillis) {
-        lastActivityMillis = nowMillis;
+        touch(nowMillis);
         MESSAGES_IN.getAndAdd(this, 1L);
     }
 

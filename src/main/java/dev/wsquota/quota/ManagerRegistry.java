@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The live registry of managers: the only source of every count wsquota reports or enforces.
@@ -26,6 +28,8 @@ import java.util.function.LongSupplier;
  * edge of the cap (a rejection that a retry fixes) but can never both stay (no over-admission).
  */
 public final class ManagerRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ManagerRegistry.class.getName());
 
     private final ConcurrentHashMap<String, UserManagers> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Manager> managers = new ConcurrentHashMap<>();
@@ -69,6 +73,15 @@ public final class ManagerRegistry {
      * first, so a leaked slot never causes a rejection.
      */
     public Admission admit(String user, Connection connection) {
+        return admit(user, connection, OnLimitPolicy.REJECT);
+    }
+
+    /**
+     * As {@link #admit(String, Connection)}, and under {@link OnLimitPolicy#EVICT_OLDEST} a user at
+     * quota has their oldest manager released (cause EVICTED) in the same atomic step; the caller
+     * closes the evicted manager's connection. The total cap is never relaxed by eviction.
+     */
+    public Admission admit(String user, Connection connection, OnLimitPolicy policy) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(connection, "connection");
         if (managers.size() >= limits.maxTotal()) {
@@ -87,7 +100,13 @@ public final class ManagerRegistry {
                         continue; // every one of them was stale; start over with a fresh set
                     }
                 }
-                if (mine.size() >= limit) {
+                Manager evicted = null;
+                if (mine.size() >= limit && policy == OnLimitPolicy.EVICT_OLDEST) {
+                    evicted = mine.oldest();
+                    // Not release(): the set must not retire even if this was its only manager.
+                    removeLocked(evicted, ReleaseCause.EVICTED);
+                }
+                if (mine.size() >= limit && evicted == null) {
                     userQuotaRejections.increment();
                     return Admission.rejected(Admission.Outcome.USER_QUOTA, user, mine.size(), limit);
                 }
@@ -104,7 +123,8 @@ public final class ManagerRegistry {
                 }
                 mine.add(manager);
                 admissions.increment();
-                return Admission.admitted(manager, mine.size(), limit);
+                return evicted == null ? Admission.admitted(manager, mine.size(), limit)
+                        : Admission.replacing(manager, evicted, mine.size(), limit);
             }
         }
     }
@@ -119,12 +139,19 @@ public final class ManagerRegistry {
         }
         UserManagers owner = manager.owner;
         synchronized (owner) {
-            if (!owner.remove(manager)) {
+            if (!removeLocked(manager, cause)) {
                 return false;
             }
-            managers.remove(manager.id(), manager);
             retireIfEmptyLocked(owner);
         }
+        return true;
+    }
+
+    private boolean removeLocked(Manager manager, ReleaseCause cause) {
+        if (!manager.owner.remove(manager)) {
+            return false;
+        }
+        managers.remove(manager.id(), manager);
         releases.get(cause).increment();
         return true;
     }
@@ -145,6 +172,25 @@ public final class ManagerRegistry {
         }
         manager.connection().close(code, CloseCodes.fitReason(reason));
         return true;
+    }
+
+    /** As {@link #releaseAndClose}, but a failed close frame is logged, not thrown: the slot is back either way. */
+    public boolean releaseAndCloseQuietly(Manager manager, ReleaseCause cause, int code, String reason) {
+        if (!release(manager, cause)) {
+            return false;
+        }
+        try {
+            manager.connection().close(code, CloseCodes.fitReason(reason));
+        } catch (Exception e) {
+            closeFailures.increment();
+            LOG.log(Level.FINE, "close frame to " + manager + " failed after its release (" + cause + ")", e);
+        }
+        return true;
+    }
+
+    /** True while the manager holds its slot. */
+    public boolean isLive(Manager manager) {
+        return managers.get(manager.id()) == manager;
     }
 
     /**

@@ -11,23 +11,44 @@ import java.util.function.Function;
  * @param maxManagersTotal       {@code wsquota.max-managers-total}
  * @param cleanupIntervalSeconds {@code wsquota.cleanup-interval-seconds}
  * @param idleTimeoutSeconds     {@code wsquota.idle-timeout-seconds} (0 = never)
+ * @param pingIntervalSeconds    {@code wsquota.ping-interval-seconds} (0 = no pings)
+ * @param pongTimeoutSeconds     {@code wsquota.pong-timeout-seconds}
+ * @param probeAfterSeconds      {@code wsquota.probe-after-seconds}
+ * @param probeTimeoutMillis     {@code wsquota.probe-timeout-millis}
+ * @param onLimit                {@code wsquota.on-limit}
  */
-public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanupIntervalSeconds, int idleTimeoutSeconds) {
+public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanupIntervalSeconds, int idleTimeoutSeconds,
+                       int pingIntervalSeconds, int pongTimeoutSeconds, int probeAfterSeconds, int probeTimeoutMillis,
+                       OnLimitPolicy onLimit) {
 
     public static final String MAX_MANAGERS_PER_USER = "wsquota.max-managers-per-user";
     public static final String MAX_MANAGERS_TOTAL = "wsquota.max-managers-total";
     public static final String CLEANUP_INTERVAL_SECONDS = "wsquota.cleanup-interval-seconds";
     public static final String IDLE_TIMEOUT_SECONDS = "wsquota.idle-timeout-seconds";
+    public static final String PING_INTERVAL_SECONDS = "wsquota.ping-interval-seconds";
+    public static final String PONG_TIMEOUT_SECONDS = "wsquota.pong-timeout-seconds";
+    public static final String PROBE_AFTER_SECONDS = "wsquota.probe-after-seconds";
+    public static final String PROBE_TIMEOUT_MILLIS = "wsquota.probe-timeout-millis";
+    public static final String ON_LIMIT = "wsquota.on-limit";
 
-    /** Shortest and longest cleanup interval accepted: 1 second to 1 day. */
+    /** Shortest and longest interval accepted: 1 second to 1 day. */
     public static final int MIN_INTERVAL_SECONDS = 1;
     public static final int MAX_INTERVAL_SECONDS = 86_400;
+    /** Longest probe accepted: a new connection waits at most this long for its answer. */
+    public static final int MAX_PROBE_TIMEOUT_MILLIS = 30_000;
 
     public Settings {
         QuotaLimits.checkQuota(MAX_MANAGERS_PER_USER, maxManagersPerUser);
         QuotaLimits.checkQuota(MAX_MANAGERS_TOTAL, maxManagersTotal);
         checkInterval(CLEANUP_INTERVAL_SECONDS, cleanupIntervalSeconds);
-        checkIdleTimeout(IDLE_TIMEOUT_SECONDS, idleTimeoutSeconds);
+        checkIntervalOrZero(IDLE_TIMEOUT_SECONDS, idleTimeoutSeconds);
+        checkIntervalOrZero(PING_INTERVAL_SECONDS, pingIntervalSeconds);
+        checkInterval(PONG_TIMEOUT_SECONDS, pongTimeoutSeconds);
+        checkIntervalOrZero(PROBE_AFTER_SECONDS, probeAfterSeconds);
+        checkProbeTimeout(PROBE_TIMEOUT_MILLIS, probeTimeoutMillis);
+        if (onLimit == null) {
+            throw new IllegalArgumentException(ON_LIMIT + " must be set");
+        }
     }
 
     /** Reads every key through {@code lookup} (raw text or empty), using the default where a key is absent. */
@@ -36,7 +57,12 @@ public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanup
                 intValue(lookup, MAX_MANAGERS_PER_USER, 5),
                 intValue(lookup, MAX_MANAGERS_TOTAL, 10_000),
                 intValue(lookup, CLEANUP_INTERVAL_SECONDS, 30),
-                intValue(lookup, IDLE_TIMEOUT_SECONDS, 300));
+                intValue(lookup, IDLE_TIMEOUT_SECONDS, 300),
+                intValue(lookup, PING_INTERVAL_SECONDS, 20),
+                intValue(lookup, PONG_TIMEOUT_SECONDS, 10),
+                intValue(lookup, PROBE_AFTER_SECONDS, 5),
+                intValue(lookup, PROBE_TIMEOUT_MILLIS, 1_000),
+                OnLimitPolicy.parse(lookup.apply(ON_LIMIT).filter(v -> !v.isBlank()).orElse("reject")));
     }
 
     /** Refuses an interval outside [1 s, 1 day]. */
@@ -48,12 +74,21 @@ public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanup
         return seconds;
     }
 
-    /** Refuses an idle timeout outside [0 (never), 1 day]. */
-    public static int checkIdleTimeout(String what, int seconds) {
+    /** Refuses a value outside [0 (off), 1 day]. */
+    public static int checkIntervalOrZero(String what, int seconds) {
         if (seconds != 0) {
-            checkInterval(what + " (0 = never)", seconds);
+            checkInterval(what + " (0 = off)", seconds);
         }
         return seconds;
+    }
+
+    /** Refuses a probe timeout outside [1 ms, 30 s]. */
+    public static int checkProbeTimeout(String what, int millis) {
+        if (millis < 1 || millis > MAX_PROBE_TIMEOUT_MILLIS) {
+            throw new IllegalArgumentException(what + " must be between 1 and " + MAX_PROBE_TIMEOUT_MILLIS
+                    + " milliseconds, was " + millis);
+        }
+        return millis;
     }
 
     private static int intValue(Function<String, Optional<String>> lookup, String key, int fallback) {

@@ -37,6 +37,11 @@ final class UserManagers {
         return managers.remove(manager.id(), manager);
     }
 
+    /** The longest-lived manager. */
+    Manager oldest() {
+        return managers.values().iterator().next();
+    }
+
     /** A copy, oldest first, safe to use after the monitor is released. */
     List<Manager> snapshot() {
         return new ArrayList<>(managers.values());

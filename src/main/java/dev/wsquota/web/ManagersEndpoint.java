@@ -2,7 +2,6 @@ package dev.wsquota.web;
 
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.quota.Admission;
-import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ReleaseCause;
 import jakarta.ejb.EJB;
@@ -13,6 +12,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
@@ -24,6 +24,9 @@ import java.util.logging.Logger;
 /**
  * The WebSocket door at {@code /ws}: asks the factory for a manager when a connection opens, echoes
  * text while it lives, and gives the slot back on every way it can end. One instance per connection.
+ *
+ * <p>The admission answer may come later, from the scheduler, when the user is at quota and their
+ * silent managers are being probed; until it comes the connection holds no slot and gets no echo.
  */
 @ServerEndpoint("/ws")
 public class ManagersEndpoint {
@@ -33,7 +36,8 @@ public class ManagersEndpoint {
     @EJB
     private ManagerFactory factory;
 
-    private Manager manager;
+    private volatile Manager manager;
+    private volatile boolean closed;
 
     @OnOpen
     public void onOpen(Session session) throws IOException {
@@ -44,33 +48,58 @@ public class ManagersEndpoint {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
             return;
         }
-        Admission admission = factory.admit(principal.getName(), new SessionConnection(session, "unknown"));
-        if (!admission.isAdmitted()) {
-            session.close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, admission.rejectReason()));
-            return;
+        factory.requestAdmission(principal.getName(), new SessionConnection(session, "unknown"),
+                admission -> answer(session, admission));
+    }
+
+    private void answer(Session session, Admission admission) {
+        try {
+            if (!admission.isAdmitted()) {
+                session.close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, admission.rejectReason()));
+                return;
+            }
+            manager = admission.manager();
+            if (closed) {
+                release(ReleaseCause.CLOSE); // the peer left while its admission was being decided
+                return;
+            }
+            int idleTimeoutSeconds = factory.getIdleTimeoutSeconds();
+            session.setMaxIdleTimeout(idleTimeoutSeconds * 1000L);
+            session.getBasicRemote().sendText(Json.createObjectBuilder()
+                    .add("type", "welcome")
+                    .add("managerId", manager.id())
+                    .add("user", manager.user())
+                    .add("active", admission.active())
+                    .add("limit", admission.limit())
+                    .build().toString());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.INFO, "could not answer a new connection (" + e + "); releasing its slot", e);
+            release(ReleaseCause.ERROR);
         }
-        manager = admission.manager();
-        session.getBasicRemote().sendText(Json.createObjectBuilder()
-                .add("type", "welcome")
-                .add("managerId", manager.id())
-                .add("user", manager.user())
-                .add("active", admission.active())
-                .add("limit", admission.limit())
-                .build().toString());
     }
 
     @OnMessage
     public String onMessage(String text) {
-        if (manager == null) {
-            return null; // a refused connection is already closing; it gets no echo
+        Manager mine = manager;
+        if (mine == null) {
+            return null; // not admitted (yet): no echo
         }
-        manager.messageIn(System.currentTimeMillis());
-        manager.messageOut();
+        mine.messageIn(System.currentTimeMillis());
+        mine.messageOut();
         return text;
+    }
+
+    @OnMessage
+    public void onPong(PongMessage pong) {
+        Manager mine = manager;
+        if (mine != null) {
+            mine.touch(System.currentTimeMillis());
+        }
     }
 
     @OnClose
     public void onClose(Session session, CloseReason reason) {
+        closed = true;
         release(ReleaseCause.CLOSE);
     }
 
@@ -90,15 +119,15 @@ public class ManagersEndpoint {
     }
 
     private void release(ReleaseCause cause) {
-        if (manager == null) {
+        Manager mine = manager;
+        if (mine == null) {
             return;
         }
         try {
-            factory.release(manager, cause);
+            factory.release(mine, cause);
         } catch (EJBException e) {
             // Only while the application stops: the factory has released every manager in its @PreDestroy.
-            LOG.log(Level.INFO, "factory unavailable while releasing " + manager + " of "
-                    + LogSafe.user(manager.user()) + " (" + cause + "): " + e);
+            LOG.log(Level.INFO, "factory unavailable while releasing " + mine + " (" + cause + "): " + e);
         }
     }
 }

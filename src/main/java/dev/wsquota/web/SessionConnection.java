@@ -5,9 +5,13 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /** Adapts a container WebSocket session to the registry's {@link Connection}. */
 final class SessionConnection implements Connection {
+
+    private static final byte[] PING_PAYLOAD = "wsquota".getBytes(StandardCharsets.US_ASCII);
 
     private final Session session;
     private final String remoteAddress;
@@ -30,6 +34,11 @@ final class SessionConnection implements Connection {
     @Override
     public void send(String text) {
         session.getAsyncRemote().sendText(text);
+    }
+
+    @Override
+    public void ping() throws IOException {
+        session.getAsyncRemote().sendPing(ByteBuffer.wrap(PING_PAYLOAD));
     }
 
     @Override

@@ -32,6 +32,10 @@ public final class TestConnection implements Connection {
     }
 
     @Override
+    public void ping() {
+    }
+
+    @Override
     public String remoteAddress() {
         return "test";
     }

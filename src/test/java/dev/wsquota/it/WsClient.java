@@ -174,6 +174,7 @@ public final class WsClient implements AutoCloseable {
     /** Drops the TCP connection without a close frame, as a crashed client or a lost network does. */
     public void abort() {
         socket.abort();
+        closed.complete(new Close(-1, "aborted by the client"));
     }
 
     /** Closes every client in the list, abruptly if a normal close does not finish. */

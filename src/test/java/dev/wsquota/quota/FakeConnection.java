@@ -12,6 +12,10 @@ final class FakeConnection implements Connection {
     volatile String closeReason;
     volatile boolean failOnClose;
     volatile boolean failOnIsOpen;
+    volatile boolean failOnPing;
+    /** Runs on every ping: a live peer's pong, e.g. {@code () -> manager.touch(clock)}. */
+    volatile Runnable onPing = () -> { };
+    final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> sent = new CopyOnWriteArrayList<>();
 
     @Override
@@ -38,6 +42,15 @@ final class FakeConnection implements Connection {
             throw new IOException("closed");
         }
         sent.add(text);
+    }
+
+    @Override
+    public void ping() throws IOException {
+        if (failOnPing) {
+            throw new IOException("broken pipe");
+        }
+        pings.incrementAndGet();
+        onPing.run();
     }
 
     @Override

@@ -16,14 +16,17 @@ class SettingsTest {
 
     @Test
     void defaultsApplyWhereAKeyIsAbsent() {
-        assertEquals(new Settings(5, 10_000, 30, 300), load(Map.of()));
+        assertEquals(new Settings(5, 10_000, 30, 300, 20, 10, 5, 1_000, OnLimitPolicy.REJECT), load(Map.of()));
     }
 
     @Test
     void valuesAreRead() {
-        assertEquals(new Settings(3, 50, 2, 0), load(Map.of(
+        assertEquals(new Settings(3, 50, 2, 0, 0, 1, 5, 250, OnLimitPolicy.EVICT_OLDEST), load(Map.of(
                 Settings.MAX_MANAGERS_PER_USER, "3", Settings.MAX_MANAGERS_TOTAL, " 50 ",
-                Settings.CLEANUP_INTERVAL_SECONDS, "2", Settings.IDLE_TIMEOUT_SECONDS, "0")));
+                Settings.CLEANUP_INTERVAL_SECONDS, "2", Settings.IDLE_TIMEOUT_SECONDS, "0",
+                Settings.PING_INTERVAL_SECONDS, "0", Settings.PONG_TIMEOUT_SECONDS, "1",
+                Settings.PROBE_AFTER_SECONDS, "5", Settings.PROBE_TIMEOUT_MILLIS, "250",
+                Settings.ON_LIMIT, "Evict-Oldest")));
     }
 
     @Test
@@ -38,5 +41,11 @@ class SettingsTest {
                 assertThrows(IllegalArgumentException.class,
                         () -> load(Map.of(Settings.CLEANUP_INTERVAL_SECONDS, "86401"))).getMessage());
         assertThrows(IllegalArgumentException.class, () -> load(Map.of(Settings.IDLE_TIMEOUT_SECONDS, "-1")));
+        assertThrows(IllegalArgumentException.class, () -> load(Map.of(Settings.PONG_TIMEOUT_SECONDS, "0")));
+        assertEquals("wsquota.probe-timeout-millis must be between 1 and 30000 milliseconds, was 30001",
+                assertThrows(IllegalArgumentException.class,
+                        () -> load(Map.of(Settings.PROBE_TIMEOUT_MILLIS, "30001"))).getMessage());
+        assertEquals("on-limit policy must be one of reject, evict-oldest, was 'drop'",
+                assertThrows(IllegalArgumentException.class, () -> load(Map.of(Settings.ON_LIMIT, "drop"))).getMessage());
     }
 }

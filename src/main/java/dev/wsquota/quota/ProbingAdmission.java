@@ -1,0 +1,208 @@
+package dev.wsquota.quota;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Admission that never turns a user away because of dead connections: at the quota, the user's
+ * silent managers are pinged, and those that do not answer within the probe timeout are closed and
+ * released before the on-limit policy is applied. The new connection waits on a scheduler, never on
+ * a container thread: the answer comes through a callback.
+ */
+public final class ProbingAdmission {
+
+    /** How often a running probe looks whether every probed manager has answered. */
+    static final long POLL_MILLIS = 10;
+
+    private static final Logger LOG = Logger.getLogger(ProbingAdmission.class.getName());
+
+    private final ManagerRegistry registry;
+    private final ScheduledExecutorService scheduler;
+    private volatile OnLimitPolicy policy;
+    private volatile long probeAfterMillis;
+    private volatile long probeTimeoutMillis;
+    private final Queue<Probe> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean polling = new AtomicBoolean();
+    private final LongAdder probes = new LongAdder();
+    private final LongAdder probeReclaimed = new LongAdder();
+
+    public ProbingAdmission(ManagerRegistry registry, ScheduledExecutorService scheduler, OnLimitPolicy policy,
+                            long probeAfterMillis, long probeTimeoutMillis) {
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.policy = policy;
+        this.probeAfterMillis = probeAfterMillis;
+        this.probeTimeoutMillis = probeTimeoutMillis;
+    }
+
+    /**
+     * Asks for a slot. {@code answer} gets the admission exactly once: at once when no probe is
+     * needed, else on the scheduler when the probe ends (all answered, or the timeout passed).
+     */
+    public void admit(String user, Connection connection, Consumer<Admission> answer) {
+        Admission first = registry.admit(user, connection, OnLimitPolicy.REJECT);
+        if (first.outcome() != Admission.Outcome.USER_QUOTA) {
+            answer.accept(first);
+            return;
+        }
+        long started = registry.now();
+        long silentFor = probeAfterMillis;
+        List<Manager> silent = registry.managersOf(user).stream()
+                .filter(manager -> manager.idleMillis(started) >= silentFor)
+                .toList();
+        if (silent.isEmpty()) {
+            answer.accept(decide(user, connection));
+            return;
+        }
+        probes.increment();
+        int[] inboundBefore = silent.stream().mapToInt(Manager::inboundFrames).toArray();
+        for (Manager manager : silent) {
+            try {
+                if (manager.pingSentMillis() == 0) {
+                    manager.pingSent(started);
+                }
+                manager.connection().ping();
+            } catch (Exception e) {
+                // It cannot even take a ping: it will not answer, and the probe's end reclaims it.
+                LOG.log(Level.FINE, "probe ping failed for " + manager, e);
+            }
+        }
+        pending.add(new Probe(user, connection, answer, silent, inboundBefore, started + probeTimeoutMillis));
+        startPoller();
+    }
+
+    /** One poller for all running probes, so a burst of connections at quota costs one task per tick, not one per probe. */
+    private void startPoller() {
+        if (polling.compareAndSet(false, true)) {
+            scheduler.schedule(this::poll, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void poll() {
+        try {
+            long now = registry.now();
+            for (Probe probe : pending) {
+                if (probe.finished(now) && pending.remove(probe)) {
+                    scheduler.execute(probe::conclude);
+                }
+            }
+        } catch (RuntimeException e) {
+            // Never leave a waiting connection without an answer: the next tick tries again.
+            LOG.log(Level.SEVERE, "probe poller failed; retrying at the next tick", e);
+        } finally {
+            polling.set(false);
+            if (!pending.isEmpty()) {
+                startPoller();
+            }
+        }
+    }
+
+    private Admission decide(String user, Connection connection) {
+        Admission admission = registry.admit(user, connection, policy);
+        Manager evicted = admission.evicted();
+        if (evicted != null) {
+            try {
+                evicted.connection().close(CloseCodes.REPLACED, "replaced by a newer connection");
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "could not send the close frame to " + evicted + " it replaced; its slot is already free", e);
+            }
+        }
+        return admission;
+    }
+
+    /** One running probe: done when every probed manager answered (or is gone), or at the deadline. */
+    private final class Probe {
+        private final String user;
+        private final Connection connection;
+        private final Consumer<Admission> answer;
+        private final List<Manager> probed;
+        private final int[] inboundBefore;
+        private final long deadline;
+
+        Probe(String user, Connection connection, Consumer<Admission> answer, List<Manager> probed, int[] inboundBefore,
+              long deadline) {
+            this.user = user;
+            this.connection = connection;
+            this.answer = answer;
+            this.probed = probed;
+            this.inboundBefore = inboundBefore;
+            this.deadline = deadline;
+        }
+
+        private boolean answered(int index) {
+            return probed.get(index).inboundFrames() != inboundBefore[index];
+        }
+
+        boolean finished(long now) {
+            if (now >= deadline) {
+                return true;
+            }
+            for (int i = 0; i < probed.size(); i++) {
+                if (!answered(i) && registry.isLive(probed.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void conclude() {
+            Admission admission;
+            try {
+                for (int i = 0; i < probed.size(); i++) {
+                    Manager manager = probed.get(i);
+                    if (!answered(i) && registry.releaseAndCloseQuietly(manager, ReleaseCause.PONG_TIMEOUT,
+                            CloseCodes.PONG_TIMEOUT, "no pong to the probe within " + probeTimeoutMillis + " ms")) {
+                        probeReclaimed.increment();
+                    }
+                }
+                admission = decide(user, connection);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "probe for " + LogSafe.user(user) + " failed; deciding without it", e);
+                admission = decide(user, connection);
+            }
+            answer.accept(admission);
+        }
+    }
+
+    public OnLimitPolicy policy() {
+        return policy;
+    }
+
+    public void setPolicy(OnLimitPolicy policy) {
+        this.policy = policy;
+    }
+
+    public long probeAfterMillis() {
+        return probeAfterMillis;
+    }
+
+    public void setProbeAfterMillis(long millis) {
+        probeAfterMillis = millis;
+    }
+
+    public long probeTimeoutMillis() {
+        return probeTimeoutMillis;
+    }
+
+    public void setProbeTimeoutMillis(long millis) {
+        probeTimeoutMillis = millis;
+    }
+
+    /** Probes started since start (a user at quota with silent managers). */
+    public long probes() {
+        return probes.sum();
+    }
+
+    /** Managers closed and released because they did not answer a probe, since start. */
+    public long probeReclaimed() {
+        return probeReclaimed.sum();
+    }
+}

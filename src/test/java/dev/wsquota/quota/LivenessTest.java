@@ -1,0 +1,102 @@
+package dev.wsquota.quota;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LivenessTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000L);
+    private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), now::get);
+    private final Liveness liveness = new Liveness(20_000, 10_000);
+
+    @Test
+    void aSilentPeerIsPingedOnceAndAnActiveOneNotAtAll() {
+        FakeConnection silent = new FakeConnection();
+        FakeConnection chatty = new FakeConnection();
+        registry.admit("alice", silent);
+        Manager chattyManager = registry.admit("bob", chatty).manager();
+        now.addAndGet(20_000);
+        chattyManager.messageIn(now.get() - 1);
+
+        assertEquals(1, liveness.sweep(registry).pinged());
+        assertEquals(1, silent.pings.get());
+        assertEquals(0, chatty.pings.get());
+
+        now.addAndGet(1_000);
+        assertEquals(0, liveness.sweep(registry).pinged(), "no second ping while one is outstanding");
+    }
+
+    @Test
+    void anUnansweredPingClosesAndReleasesWithCausePongTimeout() {
+        FakeConnection dead = new FakeConnection();
+        registry.admit("alice", dead);
+        now.addAndGet(20_000);
+        liveness.sweep(registry);
+        now.addAndGet(9_999);
+        assertEquals(0, liveness.sweep(registry).timedOut(), "not before the pong timeout");
+        now.addAndGet(1);
+
+        Liveness.SweepReport report = liveness.sweep(registry);
+
+        assertEquals(1, report.timedOut());
+        assertEquals(0, registry.activeManagers());
+        assertEquals(CloseCodes.PONG_TIMEOUT, dead.closeCode);
+        assertEquals("no pong within 10000 ms", dead.closeReason);
+        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.PONG_TIMEOUT));
+    }
+
+    @Test
+    void aPongKeepsTheSlotForAsLongAsThePeerAnswers() {
+        FakeConnection healthy = new FakeConnection();
+        Manager manager = registry.admit("alice", healthy).manager();
+        healthy.onPing = () -> manager.touch(now.get());
+        for (int round = 0; round < 10; round++) {
+            now.addAndGet(20_000);
+            liveness.sweep(registry);
+            now.addAndGet(10_000);
+            assertEquals(0, liveness.sweep(registry).timedOut());
+        }
+        assertTrue(registry.isLive(manager));
+        assertEquals(10, healthy.pings.get());
+    }
+
+    @Test
+    void aConnectionThatCannotTakeAPingIsReleasedAsAnErrorAndTheSweepGoesOn() {
+        FakeConnection broken = new FakeConnection();
+        broken.failOnPing = true;
+        FakeConnection fine = new FakeConnection();
+        registry.admit("alice", broken);
+        registry.admit("bob", fine);
+        now.addAndGet(20_000);
+
+        Liveness.SweepReport report = liveness.sweep(registry);
+
+        assertEquals(1, report.failures());
+        assertEquals(1, report.pinged());
+        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.ERROR));
+        assertEquals(1, registry.countOf("bob"));
+    }
+
+    @Test
+    void pingingCanBeTurnedOff() {
+        Liveness off = new Liveness(0, 10_000);
+        FakeConnection silent = new FakeConnection();
+        registry.admit("alice", silent);
+        now.addAndGet(86_400_000L);
+        assertEquals(0, off.sweep(registry).pinged());
+        assertFalse(silent.closeCode != 0);
+    }
+
+    @Test
+    void theSweepPeriodFollowsTheShorterSettingWithinBounds() {
+        assertEquals(2_500, new Liveness(20_000, 10_000).sweepPeriodMillis());
+        assertEquals(250, new Liveness(1_000, 1_000).sweepPeriodMillis());
+        assertEquals(5_000, new Liveness(3_600_000, 3_600_000).sweepPeriodMillis());
+        assertEquals(2_500, new Liveness(0, 10_000).sweepPeriodMillis());
+    }
+}

@@ -1,0 +1,136 @@
+package dev.wsquota.quota;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProbingAdmissionTest {
+
+    private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), System::currentTimeMillis);
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final ProbingAdmission admission = new ProbingAdmission(registry, scheduler, OnLimitPolicy.REJECT, 0, 200);
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    private FakeConnection live(String user) {
+        FakeConnection connection = new FakeConnection();
+        Manager manager = registry.admit(user, connection).manager();
+        connection.onPing = () -> manager.touch(System.currentTimeMillis());
+        return connection;
+    }
+
+    private FakeConnection dead(String user) {
+        FakeConnection connection = new FakeConnection();
+        registry.admit(user, connection);
+        return connection; // never answers a ping
+    }
+
+    private Admission ask(String user, FakeConnection connection) throws Exception {
+        CompletableFuture<Admission> answer = new CompletableFuture<>();
+        admission.admit(user, connection, answer::complete);
+        return answer.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void underTheQuotaTheAnswerComesAtOnceWithoutAProbe() throws Exception {
+        assertTrue(ask("alice", new FakeConnection()).isAdmitted());
+        assertEquals(0, admission.probes());
+    }
+
+    @Test
+    void deadManagersAreFoundByTheProbeAndTheNewConnectionIsAdmitted() throws Exception {
+        List<FakeConnection> alive = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            alive.add(live("alice"));
+        }
+        FakeConnection dead1 = dead("alice");
+        FakeConnection dead2 = dead("alice");
+
+        Admission answer = ask("alice", new FakeConnection());
+
+        assertTrue(answer.isAdmitted());
+        assertEquals(4, answer.active());
+        assertEquals(CloseCodes.PONG_TIMEOUT, dead1.closeCode);
+        assertEquals(CloseCodes.PONG_TIMEOUT, dead2.closeCode);
+        alive.forEach(connection -> assertTrue(connection.open, "the live ones are untouched"));
+        assertEquals(2L, registry.releasesByCause().get(ReleaseCause.PONG_TIMEOUT));
+        assertEquals(2, admission.probeReclaimed());
+    }
+
+    @Test
+    void whenEveryoneAnswersTheRejectionComesBeforeTheProbeTimeout() throws Exception {
+        admission.setProbeTimeoutMillis(5_000);
+        for (int i = 0; i < 5; i++) {
+            live("alice");
+        }
+        long started = System.nanoTime();
+        Admission answer = ask("alice", new FakeConnection());
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        assertEquals(Admission.Outcome.USER_QUOTA, answer.outcome());
+        assertTrue(tookMillis < 4_000, "all answered, so no need to wait for the 5 s timeout; took " + tookMillis + " ms");
+        assertEquals(5, registry.countOf("alice"));
+    }
+
+    @Test
+    void evictOldestReplacesTheOldestLiveManager() throws Exception {
+        admission.setPolicy(OnLimitPolicy.EVICT_OLDEST);
+        FakeConnection oldest = live("alice");
+        Manager oldestManager = registry.managersOf("alice").get(0);
+        for (int i = 0; i < 4; i++) {
+            live("alice");
+        }
+        Admission answer = ask("alice", new FakeConnection());
+
+        assertTrue(answer.isAdmitted());
+        assertSame(oldestManager, answer.evicted());
+        assertEquals(5, answer.active());
+        assertEquals(CloseCodes.REPLACED, oldest.closeCode);
+        assertEquals("replaced by a newer connection", oldest.closeReason);
+        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.EVICTED));
+    }
+
+    @Test
+    void evictOldestWithAQuotaOfOneKeepsTheUserConsistent() throws Exception {
+        registry.limits().setOverride("bob", 1);
+        admission.setPolicy(OnLimitPolicy.EVICT_OLDEST);
+        FakeConnection first = live("bob");
+        Admission second = ask("bob", new FakeConnection());
+        assertTrue(second.isAdmitted());
+        assertEquals(CloseCodes.REPLACED, first.closeCode);
+        assertEquals(1, registry.countOf("bob"));
+        assertEquals(1, registry.activeUsers());
+        Admission third = ask("bob", new FakeConnection());
+        assertTrue(third.isAdmitted(), "the user's set was not retired by the eviction");
+        assertEquals(1, registry.countOf("bob"));
+    }
+
+    @Test
+    void recentlyActiveManagersAreNotProbed() throws Exception {
+        admission.setProbeAfterMillis(60_000);
+        List<FakeConnection> connections = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            connections.add(dead("alice"));
+        }
+        Admission answer = ask("alice", new FakeConnection());
+        assertFalse(answer.isAdmitted());
+        assertEquals(0, admission.probes());
+        connections.forEach(connection -> assertEquals(0, connection.pings.get()));
+        assertNull(answer.manager());
+    }
+}
