@@ -20,8 +20,8 @@ public record GuardSettings(OriginPolicy allowedOrigins, int maxMessageBytes, in
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 65_536;
     public static final int DEFAULT_MAX_MESSAGES_PER_SECOND = 50;
-    /** 16 MiB: a bigger text limit would let one connection hold that much heap. */
-    public static final int MAX_MESSAGE_BYTES_LIMIT = 16 * 1024 * 1024;
+    /** 1 MiB: the highest {@code wsquota.max-message-bytes} accepted; a guard buffers at most this much. */
+    public static final int MAX_MESSAGE_BYTES_LIMIT = 1024 * 1024;
     public static final int MAX_RATE_LIMIT = 100_000;
 
     public GuardSettings {

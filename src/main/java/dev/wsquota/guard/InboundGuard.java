@@ -92,7 +92,7 @@ public final class InboundGuard {
     }
 
     /** Any binary fragment: wsquota speaks text only. */
-    public Step onBinary() {
+    public Refusal onBinary() {
         if (refused != null) {
             return refused;
         }

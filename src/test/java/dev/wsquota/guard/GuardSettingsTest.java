@@ -35,9 +35,10 @@ class GuardSettingsTest {
 
     @Test
     void badValuesFailWithTheKeyAndWhatIsAllowed() {
-        assertEquals("wsquota.max-message-bytes must be between 1 and 16777216, was 0",
+        assertEquals("wsquota.max-message-bytes must be between 1 and 1048576, was 0",
                 assertThrows(IllegalArgumentException.class,
                         () -> load(Map.of(GuardSettings.MAX_MESSAGE_BYTES, "0"))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> load(Map.of(GuardSettings.MAX_MESSAGE_BYTES, "1048577")));
         assertEquals("wsquota.max-messages-per-second must be a whole number, was 'fast'",
                 assertThrows(IllegalArgumentException.class,
                         () -> load(Map.of(GuardSettings.MAX_MESSAGES_PER_SECOND, "fast"))).getMessage());
