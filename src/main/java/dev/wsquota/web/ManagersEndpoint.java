@@ -1,9 +1,13 @@
 package dev.wsquota.web;
 
 import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.guard.GuardStatistics;
+import dev.wsquota.guard.InboundGuard;
 import dev.wsquota.quota.Admission;
+import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ReleaseCause;
+import dev.wsquota.quota.UserIds;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
 import jakarta.json.Json;
@@ -17,6 +21,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -39,13 +44,29 @@ public class ManagersEndpoint {
     private volatile Manager manager;
     private volatile boolean closed;
 
+    /** This connection's inbound limits (assembled size, rate, text only); see {@link InboundGuard}. */
+    private InboundGuard guard;
+    private GuardRuntime.State guards;
+    private volatile boolean refusing;
+
     @OnOpen
     public void onOpen(Session session) throws IOException {
+        guards = GuardRuntime.current();
+        guard = guards.settings().newGuard(System::nanoTime);
         Principal principal = session.getUserPrincipal();
         if (principal == null) {
             // The security constraint on /ws makes this unreachable; if it is ever misconfigured, fail closed.
             LOG.severe("refused a WebSocket connection without an authenticated principal: check the security constraint on /ws");
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
+            return;
+        }
+        try {
+            UserIds.check(principal.getName());
+        } catch (IllegalArgumentException e) {
+            guards.statistics().count(GuardStatistics.Refused.USER_ID);
+            LOG.warning(() -> "refused a WebSocket connection: principal " + LogSafe.user(principal.getName())
+                    + " is not a usable user id (" + e.getMessage() + ")");
+            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "user id not accepted"));
             return;
         }
         factory.requestAdmission(principal.getName(), new SessionConnection(session, "unknown"),
@@ -78,15 +99,35 @@ public class ManagersEndpoint {
         }
     }
 
+    /**
+     * Text arrives fragment by fragment (one call per frame) so the size limit holds for the assembled
+     * message. Known limit of Liberty 26.0.0.5: for an annotated endpoint with partial handlers it checks
+     * no per-frame size at all (neither {@code @OnMessage(maxMessageSize)} nor the session's buffer
+     * sizes), so one huge frame is buffered whole before the guard can refuse it with 1009.
+     */
     @OnMessage
-    public String onMessage(String text) {
+    public void onMessage(Session session, String fragment, boolean last) throws IOException {
         Manager mine = manager;
-        if (mine == null) {
-            return null; // not admitted (yet): no echo
+        if (mine == null || refusing) {
+            return; // not admitted (yet), or already closing: no echo
         }
-        mine.messageIn(System.currentTimeMillis());
-        mine.messageOut();
-        return text;
+        InboundGuard.Step step = guard.onText(fragment, last);
+        if (step instanceof InboundGuard.Message message) {
+            mine.messageIn(System.currentTimeMillis());
+            session.getBasicRemote().sendText(message.text());
+            mine.messageOut();
+        } else if (step instanceof InboundGuard.Refusal refusal) {
+            refuse(session, refusal);
+        }
+    }
+
+    /** wsquota speaks text only: any binary message closes the connection with 1003. */
+    @OnMessage
+    public void onBinary(Session session, ByteBuffer fragment, boolean last) {
+        if (manager == null || refusing) {
+            return;
+        }
+        refuse(session, guard.onBinary());
     }
 
     @OnMessage
@@ -100,7 +141,32 @@ public class ManagersEndpoint {
     @OnClose
     public void onClose(Session session, CloseReason reason) {
         closed = true;
+        int code = reason == null ? 0 : reason.getCloseCode().getCode();
+        if (!refusing && guards != null && (code == 1002 || code == 1007 || code == 1009)) {
+            // Closed for a protocol error by the container (invalid UTF-8, bad frame, frame over its buffer) or the peer.
+            guards.statistics().count(GuardStatistics.Refused.PROTOCOL);
+            LOG.info(() -> "WebSocket of " + (manager != null ? manager : "an unadmitted connection") + " closed with "
+                    + code + ": " + reason.getReasonPhrase());
+        }
         release(ReleaseCause.CLOSE);
+    }
+
+    /** Closes only this connection, with the guard's code and reason; the slot comes back in {@link #onClose}. */
+    private void refuse(Session session, InboundGuard.Refusal refusal) {
+        refusing = true;
+        guards.statistics().count(switch (refusal.code()) {
+            case InboundGuard.MESSAGE_TOO_BIG -> GuardStatistics.Refused.MESSAGE_TOO_BIG;
+            case InboundGuard.UNSUPPORTED_DATA -> GuardStatistics.Refused.BINARY;
+            default -> GuardStatistics.Refused.RATE;
+        });
+        LOG.info(() -> "closing " + manager + " with " + refusal.code() + ": " + refusal.reason());
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(refusal.code()), refusal.reason()));
+        } catch (IOException e) {
+            LOG.log(Level.INFO, "could not send the " + refusal.code() + " close frame to " + manager
+                    + "; releasing its slot anyway", e);
+            release(ReleaseCause.ERROR);
+        }
     }
 
     @OnError

@@ -14,7 +14,8 @@ public final class Deployments {
     /** The product: every main class, web.xml, the context root and the config defaults. */
     public static WebArchive product(String name) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
-                .addPackages(true, "dev.wsquota.quota", "dev.wsquota.web", "dev.wsquota.ejb", "dev.wsquota.jmx")
+                .addPackages(true, "dev.wsquota.quota", "dev.wsquota.guard", "dev.wsquota.web", "dev.wsquota.ejb",
+                        "dev.wsquota.jmx")
                 .addAsResource(new File("src/main/resources/META-INF/microprofile-config.properties"),
                         "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(new File("src/main/webapp/WEB-INF/web.xml"), "web.xml")
