@@ -1,0 +1,92 @@
+package dev.wsquota.ops;
+
+import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.guard.GuardStatistics;
+import dev.wsquota.quota.ReleaseCause;
+import dev.wsquota.web.GuardRuntime;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Publishes the factory's counts as application metrics (Prometheus text at /metrics): gauges that
+ * read the factory at scrape time, so there is one source of truth. MicroProfile Metrics 5 has no
+ * function counter, so the since-start totals are gauges too; they only grow, so use rate() on them.
+ * No metric carries a user id: tags are only the fixed reason/cause/kind names.
+ */
+@ApplicationScoped
+public class WsquotaMetrics {
+
+    /** Rejection reasons the factory counts (keys of getRejectionsByReason). */
+    static final List<String> REJECTION_REASONS = List.of("USER_QUOTA", "TOTAL_QUOTA");
+
+    private static final Logger LOG = Logger.getLogger(WsquotaMetrics.class.getName());
+
+    @Inject
+    private MetricRegistry registry;
+
+    @EJB
+    private ManagerFactory factory;
+
+    /** Registers the gauges when the application starts. */
+    void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        gauge("wsquota.managers.active", "Managers (WebSocket connections holding a slot) open now.",
+                MetricUnits.NONE, () -> factory.getActiveManagers());
+        gauge("wsquota.users.active", "Users with at least one manager now.",
+                MetricUnits.NONE, () -> factory.getActiveUsers());
+        gauge("wsquota.admissions", "Managers admitted since start.",
+                MetricUnits.NONE, () -> factory.getAdmissions());
+        for (String reason : REJECTION_REASONS) {
+            gauge("wsquota.rejections", "Connections refused by a quota since start, by reason.", MetricUnits.NONE,
+                    () -> factory.getRejectionsByReason().getOrDefault(reason, 0L), tag("reason", reason));
+        }
+        for (ReleaseCause cause : ReleaseCause.values()) {
+            gauge("wsquota.releases", "Slots given back since start, by cause.", MetricUnits.NONE,
+                    () -> factory.getReleasesByCause().getOrDefault(cause, 0L), tag("cause", cause.name()));
+        }
+        for (GuardStatistics.Refused kind : GuardStatistics.Refused.values()) {
+            gauge("wsquota.guard.refusals", "Handshakes or connections refused by a guard since start, by kind.",
+                    MetricUnits.NONE, () -> GuardRuntime.current().statistics().get(kind), tag("kind", kind.name()));
+        }
+        gauge("wsquota.cleanup.runs", "Cleanup passes since start.",
+                MetricUnits.NONE, () -> factory.getCleanupStatistics().runs());
+        gauge("wsquota.cleanup.duration", "Duration of the last cleanup pass.",
+                MetricUnits.SECONDS, () -> factory.getCleanupStatistics().lastDurationMillis() / 1000.0);
+        gauge("wsquota.cleanup.failures", "Managers a cleanup pass failed to clean, plus aborted passes, since start.",
+                MetricUnits.NONE, () -> factory.getCleanupStatistics().totalFailures());
+        gauge("wsquota.drift.corrections", "Registry/container disagreements the drift check fixed since start.",
+                MetricUnits.NONE, () -> factory.getDriftCorrections());
+        LOG.info("wsquota metrics registered in the application registry");
+    }
+
+    private void gauge(String name, String description, String unit, Supplier<Number> read, Tag... tags) {
+        Metadata metadata = Metadata.builder().withName(name).withDescription(description).withUnit(unit).build();
+        registry.gauge(metadata, () -> read(name, read), tags);
+    }
+
+    /** One gauge read; a failure is logged and shows as NaN ("unknown" to Prometheus) instead of failing the scrape. */
+    private static Double read(String name, Supplier<Number> read) {
+        try {
+            return read.get().doubleValue();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "metric " + name + " could not be read; reporting NaN", e);
+            return Double.NaN;
+        }
+    }
+
+    private static Tag tag(String name, String value) {
+        return new Tag(name, value.toLowerCase(Locale.ROOT));
+    }
+}
