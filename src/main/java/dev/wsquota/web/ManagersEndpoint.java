@@ -80,6 +80,7 @@ public class ManagersEndpoint {
                 return;
             }
             manager = admission.manager();
+            session.getUserProperties().put(SessionConnection.MANAGER_ID, manager.id());
             if (closed) {
                 release(ReleaseCause.CLOSE); // the peer left while its admission was being decided
                 return;
