@@ -6,15 +6,23 @@ import dev.wsquota.quota.CleanupReport;
 import dev.wsquota.quota.CleanupStatistics;
 import dev.wsquota.quota.CloseCodes;
 import dev.wsquota.quota.Connection;
+import dev.wsquota.quota.ContainerView;
+import dev.wsquota.quota.DriftCheck;
+import dev.wsquota.quota.LimitHitCoalescer;
+import dev.wsquota.quota.Liveness;
 import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ManagerRegistry;
-import dev.wsquota.quota.Liveness;
+import dev.wsquota.quota.ManagerView;
 import dev.wsquota.quota.OnLimitPolicy;
+import dev.wsquota.quota.OpenSession;
+import dev.wsquota.quota.OperatorEvents;
 import dev.wsquota.quota.ProbingAdmission;
 import dev.wsquota.quota.QuotaLimits;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.Settings;
+import dev.wsquota.quota.UserIds;
+import dev.wsquota.quota.UserView;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -32,19 +40,27 @@ import jakarta.ejb.TimerService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The container's door to the manager registry: admits and releases managers and runs the cleanup timer.
+ * The container's door to the manager registry: admits and releases managers, runs the cleanup and
+ * liveness timers and watches that they exist.
  *
  * <p>Why the locks are where they are: the class is {@code @Lock(READ)} because the registry already
  * makes each user's admission atomic under that user's own monitor; a global WRITE lock would queue
  * every user's handshake behind every other user's. {@code @Lock(WRITE)} is kept for changes to the
- * factory's own settings and timer, so two operators' writes never interleave and a timer reschedule
- * never overlaps a cleanup pass (the timer callback holds a READ lock).
+ * factory's own settings and timers, so two operators' writes never interleave and a timer
+ * reschedule never overlaps a cleanup pass (the timer callbacks hold a READ lock).
  */
 @Singleton
 @Startup
@@ -56,6 +72,10 @@ public class ManagerFactory {
     public static final String CLEANUP_TIMER = "wsquota-cleanup";
     /** The info of the one liveness timer (pings and pong timeouts). */
     public static final String LIVENESS_TIMER = "wsquota-liveness";
+    /** How often the watchdog checks that both timers exist. */
+    static final long WATCHDOG_PERIOD_MILLIS = 2_000;
+    /** Cleanup passes in a row with a drift correction after which drift counts as recurring. */
+    static final int RECURRING_DRIFT_RUNS = 3;
 
     private static final Logger LOG = Logger.getLogger(ManagerFactory.class.getName());
 
@@ -72,9 +92,18 @@ public class ManagerFactory {
     private Liveness liveness;
     private ProbingAdmission admission;
     private final CleanupStatistics cleanupStatistics = new CleanupStatistics();
+    private final DriftCheck driftCheck = new DriftCheck();
+    private final AtomicLong driftCorrections = new AtomicLong();
+    private final AtomicLong timerRecreations = new AtomicLong();
+    private volatile int consecutiveDriftRuns;
+    private volatile LimitHitCoalescer limitHits;
     private volatile int cleanupIntervalSeconds;
     private volatile int idleTimeoutSeconds;
     private volatile String timerError = "";
+    private volatile long startedMillis;
+    private volatile ContainerView containerView;
+    private volatile OperatorEvents events = OperatorEvents.NONE;
+    private ScheduledFuture<?> watchdog;
     private ManagerFactoryAdmin admin;
 
     @PostConstruct
@@ -85,23 +114,35 @@ public class ManagerFactory {
         liveness = new Liveness(settings.pingIntervalSeconds() * 1000L, settings.pongTimeoutSeconds() * 1000L);
         admission = new ProbingAdmission(registry, scheduler, settings.onLimit(), settings.probeAfterSeconds() * 1000L,
                 settings.probeTimeoutMillis());
+        limitHits = new LimitHitCoalescer(1_000, registry::now);
         idleTimeoutSeconds = settings.idleTimeoutSeconds();
         cleanupIntervalSeconds = settings.cleanupIntervalSeconds();
+        startedMillis = registry.now();
         try {
             scheduleTimer(CLEANUP_TIMER, cleanupIntervalSeconds * 1000L);
             scheduleTimer(LIVENESS_TIMER, liveness.sweepPeriodMillis());
             timerError = "";
         } catch (RuntimeException e) {
             timerError = String.valueOf(e);
-            LOG.log(Level.SEVERE, "wsquota timers could NOT be created: leaked slots will only be reclaimed "
-                    + "at admission and by forceCleanup, and dead peers are not pinged. TimerActive=false in JMX.", e);
+            LOG.log(Level.SEVERE, "wsquota timers could NOT be created: leaked slots are only reclaimed at admission "
+                    + "and by forceCleanup, and dead peers are not pinged, until the watchdog manages to create them. "
+                    + "TimerActive=false in JMX.", e);
         }
-        admin = ManagerFactoryAdmin.register(context.getBusinessObject(ManagerFactory.class));
-        LOG.info(() -> "wsquota started: " + settings + ", cleanup timer active=" + isTimerActive());
+        ManagerFactory self = context.getBusinessObject(ManagerFactory.class);
+        admin = ManagerFactoryAdmin.register(self);
+        events = admin;
+        // The watchdog runs on the managed scheduler, not on an EJB timer: it must survive the loss of the timers.
+        watchdog = scheduler.scheduleWithFixedDelay(() -> runWatchdog(self), WATCHDOG_PERIOD_MILLIS,
+                WATCHDOG_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.info(() -> "wsquota started: " + settings + ", timers active=" + isTimerActive());
     }
 
     @PreDestroy
     void stop() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
+        events = OperatorEvents.NONE;
         if (admin != null) {
             admin.unregister();
         }
@@ -109,9 +150,11 @@ public class ManagerFactory {
         LOG.info(() -> "wsquota stopped: released " + released + " managers");
     }
 
+    // ---- admission and release -------------------------------------------------------------
+
     /** Asks for a slot for this user's new connection at once, without probing (in-process callers). */
     public Admission admit(String user, Connection connection) {
-        return registry.admit(user, connection);
+        return reported(registry.admit(user, connection));
     }
 
     /**
@@ -119,7 +162,20 @@ public class ManagerFactory {
      * {@code answer} runs exactly once, on this thread or, after a probe, on the managed scheduler.
      */
     public void requestAdmission(String user, Connection connection, Consumer<Admission> answer) {
-        admission.admit(user, connection, answer);
+        if (connection instanceof ContainerView view) {
+            containerView = view;
+        }
+        admission.admit(user, connection, decided -> answer.accept(reported(decided)));
+    }
+
+    private Admission reported(Admission decided) {
+        if (!decided.isAdmitted()) {
+            long suppressed = limitHits.hit(decided.user());
+            if (suppressed >= 0) {
+                events.limitHit(decided.user(), decided.active(), decided.limit(), decided.rejectReason(), suppressed);
+            }
+        }
+        return decided;
     }
 
     /** Gives a manager's slot back; idempotent. */
@@ -137,12 +193,14 @@ public class ManagerFactory {
         return delivery.sent();
     }
 
+    // ---- timers, cleanup, drift, watchdog -------------------------------------------------
+
     @Timeout
     void onTimer(Timer timer) {
         if (LIVENESS_TIMER.equals(timer.getInfo())) {
             runLivenessSweep();
         } else {
-            runCleanup();
+            runCleanup(null);
         }
     }
 
@@ -153,39 +211,121 @@ public class ManagerFactory {
                 LOG.log(Level.WARNING, "could not ping or close manager " + failure.managerId() + " of "
                         + LogSafe.user(failure.user()) + "; its slot was released (cause ERROR)", failure.error());
             }
-            if (report.timedOut() > 0) {
-                LOG.fine(() -> report.timedOut() + " managers closed: no pong within " + liveness.pongTimeoutMillis() + " ms");
-            }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "liveness sweep failed; the timer keeps running", e);
         }
     }
 
-    /** Runs a cleanup pass now; returns how many slots it gave back. */
+    /** Runs a cleanup pass now over everyone; returns how many slots it gave back. */
     public int forceCleanup() {
-        return runCleanup().reclaimed();
+        return runCleanup(null).reclaimed();
     }
 
-    private CleanupReport runCleanup() {
+    /** Runs a cleanup pass now over one user's managers; returns how many slots it gave back. */
+    public int forceCleanupUser(String user) {
+        UserIds.check(user);
+        return runCleanup(user).reclaimed();
+    }
+
+    private CleanupReport runCleanup(String onlyUser) {
         long started = registry.now();
         try {
-            CleanupReport report = registry.cleanup(idleTimeoutSeconds * 1000L);
+            CleanupReport report = onlyUser == null
+                    ? registry.cleanup(idleTimeoutSeconds * 1000L)
+                    : registry.cleanup(idleTimeoutSeconds * 1000L, registry.managersOf(onlyUser));
+            if (onlyUser == null) {
+                reconcileWithContainer();
+            }
             cleanupStatistics.record(started, report);
             for (CleanupReport.CleanupFailure failure : report.errors()) {
                 LOG.log(Level.WARNING, "cleanup could not clean manager " + failure.managerId() + " of "
                         + LogSafe.user(failure.user()) + "; it keeps its slot until the next pass", failure.error());
             }
-            if (report.failures() > report.errors().size()) {
-                LOG.warning(() -> (report.failures() - report.errors().size()) + " more cleanup failures in this pass");
-            }
-            if (report.reclaimed() > 0) {
-                LOG.fine(() -> "cleanup reclaimed " + report.stale() + " stale and " + report.idle() + " idle managers");
+            if (report.failures() > 0) {
+                if (report.failures() > report.errors().size()) {
+                    LOG.warning((report.failures() - report.errors().size()) + " more cleanup failures in this pass");
+                }
+                events.cleanupFailed(report.failures(), report.errors().isEmpty() ? ""
+                        : String.valueOf(report.errors().get(0).error()));
             }
             return report;
         } catch (RuntimeException e) {
             cleanupStatistics.recordAborted(started);
             LOG.log(Level.SEVERE, "cleanup pass failed; the timer keeps running", e);
-            return new CleanupReport(0, 0, 1, java.util.List.of(), 0);
+            events.cleanupFailed(1, String.valueOf(e));
+            return new CleanupReport(0, 0, 1, List.of(), 0);
+        }
+    }
+
+    private void reconcileWithContainer() {
+        Optional<List<OpenSession>> open = openSessions();
+        if (open.isEmpty()) {
+            return; // no container session seen yet: nothing the container could disagree about
+        }
+        List<DriftCheck.Correction> corrections = driftCheck.reconcile(registry, open.get());
+        consecutiveDriftRuns = corrections.isEmpty() ? 0 : consecutiveDriftRuns + 1;
+        for (DriftCheck.Correction correction : corrections) {
+            driftCorrections.incrementAndGet();
+            LOG.warning(() -> "drift corrected for user " + LogSafe.user(correction.user()) + ", manager "
+                    + correction.managerId() + ", session " + correction.sessionId() + ": " + correction.what());
+            events.driftCorrected(correction);
+        }
+    }
+
+    /** The container's open sessions, asked through the last session seen or any live one. */
+    private Optional<List<OpenSession>> openSessions() {
+        ContainerView view = containerView;
+        if (view != null) {
+            try {
+                return Optional.of(view.openSessions());
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "last seen session cannot list open sessions; trying a live one", e);
+            }
+        }
+        for (Manager manager : registry.allManagers()) {
+            if (manager.connection() instanceof ContainerView live && manager.connection().isOpen()) {
+                try {
+                    containerView = live;
+                    return Optional.of(live.openSessions());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "session of " + manager + " cannot list open sessions", e);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void runWatchdog(ManagerFactory self) {
+        try {
+            self.ensureTimers();
+        } catch (RuntimeException e) {
+            // Logged, never thrown: an exception would stop scheduleWithFixedDelay for good.
+            LOG.log(Level.SEVERE, "wsquota watchdog could not check the timers; it tries again in "
+                    + WATCHDOG_PERIOD_MILLIS + " ms", e);
+        }
+    }
+
+    /** Re-creates a missing cleanup or liveness timer, and says so; called by the watchdog. */
+    @Lock(LockType.WRITE)
+    public void ensureTimers() {
+        List<Object> infos = timerService.getTimers().stream().<Object>map(Timer::getInfo).toList();
+        recreateIfMissing(infos, CLEANUP_TIMER, cleanupIntervalSeconds * 1000L);
+        recreateIfMissing(infos, LIVENESS_TIMER, liveness.sweepPeriodMillis());
+    }
+
+    private void recreateIfMissing(List<Object> infos, String timer, long periodMillis) {
+        if (infos.contains(timer)) {
+            return;
+        }
+        try {
+            scheduleTimer(timer, periodMillis);
+            timerError = "";
+            timerRecreations.incrementAndGet();
+            LOG.warning(() -> "wsquota timer " + timer + " was missing and has been re-created (every " + periodMillis + " ms)");
+            events.timerRecreated(timer, "missing; re-created with a period of " + periodMillis + " ms");
+        } catch (RuntimeException e) {
+            timerError = String.valueOf(e);
+            LOG.log(Level.SEVERE, "wsquota timer " + timer + " is missing and could NOT be re-created", e);
         }
     }
 
@@ -200,17 +340,52 @@ public class ManagerFactory {
         }
     }
 
-    /** True while both the cleanup and the liveness timer exist in the container. */
-    public boolean isTimerActive() {
-        java.util.Set<Object> infos = new java.util.HashSet<>();
-        timerService.getTimers().forEach(timer -> infos.add(timer.getInfo()));
-        return infos.contains(CLEANUP_TIMER) && infos.contains(LIVENESS_TIMER);
+    private Optional<Timer> timer(String info) {
+        return timerService.getTimers().stream().filter(timer -> info.equals(timer.getInfo())).findFirst();
     }
 
-    /** Why the cleanup timer could not be created, or empty. */
+    /** True while both the cleanup and the liveness timer exist in the container. */
+    public boolean isTimerActive() {
+        return timer(CLEANUP_TIMER).isPresent() && timer(LIVENESS_TIMER).isPresent();
+    }
+
+    /** Why a timer could not be created, or empty. */
     public String getTimerError() {
         return timerError;
     }
+
+    /** Timers the watchdog found missing and re-created, since start. */
+    public long getTimerRecreations() {
+        return timerRecreations.get();
+    }
+
+    /** When the cleanup timer fires next; null while it is missing. */
+    public Date getNextCleanupTime() {
+        return timer(CLEANUP_TIMER).map(Timer::getNextTimeout).orElse(null);
+    }
+
+    /** True when no cleanup pass started within twice the interval (counted from start before the first pass). */
+    public boolean isCleanupLate() {
+        long last = cleanupStatistics.snapshot().lastRunMillis();
+        long reference = last == 0 ? startedMillis : last;
+        return registry.now() - reference > 2L * cleanupIntervalSeconds * 1000L;
+    }
+
+    /** Differences between the registry and the container fixed by the drift check, since start. */
+    public long getDriftCorrections() {
+        return driftCorrections.get();
+    }
+
+    /** True when each of the last few cleanup passes had to correct drift: something keeps breaking the books. */
+    public boolean isDriftRecurring() {
+        return consecutiveDriftRuns >= RECURRING_DRIFT_RUNS;
+    }
+
+    public CleanupStatistics.Snapshot getCleanupStatistics() {
+        return cleanupStatistics.snapshot();
+    }
+
+    // ---- settings --------------------------------------------------------------------------
 
     public int getCleanupIntervalSeconds() {
         return cleanupIntervalSeconds;
@@ -220,10 +395,8 @@ public class ManagerFactory {
     @Lock(LockType.WRITE)
     public void setCleanupIntervalSeconds(int seconds) {
         Settings.checkInterval("CleanupIntervalSeconds", seconds);
-        int old = cleanupIntervalSeconds;
         scheduleTimer(CLEANUP_TIMER, seconds * 1000L);
         cleanupIntervalSeconds = seconds;
-        audit("CleanupIntervalSeconds", old, seconds);
     }
 
     public int getIdleTimeoutSeconds() {
@@ -232,10 +405,7 @@ public class ManagerFactory {
 
     @Lock(LockType.WRITE)
     public void setIdleTimeoutSeconds(int seconds) {
-        Settings.checkIntervalOrZero("IdleTimeoutSeconds", seconds);
-        int old = idleTimeoutSeconds;
-        idleTimeoutSeconds = seconds;
-        audit("IdleTimeoutSeconds", old, seconds);
+        idleTimeoutSeconds = Settings.checkIntervalOrZero("IdleTimeoutSeconds", seconds);
     }
 
     public int getPingIntervalSeconds() {
@@ -245,10 +415,8 @@ public class ManagerFactory {
     @Lock(LockType.WRITE)
     public void setPingIntervalSeconds(int seconds) {
         Settings.checkIntervalOrZero("PingIntervalSeconds", seconds);
-        int old = getPingIntervalSeconds();
         liveness.setPingIntervalMillis(seconds * 1000L);
         scheduleTimer(LIVENESS_TIMER, liveness.sweepPeriodMillis());
-        audit("PingIntervalSeconds", old, seconds);
     }
 
     public int getPongTimeoutSeconds() {
@@ -258,10 +426,8 @@ public class ManagerFactory {
     @Lock(LockType.WRITE)
     public void setPongTimeoutSeconds(int seconds) {
         Settings.checkInterval("PongTimeoutSeconds", seconds);
-        int old = getPongTimeoutSeconds();
         liveness.setPongTimeoutMillis(seconds * 1000L);
         scheduleTimer(LIVENESS_TIMER, liveness.sweepPeriodMillis());
-        audit("PongTimeoutSeconds", old, seconds);
     }
 
     public int getProbeAfterSeconds() {
@@ -270,10 +436,7 @@ public class ManagerFactory {
 
     @Lock(LockType.WRITE)
     public void setProbeAfterSeconds(int seconds) {
-        Settings.checkIntervalOrZero("ProbeAfterSeconds", seconds);
-        int old = getProbeAfterSeconds();
-        admission.setProbeAfterMillis(seconds * 1000L);
-        audit("ProbeAfterSeconds", old, seconds);
+        admission.setProbeAfterMillis(Settings.checkIntervalOrZero("ProbeAfterSeconds", seconds) * 1000L);
     }
 
     public int getProbeTimeoutMillis() {
@@ -282,10 +445,7 @@ public class ManagerFactory {
 
     @Lock(LockType.WRITE)
     public void setProbeTimeoutMillis(int millis) {
-        Settings.checkProbeTimeout("ProbeTimeoutMillis", millis);
-        int old = getProbeTimeoutMillis();
-        admission.setProbeTimeoutMillis(millis);
-        audit("ProbeTimeoutMillis", old, millis);
+        admission.setProbeTimeoutMillis(Settings.checkProbeTimeout("ProbeTimeoutMillis", millis));
     }
 
     public OnLimitPolicy getOnLimitPolicy() {
@@ -294,17 +454,7 @@ public class ManagerFactory {
 
     @Lock(LockType.WRITE)
     public void setOnLimitPolicy(OnLimitPolicy policy) {
-        OnLimitPolicy old = admission.policy();
         admission.setPolicy(java.util.Objects.requireNonNull(policy, "policy"));
-        audit("OnLimitPolicy", old.key(), policy.key());
-    }
-
-    public long getProbes() {
-        return admission.probes();
-    }
-
-    public long getProbeReclaimed() {
-        return admission.probeReclaimed();
     }
 
     public int getMaxManagersPerUser() {
@@ -313,9 +463,7 @@ public class ManagerFactory {
 
     @Lock(LockType.WRITE)
     public void setMaxManagersPerUser(int value) {
-        int old = registry.limits().maxPerUser();
         registry.limits().setMaxPerUser(value);
-        audit("MaxManagersPerUser", old, value);
     }
 
     public int getMaxManagersTotal() {
@@ -324,10 +472,69 @@ public class ManagerFactory {
 
     @Lock(LockType.WRITE)
     public void setMaxManagersTotal(int value) {
-        int old = registry.limits().maxTotal();
         registry.limits().setMaxTotal(value);
-        audit("MaxManagersTotal", old, value);
     }
+
+    /** Sets a user's own quota; returns the previous override or null. Closes nobody. */
+    @Lock(LockType.WRITE)
+    public Integer setUserQuota(String user, int quota) {
+        return registry.limits().setOverride(user, quota);
+    }
+
+    /** Removes a user's own quota; returns the removed value or null. */
+    @Lock(LockType.WRITE)
+    public Integer clearUserQuota(String user) {
+        return registry.limits().clearOverride(user);
+    }
+
+    public Map<String, Integer> getUserQuotaOverrides() {
+        return registry.limits().overrides();
+    }
+
+    // ---- administration --------------------------------------------------------------------
+
+    /** Closes (1008) and releases every manager above its user's quota, newest first; returns how many. */
+    public int enforceQuotas() {
+        int closed = 0;
+        for (String user : registry.users()) {
+            for (Manager excess : registry.excessOf(user)) {
+                if (registry.releaseAndCloseQuietly(excess, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+                        "over quota: closed by an operator")) {
+                    closed++;
+                }
+            }
+        }
+        return closed;
+    }
+
+    /** Closes (1008) and releases one manager; returns its view, or empty if no live manager has that id. */
+    public Optional<ManagerView> closeManager(String managerId) {
+        Optional<Manager> found = registry.find(managerId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Manager manager = found.get();
+        ManagerView view = registry.managerViews(manager.user()).stream()
+                .filter(row -> row.managerId().equals(managerId)).findFirst().orElse(null);
+        boolean closed = registry.releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+                "closed by an operator");
+        return closed ? Optional.ofNullable(view) : Optional.empty();
+    }
+
+    /** Closes (1008) and releases every manager of the user; returns how many. */
+    public int disconnectUser(String user) {
+        UserIds.check(user);
+        int closed = 0;
+        for (Manager manager : registry.managersOf(user)) {
+            if (registry.releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+                    "disconnected by an operator")) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    // ---- views ------------------------------------------------------------------------------
 
     public int getActiveManagers() {
         return registry.activeManagers();
@@ -345,8 +552,25 @@ public class ManagerFactory {
         return registry.userCounts();
     }
 
+    public List<UserView> getUsers() {
+        return registry.userViews();
+    }
+
+    public List<ManagerView> listManagers(String user) {
+        UserIds.check(user);
+        return registry.managerViews(user);
+    }
+
     public long getLimitHits() {
         return registry.userQuotaRejections() + registry.totalQuotaRejections();
+    }
+
+    /** Refused connections since start by reason: USER_QUOTA, TOTAL_QUOTA. */
+    public Map<String, Long> getRejectionsByReason() {
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        byReason.put(Admission.Outcome.USER_QUOTA.name(), registry.userQuotaRejections());
+        byReason.put(Admission.Outcome.TOTAL_QUOTA.name(), registry.totalQuotaRejections());
+        return byReason;
     }
 
     public long getAdmissions() {
@@ -357,14 +581,11 @@ public class ManagerFactory {
         return registry.releasesByCause();
     }
 
-    public CleanupStatistics.Snapshot getCleanupStatistics() {
-        return cleanupStatistics.snapshot();
+    public long getProbes() {
+        return admission.probes();
     }
 
-    private static void audit(String attribute, Object old, Object value) {
-        if (java.util.Objects.equals(old, value)) {
-            return;
-        }
-        LOG.info(() -> "wsquota admin: " + attribute + " changed from " + old + " to " + value);
+    public long getProbeReclaimed() {
+        return admission.probeReclaimed();
     }
 }

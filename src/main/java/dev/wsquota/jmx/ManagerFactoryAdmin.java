@@ -2,29 +2,46 @@ package dev.wsquota.jmx;
 
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.quota.CleanupStatistics;
+import dev.wsquota.quota.DriftCheck;
+import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.OnLimitPolicy;
+import dev.wsquota.quota.OperatorEvents;
 import dev.wsquota.quota.QuotaLimits;
 import dev.wsquota.quota.Settings;
+import dev.wsquota.quota.UserIds;
+import dev.wsquota.quota.UserView;
 import jakarta.ejb.EJBException;
 
 import javax.management.JMException;
+import javax.management.MBeanNotificationInfo;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
+import javax.management.Notification;
+import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
+import javax.security.auth.Subject;
 import java.lang.management.ManagementFactory;
+import java.security.AccessController;
+import java.security.Principal;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
- * The MXBean an operator talks to. Every call goes through the factory's EJB business proxy, so the
- * factory's {@code @Lock}s apply, and every exception leaves as a plain JDK type with its message,
- * because JConsole and jmxterm have no EE classes to deserialize an {@code EJBException} with.
+ * The MXBean an operator talks to, and the source of its notifications. Every call goes through the
+ * factory's EJB business proxy, so the factory's {@code @Lock}s apply; every value is validated here
+ * first; every exception leaves as a plain JDK type with its message, because JConsole and jmxterm
+ * have no EE classes to deserialize an {@code EJBException} with.
  */
-public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
+public final class ManagerFactoryAdmin extends NotificationBroadcasterSupport
+        implements ManagerFactoryMXBean, OperatorEvents {
 
     /** {@code dev.wsquota:type=ManagerFactory}. */
     public static final ObjectName OBJECT_NAME = objectName("dev.wsquota:type=ManagerFactory");
@@ -33,9 +50,13 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
 
     private final ManagerFactory factory;
     private final MBeanServer server;
+    private final AtomicLong sequence = new AtomicLong();
     private boolean registered;
 
     private ManagerFactoryAdmin(ManagerFactory factory, MBeanServer server) {
+        super(new MBeanNotificationInfo(new String[]{LIMIT_HIT, CLEANUP_FAILED, TIMER_RECREATED, DRIFT_CORRECTED, ADMIN},
+                Notification.class.getName(), "wsquota events: limit hits (coalesced per user per second), cleanup "
+                + "failures, re-created timers, corrected drift, and an audit record of every operator change"));
         this.factory = factory;
         this.server = server;
     }
@@ -66,6 +87,8 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
         }
     }
 
+    // ---- quotas ----
+
     @Override
     public int getMaxManagersPerUser() {
         return call(factory::getMaxManagersPerUser);
@@ -74,7 +97,7 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     @Override
     public void setMaxManagersPerUser(int managers) {
         QuotaLimits.checkQuota("MaxManagersPerUser", managers);
-        run(() -> factory.setMaxManagersPerUser(managers));
+        write("MaxManagersPerUser", factory::getMaxManagersPerUser, () -> factory.setMaxManagersPerUser(managers));
     }
 
     @Override
@@ -85,8 +108,43 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     @Override
     public void setMaxManagersTotal(int managers) {
         QuotaLimits.checkQuota("MaxManagersTotal", managers);
-        run(() -> factory.setMaxManagersTotal(managers));
+        write("MaxManagersTotal", factory::getMaxManagersTotal, () -> factory.setMaxManagersTotal(managers));
     }
+
+    @Override
+    public Map<String, Integer> getUserQuotaOverrides() {
+        return call(factory::getUserQuotaOverrides);
+    }
+
+    @Override
+    public String setUserQuota(String user, int managers) {
+        UserIds.check(user);
+        QuotaLimits.checkQuota("quota of a user", managers);
+        Integer old = call(() -> factory.setUserQuota(user, managers));
+        String done = "quota of " + LogSafe.user(user) + " set to " + managers
+                + (old == null ? " (was the default)" : " (was " + old + ")");
+        audit("setUserQuota(" + LogSafe.user(user) + ")", old == null ? "default" : old, managers, done);
+        return done;
+    }
+
+    @Override
+    public String clearUserQuota(String user) {
+        UserIds.check(user);
+        Integer old = call(() -> factory.clearUserQuota(user));
+        String done = old == null ? LogSafe.user(user) + " had no quota of their own; nothing changed"
+                : "quota of " + LogSafe.user(user) + " back to the default (was " + old + ")";
+        audit("clearUserQuota(" + LogSafe.user(user) + ")", old == null ? "default" : old, "default", done);
+        return done;
+    }
+
+    @Override
+    public int enforceQuotas() {
+        int closed = call(factory::enforceQuotas);
+        audit("enforceQuotas()", "", closed, "closed " + closed + " managers above their user's quota");
+        return closed;
+    }
+
+    // ---- timing settings ----
 
     @Override
     public int getCleanupIntervalSeconds() {
@@ -96,7 +154,7 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     @Override
     public void setCleanupIntervalSeconds(int seconds) {
         Settings.checkInterval("CleanupIntervalSeconds", seconds);
-        run(() -> factory.setCleanupIntervalSeconds(seconds));
+        write("CleanupIntervalSeconds", factory::getCleanupIntervalSeconds, () -> factory.setCleanupIntervalSeconds(seconds));
     }
 
     @Override
@@ -107,7 +165,7 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     @Override
     public void setIdleTimeoutSeconds(int seconds) {
         Settings.checkIntervalOrZero("IdleTimeoutSeconds", seconds);
-        run(() -> factory.setIdleTimeoutSeconds(seconds));
+        write("IdleTimeoutSeconds", factory::getIdleTimeoutSeconds, () -> factory.setIdleTimeoutSeconds(seconds));
     }
 
     @Override
@@ -118,7 +176,7 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     @Override
     public void setPingIntervalSeconds(int seconds) {
         Settings.checkIntervalOrZero("PingIntervalSeconds", seconds);
-        run(() -> factory.setPingIntervalSeconds(seconds));
+        write("PingIntervalSeconds", factory::getPingIntervalSeconds, () -> factory.setPingIntervalSeconds(seconds));
     }
 
     @Override
@@ -129,7 +187,7 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     @Override
     public void setPongTimeoutSeconds(int seconds) {
         Settings.checkInterval("PongTimeoutSeconds", seconds);
-        run(() -> factory.setPongTimeoutSeconds(seconds));
+        write("PongTimeoutSeconds", factory::getPongTimeoutSeconds, () -> factory.setPongTimeoutSeconds(seconds));
     }
 
     @Override
@@ -140,7 +198,7 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     @Override
     public void setProbeAfterSeconds(int seconds) {
         Settings.checkIntervalOrZero("ProbeAfterSeconds", seconds);
-        run(() -> factory.setProbeAfterSeconds(seconds));
+        write("ProbeAfterSeconds", factory::getProbeAfterSeconds, () -> factory.setProbeAfterSeconds(seconds));
     }
 
     @Override
@@ -151,7 +209,7 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     @Override
     public void setProbeTimeoutMillis(int millis) {
         Settings.checkProbeTimeout("ProbeTimeoutMillis", millis);
-        run(() -> factory.setProbeTimeoutMillis(millis));
+        write("ProbeTimeoutMillis", factory::getProbeTimeoutMillis, () -> factory.setProbeTimeoutMillis(millis));
     }
 
     @Override
@@ -162,18 +220,10 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     @Override
     public void setOnLimitPolicy(String policy) {
         OnLimitPolicy parsed = OnLimitPolicy.parse(policy);
-        run(() -> factory.setOnLimitPolicy(parsed));
+        write("OnLimitPolicy", this::getOnLimitPolicy, () -> factory.setOnLimitPolicy(parsed));
     }
 
-    @Override
-    public long getProbes() {
-        return call(factory::getProbes);
-    }
-
-    @Override
-    public long getProbeReclaimed() {
-        return call(factory::getProbeReclaimed);
-    }
+    // ---- live state ----
 
     @Override
     public int getActiveManagers() {
@@ -191,8 +241,52 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     }
 
     @Override
+    public List<UserView> getUsers() {
+        return call(factory::getUsers);
+    }
+
+    @Override
+    public List<ManagerRow> listManagers(String user) {
+        UserIds.check(user);
+        return call(() -> factory.listManagers(user)).stream()
+                .map(view -> new ManagerRow(view.managerId(), view.remoteAddress(), new Date(view.openedAtMillis()),
+                        view.idleSeconds(), view.messagesIn(), view.messagesOut()))
+                .toList();
+    }
+
+    @Override
+    public String closeManager(String managerId) {
+        if (managerId == null || managerId.isBlank() || managerId.length() > UserIds.MAX_LENGTH) {
+            throw new IllegalArgumentException("managerId must be a manager id as listManagers shows it, was '"
+                    + LogSafe.user(managerId) + "'");
+        }
+        String done = call(() -> factory.closeManager(managerId))
+                .map(closed -> "closed manager " + closed.managerId() + " of " + LogSafe.user(closed.user())
+                        + " (1008, closed by an operator)")
+                .orElse("no live manager with id " + LogSafe.user(managerId) + "; nothing changed");
+        audit("closeManager(" + LogSafe.user(managerId) + ")", "", done, done);
+        return done;
+    }
+
+    @Override
+    public int disconnectUser(String user) {
+        UserIds.check(user);
+        int closed = call(() -> factory.disconnectUser(user));
+        audit("disconnectUser(" + LogSafe.user(user) + ")", "", closed,
+                "closed " + closed + " managers of " + LogSafe.user(user));
+        return closed;
+    }
+
+    // ---- counters ----
+
+    @Override
     public long getLimitHits() {
         return call(factory::getLimitHits);
+    }
+
+    @Override
+    public Map<String, Long> getRejectionsByReason() {
+        return call(factory::getRejectionsByReason);
     }
 
     @Override
@@ -206,6 +300,18 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
         call(factory::getReleasesByCause).forEach((cause, count) -> byName.put(cause.name(), count));
         return byName;
     }
+
+    @Override
+    public long getProbes() {
+        return call(factory::getProbes);
+    }
+
+    @Override
+    public long getProbeReclaimed() {
+        return call(factory::getProbeReclaimed);
+    }
+
+    // ---- cleanup and watchdog ----
 
     @Override
     public long getCleanupRuns() {
@@ -224,6 +330,11 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     }
 
     @Override
+    public Date getNextCleanupTime() {
+        return call(factory::getNextCleanupTime);
+    }
+
+    @Override
     public long getLastCleanupDurationMillis() {
         return cleanup().lastDurationMillis();
     }
@@ -231,6 +342,16 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     @Override
     public long getCleanupFailures() {
         return cleanup().totalFailures();
+    }
+
+    @Override
+    public long getConsecutiveCleanupFailures() {
+        return cleanup().consecutiveFailedRuns();
+    }
+
+    @Override
+    public boolean isCleanupLate() {
+        return call(factory::isCleanupLate);
     }
 
     @Override
@@ -244,19 +365,124 @@ public final class ManagerFactoryAdmin implements ManagerFactoryMXBean {
     }
 
     @Override
+    public long getTimerRecreations() {
+        return call(factory::getTimerRecreations);
+    }
+
+    @Override
+    public long getDriftCorrections() {
+        return call(factory::getDriftCorrections);
+    }
+
+    @Override
     public int forceCleanup() {
-        return call(factory::forceCleanup);
+        int reclaimed = call(factory::forceCleanup);
+        audit("forceCleanup()", "", reclaimed, "cleanup pass reclaimed " + reclaimed + " slots");
+        return reclaimed;
+    }
+
+    @Override
+    public int forceCleanupUser(String user) {
+        UserIds.check(user);
+        int reclaimed = call(() -> factory.forceCleanupUser(user));
+        audit("forceCleanupUser(" + LogSafe.user(user) + ")", "", reclaimed,
+                "cleanup pass over " + LogSafe.user(user) + " reclaimed " + reclaimed + " slots");
+        return reclaimed;
     }
 
     private CleanupStatistics.Snapshot cleanup() {
         return call(factory::getCleanupStatistics);
     }
 
-    private void run(Runnable operation) {
+    // ---- notifications (OperatorEvents) ----
+
+    @Override
+    public void limitHit(String user, int active, int limit, String reason, long suppressed) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("user", LogSafe.user(user));
+        data.put("active", active);
+        data.put("limit", limit);
+        data.put("suppressedSinceLast", suppressed);
+        emit(LIMIT_HIT, reason + (suppressed > 0 ? " (" + suppressed + " more hits suppressed)" : ""), data);
+    }
+
+    @Override
+    public void cleanupFailed(int failures, String firstError) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("failures", failures);
+        data.put("firstError", firstError);
+        emit(CLEANUP_FAILED, "cleanup could not clean " + failures + " managers: " + firstError, data);
+    }
+
+    @Override
+    public void timerRecreated(String timer, String why) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("timer", timer);
+        data.put("why", why);
+        emit(TIMER_RECREATED, "timer " + timer + " " + why, data);
+    }
+
+    @Override
+    public void driftCorrected(DriftCheck.Correction correction) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("user", LogSafe.user(correction.user()));
+        data.put("managerId", correction.managerId());
+        data.put("sessionId", correction.sessionId());
+        data.put("what", correction.what());
+        emit(DRIFT_CORRECTED, "drift for " + LogSafe.user(correction.user()) + ": " + correction.what(), data);
+    }
+
+    private void emit(String type, String message, Map<String, ?> data) {
+        try {
+            Notification notification = new Notification(type, OBJECT_NAME, sequence.incrementAndGet(),
+                    System.currentTimeMillis(), message);
+            notification.setUserData(OpenData.details(type, data));
+            sendNotification(notification);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not send the JMX notification " + type + ": " + message, e);
+        }
+    }
+
+    // ---- audit and plumbing ----
+
+    private <T> void write(String attribute, Supplier<T> current, Runnable change) {
+        T old = call(current);
         call(() -> {
-            operation.run();
+            change.run();
             return null;
         });
+        T now = call(current);
+        if (!Objects.equals(old, now)) {
+            audit(attribute, old, now, attribute + " changed from " + old + " to " + now);
+        }
+    }
+
+    /** One audit record: a log line and a {@value #ADMIN} notification with the same text. */
+    private void audit(String what, Object oldValue, Object newValue, String description) {
+        String caller = caller();
+        String line = "wsquota admin: " + description + " (by " + caller + ")";
+        LOG.info(line);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("what", what);
+        data.put("oldValue", String.valueOf(oldValue));
+        data.put("newValue", String.valueOf(newValue));
+        data.put("caller", caller);
+        emit(ADMIN, line, data);
+    }
+
+    /** The identity the JMX connector attached to this call, if it attached one. */
+    @SuppressWarnings("removal") // Subject.current() arrives in Java 18; this build targets 17
+    private static String caller() {
+        try {
+            Subject subject = Subject.getSubject(AccessController.getContext());
+            if (subject != null && !subject.getPrincipals().isEmpty()) {
+                return subject.getPrincipals().stream().map(Principal::getName).distinct().sorted()
+                        .collect(Collectors.joining(","));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not read the JMX caller's subject", e);
+        }
+        return "unknown (the connector gave no identity)";
     }
 
     private static <T> T call(Supplier<T> operation) {

@@ -1,31 +1,73 @@
 package dev.wsquota.jmx;
 
+import dev.wsquota.quota.UserView;
+
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The operator's view of the manager factory, registered as {@code dev.wsquota:type=ManagerFactory}.
- * Every count is read from the live registry at the moment of the call. Writes take effect at once
- * and are refused with an {@link IllegalArgumentException} that says what is allowed.
+ *
+ * <p>Every count is read from the live registry at the moment of the call. Every write takes effect at
+ * once, is refused with an {@link IllegalArgumentException} saying what is allowed when the value is
+ * bad (nothing changes then), and is reported as a {@value #ADMIN} notification and an audit log line.
+ *
+ * <p>Notifications (JConsole's Notifications tab), each with a {@code CompositeData} as user data:
+ * <ul>
+ *   <li>{@value #LIMIT_HIT}: a connection was refused at a quota; at most one per user per second,
+ *       with the number of hits suppressed since the previous one.</li>
+ *   <li>{@value #CLEANUP_FAILED}: a cleanup pass could not clean some managers.</li>
+ *   <li>{@value #TIMER_RECREATED}: the cleanup or liveness timer was missing and the watchdog re-created it.</li>
+ *   <li>{@value #DRIFT_CORRECTED}: the registry and the container disagreed about a session; fixed.</li>
+ *   <li>{@value #ADMIN}: an attribute was written or an operation run: what, old and new value, who.</li>
+ * </ul>
  */
 public interface ManagerFactoryMXBean {
 
-    /** The quota of managers each user may hold at once (default {@code wsquota.max-managers-per-user}). */
+    /** Notification type: a connection was refused at a quota. */
+    String LIMIT_HIT = "wsquota.limit.hit";
+    /** Notification type: a cleanup pass had failures. */
+    String CLEANUP_FAILED = "wsquota.cleanup.failed";
+    /** Notification type: a missing timer was re-created. */
+    String TIMER_RECREATED = "wsquota.timer.recreated";
+    /** Notification type: a drift between registry and container was corrected. */
+    String DRIFT_CORRECTED = "wsquota.drift.corrected";
+    /** Notification type: an operator changed something. */
+    String ADMIN = "wsquota.admin";
+
+    // ---- quotas ----
+
+    /** Default quota: managers each user may hold at once (key {@code wsquota.max-managers-per-user}). */
     int getMaxManagersPerUser();
 
     /**
-     * Sets the per-user quota, 1 to 1,000,000. Lowering it closes nobody: a user above the new quota
-     * keeps their connections and is refused new ones until under it.
+     * Sets the default quota, 1 to 1,000,000. Lowering it closes nobody: a user above the new quota keeps
+     * their connections and is refused new ones until under it; {@link #enforceQuotas()} closes the excess.
      */
     void setMaxManagersPerUser(int managers);
 
-    /** The cap on managers of all users together. */
+    /** Cap on the managers of all users together (key {@code wsquota.max-managers-total}). */
     int getMaxManagersTotal();
 
-    /** Sets the cap on managers of all users together, 1 to 1,000,000; lowering it closes nobody. */
+    /** Sets the cap on all managers, 1 to 1,000,000; lowering it closes nobody. */
     void setMaxManagersTotal(int managers);
 
-    /** Seconds between two runs of the cleanup timer. */
+    /** Per-user quotas that replace the default: user to quota. */
+    Map<String, Integer> getUserQuotaOverrides();
+
+    /** Gives one user their own quota (1 to 1,000,000); closes nobody. Returns what changed. */
+    String setUserQuota(String user, int managers);
+
+    /** Removes one user's own quota so the default applies again. Returns what changed. */
+    String clearUserQuota(String user);
+
+    /** Closes (1008, "over quota: closed by an operator") the managers above each user's quota, newest first; returns how many. */
+    int enforceQuotas();
+
+    // ---- timing settings ----
+
+    /** Seconds between two runs of the cleanup timer (key {@code wsquota.cleanup-interval-seconds}). */
     int getCleanupIntervalSeconds();
 
     /** Reschedules the cleanup timer at once; 1 to 86,400 seconds. */
@@ -61,17 +103,13 @@ public interface ManagerFactoryMXBean {
     /** Sets the probe timeout, 1 to 30,000 milliseconds. */
     void setProbeTimeoutMillis(int millis);
 
-    /** What happens at the quota once probing found every manager alive: {@code reject} (1013) or {@code evict-oldest} (4001 to the oldest). */
+    /** At the quota once probing found every manager alive: {@code reject} (1013) or {@code evict-oldest} (4001 to the oldest). */
     String getOnLimitPolicy();
 
     /** Sets the on-limit policy: {@code reject} or {@code evict-oldest}. */
     void setOnLimitPolicy(String policy);
 
-    /** Probes started since start (a user at quota with silent managers). */
-    long getProbes();
-
-    /** Managers closed and released because they did not answer a probe, since start. */
-    long getProbeReclaimed();
+    // ---- live state ----
 
     /** Managers alive now, all users together. */
     int getActiveManagers();
@@ -82,14 +120,46 @@ public interface ManagerFactoryMXBean {
     /** Live managers per user (user to count), for users holding at least one. */
     Map<String, Integer> getUserManagerCounts();
 
+    /**
+     * One row per user holding a manager, sorted by user: user, active, quota, oldestManagerAgeSeconds
+     * (seconds since their oldest live manager was admitted), lastActivitySecondsAgo (seconds since any
+     * of their peers sent anything). JMX clients see an array of CompositeData (JConsole: a table).
+     */
+    List<UserView> getUsers();
+
+    /**
+     * One row per live manager of the user, oldest first: managerId, remoteAddress, openedAt (date),
+     * idleSeconds, messagesIn, messagesOut. Empty for a user with none.
+     */
+    List<ManagerRow> listManagers(String user);
+
+    /** Closes (1008, "closed by an operator") and releases one manager. Returns what it did. */
+    String closeManager(String managerId);
+
+    /** Closes (1008, "disconnected by an operator") and releases every manager of the user; returns how many. */
+    int disconnectUser(String user);
+
+    // ---- counters since start ----
+
     /** Connections refused at a quota (per user or total) since start. */
     long getLimitHits();
+
+    /** Connections refused since start by reason: USER_QUOTA, TOTAL_QUOTA. */
+    Map<String, Long> getRejectionsByReason();
 
     /** Connections admitted since start. */
     long getAdmissions();
 
-    /** Slots given back since start, by cause (CLOSE, ERROR, STALE, IDLE, ...). */
+    /** Slots given back since start, by cause: CLOSE, ERROR, STALE, IDLE, PONG_TIMEOUT, EVICTED, ADMIN, DRIFT, SHUTDOWN. */
     Map<String, Long> getReleasesByCause();
+
+    /** Probes started since start (a user at quota with silent managers). */
+    long getProbes();
+
+    /** Managers closed and released because they did not answer a probe, since start. */
+    long getProbeReclaimed();
+
+    // ---- cleanup and its watchdog ----
 
     /** Cleanup passes since start, timer and forced together. */
     long getCleanupRuns();
@@ -100,18 +170,36 @@ public interface ManagerFactoryMXBean {
     /** When the last cleanup pass started; null before the first. */
     Date getLastCleanupTime();
 
+    /** When the cleanup timer fires next; null while the timer is missing. */
+    Date getNextCleanupTime();
+
     /** How long the last cleanup pass took, in milliseconds. */
     long getLastCleanupDurationMillis();
 
     /** Managers that cleanup failed to clean, summed over all passes since start. */
     long getCleanupFailures();
 
+    /** Cleanup passes in a row, up to the last, that had at least one failure. */
+    long getConsecutiveCleanupFailures();
+
+    /** True when no cleanup pass started within twice the cleanup interval. */
+    boolean isCleanupLate();
+
     /** True while both the cleanup timer and the liveness timer exist in the container. */
     boolean isTimerActive();
 
-    /** Why the cleanup timer could not be created; empty when it was. */
+    /** Why a timer could not be created; empty when both were. */
     String getTimerError();
 
-    /** Runs a cleanup pass now and returns how many slots it gave back. */
+    /** Timers the watchdog found missing and re-created, since start. */
+    long getTimerRecreations();
+
+    /** Differences between the registry and the container's open sessions fixed by the drift check, since start. */
+    long getDriftCorrections();
+
+    /** Runs a cleanup pass over everyone now and returns how many slots it gave back. */
     int forceCleanup();
+
+    /** Runs a cleanup pass over one user's managers now and returns how many slots it gave back. */
+    int forceCleanupUser(String user);
 }

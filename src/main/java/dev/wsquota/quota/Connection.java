@@ -17,6 +17,11 @@ public interface Connection {
     /** Sends a ping; the peer's pong shows it is alive. Throws if the connection cannot be written to. */
     void ping() throws IOException;
 
+    /** The container's id of the underlying session, or null for a connection the container does not track. */
+    default String sessionId() {
+        return null;
+    }
+
     /** The peer's address as the container saw it at the handshake, or "unknown". */
     String remoteAddress();
 }

@@ -199,13 +199,18 @@ public final class ManagerRegistry {
      * manager is recorded and the pass goes on.
      */
     public CleanupReport cleanup(long idleTimeoutMillis) {
+        return cleanup(idleTimeoutMillis, managers.values());
+    }
+
+    /** As {@link #cleanup(long)}, over the given managers only (e.g. one user's). */
+    public CleanupReport cleanup(long idleTimeoutMillis, Iterable<Manager> candidates) {
         long started = System.nanoTime();
         long now = clock.getAsLong();
         int stale = 0;
         int idle = 0;
         int failures = 0;
         List<CleanupReport.CleanupFailure> errors = new ArrayList<>();
-        for (Manager manager : managers.values()) {
+        for (Manager manager : candidates) {
             try {
                 if (!manager.connection().isOpen()) {
                     if (release(manager, ReleaseCause.STALE)) {
@@ -301,6 +306,46 @@ public final class ManagerRegistry {
             }
         }
         return released;
+    }
+
+    /** The managers by which the user exceeds their quota, newest first; empty if within it. */
+    public List<Manager> excessOf(String user) {
+        List<Manager> mine = managersOf(user);
+        int excess = mine.size() - limits.limitFor(user);
+        if (excess <= 0) {
+            return Collections.emptyList();
+        }
+        List<Manager> newestFirst = new ArrayList<>(mine.subList(mine.size() - excess, mine.size()));
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
+    /** One row per user holding at least one manager, sorted by user. */
+    public List<UserView> userViews() {
+        long now = clock.getAsLong();
+        List<UserView> rows = new ArrayList<>();
+        for (String user : users()) {
+            List<Manager> mine = managersOf(user);
+            if (mine.isEmpty()) {
+                continue; // left between the two reads
+            }
+            long oldest = mine.stream().mapToLong(Manager::openedAtMillis).min().orElse(now);
+            long lastActivity = mine.stream().mapToLong(Manager::lastActivityMillis).max().orElse(now);
+            rows.add(new UserView(user, mine.size(), limits.limitFor(user), Math.max(0, now - oldest) / 1000,
+                    Math.max(0, now - lastActivity) / 1000));
+        }
+        return rows;
+    }
+
+    /** One row per live manager of the user, oldest first. */
+    public List<ManagerView> managerViews(String user) {
+        long now = clock.getAsLong();
+        return managersOf(user).stream().map(manager -> ManagerView.of(manager, now)).toList();
+    }
+
+    /** Users holding at least one manager, sorted. */
+    public List<String> users() {
+        return new ArrayList<>(userCounts().keySet());
     }
 
     /** Live managers of one user, oldest first. */

@@ -12,6 +12,7 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
 import jakarta.json.Json;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  * <p>The admission answer may come later, from the scheduler, when the user is at quota and their
  * silent managers are being probed; until it comes the connection holds no slot and gets no echo.
  */
-@ServerEndpoint("/ws")
+@ServerEndpoint(value = "/ws", configurator = PeerAddress.Configurator.class)
 public class ManagersEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ManagersEndpoint.class.getName());
@@ -50,7 +51,7 @@ public class ManagersEndpoint {
     private volatile boolean refusing;
 
     @OnOpen
-    public void onOpen(Session session) throws IOException {
+    public void onOpen(Session session, EndpointConfig config) throws IOException {
         guards = GuardRuntime.current();
         guard = guards.settings().newGuard(System::nanoTime);
         Principal principal = session.getUserPrincipal();
@@ -69,7 +70,8 @@ public class ManagersEndpoint {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "user id not accepted"));
             return;
         }
-        factory.requestAdmission(principal.getName(), new SessionConnection(session, "unknown"),
+        Object address = config.getUserProperties().get(PeerAddress.PROPERTY);
+        factory.requestAdmission(principal.getName(), new SessionConnection(session, address == null ? "unknown" : address.toString()),
                 admission -> answer(session, admission));
     }
 
@@ -80,6 +82,7 @@ public class ManagersEndpoint {
                 return;
             }
             manager = admission.manager();
+            session.getUserProperties().put(SessionConnection.MANAGER_ID, manager.id());
             if (closed) {
                 release(ReleaseCause.CLOSE); // the peer left while its admission was being decided
                 return;

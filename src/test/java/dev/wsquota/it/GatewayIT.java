@@ -184,6 +184,17 @@ class GatewayIT {
     }
 
     @Test
+    void listManagersShowsEachPeersOwnAddress() throws Exception {
+        try (RawWebSocket first = RawWebSocket.connect("dave"); RawWebSocket second = RawWebSocket.connect("dave")) {
+            first.readText();
+            second.readText();
+            java.util.Set<String> shown = new java.util.HashSet<>();
+            mxbean.listManagers("dave").forEach(row -> shown.add(row.remoteAddress()));
+            assertEquals(java.util.Set.of("127.0.0.1:" + first.localPort(), "127.0.0.1:" + second.localPort()), shown);
+        }
+    }
+
+    @Test
     void theMXBeanIsReadableAndWritableFromAnotherJvm() {
         open("carol");
         open("carol");

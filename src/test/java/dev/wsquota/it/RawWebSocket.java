@@ -64,6 +64,11 @@ public final class RawWebSocket implements Closeable {
         return head.toString(StandardCharsets.US_ASCII);
     }
 
+    /** The client side's port, as the server sees it in the peer address. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     public int status() {
         return status;
     }

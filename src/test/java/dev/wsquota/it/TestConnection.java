@@ -11,6 +11,8 @@ public final class TestConnection implements Connection {
     public volatile boolean broken;
     public volatile int closeCode;
     public volatile String closeReason;
+    /** The container session id this connection claims; set it to fake a manager the container does not know. */
+    public volatile String containerSessionId;
 
     @Override
     public boolean isOpen() {
@@ -33,6 +35,11 @@ public final class TestConnection implements Connection {
 
     @Override
     public void ping() {
+    }
+
+    @Override
+    public String sessionId() {
+        return containerSessionId;
     }
 
     @Override

@@ -15,6 +15,18 @@ public class TimerProbe {
     @Resource
     private TimerService timerService;
 
+    /** Cancels every timer with this info, as a failure would; returns how many. */
+    public int cancel(String info) {
+        int cancelled = 0;
+        for (Timer timer : timerService.getAllTimers()) {
+            if (info.equals(timer.getInfo())) {
+                timer.cancel();
+                cancelled++;
+            }
+        }
+        return cancelled;
+    }
+
     /** Milliseconds until each timer with this info fires next. */
     public List<Long> millisUntilNext(String info) {
         long now = System.currentTimeMillis();

@@ -53,6 +53,14 @@ final class FakeConnection implements Connection {
         onPing.run();
     }
 
+    /** The container session id this connection claims, or null for one the container does not track. */
+    volatile String sessionId;
+
+    @Override
+    public String sessionId() {
+        return sessionId;
+    }
+
     @Override
     public String remoteAddress() {
         return "127.0.0.1:50000";

@@ -147,6 +147,33 @@ class ManagerRegistryTest {
     }
 
     @Test
+    void theExcessOfAUserIsTheirNewestManagers() {
+        List<Manager> five = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            five.add(admit("alice").manager());
+            now.incrementAndGet();
+        }
+        assertTrue(registry.excessOf("alice").isEmpty());
+        registry.limits().setOverride("alice", 3);
+        assertEquals(List.of(five.get(4), five.get(3)), registry.excessOf("alice"));
+    }
+
+    @Test
+    void userViewsShowCountQuotaAgeAndActivity() {
+        Manager first = admit("alice").manager();
+        now.addAndGet(10_000);
+        admit("alice");
+        now.addAndGet(5_000);
+        first.messageIn(now.get() - 2_000);
+        assertEquals(List.of(new UserView("alice", 2, 5, 15, 2)), registry.userViews());
+        ManagerView view = registry.managerViews("alice").get(0);
+        assertEquals(first.id(), view.managerId());
+        assertEquals(2, view.idleSeconds());
+        assertEquals(1, view.messagesIn());
+        assertEquals("127.0.0.1:50000", view.remoteAddress());
+    }
+
+    @Test
     void perUserOverrideWinsOverTheDefault() {
         registry.limits().setOverride("bob", 1);
         assertTrue(admit("bob").isAdmitted());

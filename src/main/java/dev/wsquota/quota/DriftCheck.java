@@ -1,0 +1,77 @@
+package dev.wsquota.quota;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reconciles the registry with the container's own list of open sessions. Two kinds of drift:
+ * a manager whose session the container no longer has (it holds a slot for nothing: released), and
+ * an admitted open session whose manager is gone (it uses a connection without a slot: closed).
+ * A difference must be seen in two consecutive checks before it is corrected, because every open
+ * and close passes briefly through a state where the two views differ.
+ */
+public final class DriftCheck {
+
+    /** Close reason sent to a session that was found without a slot. */
+    public static final String UNCOUNTED_REASON = "connection lost its quota slot; reconnect";
+
+    private Set<String> suspectManagers = new HashSet<>();
+    private Set<String> suspectSessions = new HashSet<>();
+
+    /** One corrected difference, for the log and the notification. */
+    public record Correction(String user, String managerId, String sessionId, String what) {
+    }
+
+    /**
+     * Compares and corrects. Only managers whose connection is a container session
+     * ({@link Connection#sessionId()} not null) take part.
+     */
+    public synchronized List<Correction> reconcile(ManagerRegistry registry, List<OpenSession> openSessions) {
+        Map<String, OpenSession> open = new HashMap<>();
+        for (OpenSession session : openSessions) {
+            open.put(session.sessionId(), session);
+        }
+        List<Correction> corrections = new ArrayList<>();
+        Set<String> managersNow = new HashSet<>();
+        for (Manager manager : registry.allManagers()) {
+            String sessionId = manager.connection().sessionId();
+            if (sessionId == null || open.containsKey(sessionId)) {
+                continue;
+            }
+            if (suspectManagers.contains(manager.id())) {
+                if (registry.releaseAndCloseQuietly(manager, ReleaseCause.DRIFT, CloseCodes.GOING_AWAY, UNCOUNTED_REASON)) {
+                    corrections.add(new Correction(manager.user(), manager.id(), sessionId,
+                            "manager held a slot for a session the container no longer has; released"));
+                }
+            } else {
+                managersNow.add(manager.id());
+            }
+        }
+        Set<String> sessionsNow = new HashSet<>();
+        for (OpenSession session : openSessions) {
+            String managerId = session.managerId();
+            if (managerId == null || registry.find(managerId).isPresent()) {
+                continue;
+            }
+            if (suspectSessions.contains(session.sessionId())) {
+                try {
+                    session.close(CloseCodes.POLICY_VIOLATION, UNCOUNTED_REASON);
+                    corrections.add(new Correction(session.user(), managerId, session.sessionId(),
+                            "open session had no slot in the registry; closed"));
+                } catch (Exception e) {
+                    corrections.add(new Correction(session.user(), managerId, session.sessionId(),
+                            "open session had no slot in the registry; closing it failed: " + e));
+                }
+            } else {
+                sessionsNow.add(session.sessionId());
+            }
+        }
+        suspectManagers = managersNow;
+        suspectSessions = sessionsNow;
+        return corrections;
+    }
+}

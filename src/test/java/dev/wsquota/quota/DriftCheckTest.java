@@ -1,0 +1,106 @@
+package dev.wsquota.quota;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DriftCheckTest {
+
+    private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), System::currentTimeMillis);
+    private final DriftCheck check = new DriftCheck();
+
+    /** A session as the container lists it. */
+    private static final class Listed implements OpenSession {
+        final String id;
+        final String managerId;
+        int closedWith;
+
+        Listed(String id, String managerId) {
+            this.id = id;
+            this.managerId = managerId;
+        }
+
+        @Override
+        public String sessionId() {
+            return id;
+        }
+
+        @Override
+        public String managerId() {
+            return managerId;
+        }
+
+        @Override
+        public String user() {
+            return "alice";
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closedWith = code;
+        }
+    }
+
+    private Manager admit(String sessionId) {
+        FakeConnection connection = new FakeConnection();
+        connection.sessionId = sessionId;
+        return registry.admit("alice", connection).manager();
+    }
+
+    @Test
+    void agreeingViewsCorrectNothing() {
+        Manager manager = admit("s1");
+        List<OpenSession> open = List.of(new Listed("s1", manager.id()), new Listed("s2", null));
+        assertTrue(check.reconcile(registry, open).isEmpty());
+        assertTrue(check.reconcile(registry, open).isEmpty());
+        assertEquals(1, registry.activeManagers());
+    }
+
+    @Test
+    void aManagerWhoseSessionTheContainerNoLongerHasIsReleasedOnTheSecondSighting() {
+        Manager phantom = admit("gone");
+        Manager real = admit("s1");
+        List<OpenSession> open = List.of(new Listed("s1", real.id()));
+
+        assertTrue(check.reconcile(registry, open).isEmpty(), "first sighting: could be a close in flight");
+        List<DriftCheck.Correction> corrections = check.reconcile(registry, open);
+
+        assertEquals(1, corrections.size());
+        assertEquals(phantom.id(), corrections.get(0).managerId());
+        assertEquals(1, registry.countOf("alice"));
+        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.DRIFT));
+    }
+
+    @Test
+    void anAdmittedOpenSessionWithoutAManagerIsClosedOnTheSecondSighting() {
+        Listed lost = new Listed("s9", "m-that-was-released");
+        List<OpenSession> open = new ArrayList<>(List.of(lost));
+
+        assertTrue(check.reconcile(registry, open).isEmpty());
+        List<DriftCheck.Correction> corrections = check.reconcile(registry, open);
+
+        assertEquals(1, corrections.size());
+        assertEquals(CloseCodes.POLICY_VIOLATION, lost.closedWith);
+    }
+
+    @Test
+    void aDifferenceThatHealsByItselfIsNeverCorrected() {
+        Manager closing = admit("s1");
+        check.reconcile(registry, List.of()); // seen once without its session: a close in flight
+        registry.release(closing, ReleaseCause.CLOSE); // the close callback arrives
+        assertTrue(check.reconcile(registry, List.of()).isEmpty());
+        assertEquals(0L, registry.releasesByCause().get(ReleaseCause.DRIFT));
+    }
+
+    @Test
+    void connectionsTheContainerDoesNotTrackAreLeftAlone() {
+        registry.admit("bob", new FakeConnection());
+        check.reconcile(registry, List.of());
+        assertTrue(check.reconcile(registry, List.of()).isEmpty());
+        assertEquals(1, registry.countOf("bob"));
+    }
+}
