@@ -82,6 +82,19 @@ public final class ManagerRegistry {
      * closes the evicted manager's connection. The total cap is never relaxed by eviction.
      */
     public Admission admit(String user, Connection connection, OnLimitPolicy policy) {
+        return admit(user, connection, policy, true);
+    }
+
+    /**
+     * A first try that the caller will follow with a real {@link #admit(String, Connection, OnLimitPolicy)}
+     * when the user is at quota (the probing admission): a refusal at the user's quota is not counted
+     * here, so one refused connection counts as one rejection, not two.
+     */
+    public Admission tryAdmit(String user, Connection connection) {
+        return admit(user, connection, OnLimitPolicy.REJECT, false);
+    }
+
+    private Admission admit(String user, Connection connection, OnLimitPolicy policy, boolean countUserQuota) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(connection, "connection");
         if (managers.size() >= limits.maxTotal()) {
@@ -107,7 +120,9 @@ public final class ManagerRegistry {
                     removeLocked(evicted, ReleaseCause.EVICTED);
                 }
                 if (mine.size() >= limit && evicted == null) {
-                    userQuotaRejections.increment();
+                    if (countUserQuota) {
+                        userQuotaRejections.increment();
+                    }
                     return Admission.rejected(Admission.Outcome.USER_QUOTA, user, mine.size(), limit);
                 }
                 Manager manager = new Manager(idPrefix + Long.toString(sequence.incrementAndGet(), 36),

@@ -48,7 +48,7 @@ public final class ProbingAdmission {
      * needed, else on the scheduler when the probe ends (all answered, or the timeout passed).
      */
     public void admit(String user, Connection connection, Consumer<Admission> answer) {
-        Admission first = registry.admit(user, connection, OnLimitPolicy.REJECT);
+        Admission first = registry.tryAdmit(user, connection);
         if (first.outcome() != Admission.Outcome.USER_QUOTA) {
             answer.accept(first);
             return;

@@ -47,6 +47,18 @@ class ProbingAdmissionTest {
     }
 
     @Test
+    void aRefusedConnectionCountsAsOneRejection() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            live("alice");
+        }
+        assertEquals(Admission.Outcome.USER_QUOTA, ask("alice", new FakeConnection()).outcome());
+        assertEquals(1, registry.userQuotaRejections(), "the first try and the decision are one refusal");
+        admission.setProbeAfterMillis(60_000);
+        assertEquals(Admission.Outcome.USER_QUOTA, ask("alice", new FakeConnection()).outcome());
+        assertEquals(2, registry.userQuotaRejections());
+    }
+
+    @Test
     void underTheQuotaTheAnswerComesAtOnceWithoutAProbe() throws Exception {
         assertTrue(ask("alice", new FakeConnection()).isAdmitted());
         assertEquals(0, admission.probes());
