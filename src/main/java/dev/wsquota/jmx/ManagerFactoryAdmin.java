@@ -65,7 +65,7 @@ public final class ManagerFactoryAdmin extends NotificationBroadcasterSupport
     public static ManagerFactoryAdmin register(ManagerFactory factoryProxy) {
         ManagerFactoryAdmin admin = new ManagerFactoryAdmin(factoryProxy, ManagementFactory.getPlatformMBeanServer());
         try {
-            admin.server.registerMBean(admin, OBJECT_NAME);
+            admin.server.registerMBean(new DescribedMBean<>(admin, ManagerFactoryMXBean.class, admin), OBJECT_NAME);
             admin.registered = true;
         } catch (JMException e) {
             LOG.log(Level.SEVERE, "wsquota MXBean " + OBJECT_NAME + " could NOT be registered (is a second copy of "

@@ -190,6 +190,17 @@ class OperatorIT {
     }
 
     @Test
+    void theMBeanInfoListsEveryNotificationTypeAndDescribesTheOperations() throws Exception {
+        javax.management.MBeanInfo info = ManagementFactory.getPlatformMBeanServer().getMBeanInfo(ManagerFactoryAdmin.OBJECT_NAME);
+        assertEquals(java.util.Set.of(ManagerFactoryMXBean.LIMIT_HIT, ManagerFactoryMXBean.CLEANUP_FAILED,
+                        ManagerFactoryMXBean.TIMER_RECREATED, ManagerFactoryMXBean.DRIFT_CORRECTED, ManagerFactoryMXBean.ADMIN),
+                java.util.Set.of(info.getNotifications()[0].getNotifTypes()));
+        javax.management.MBeanOperationInfo disconnect = java.util.Arrays.stream(info.getOperations())
+                .filter(op -> op.getName().equals("disconnectUser")).findFirst().orElseThrow();
+        assertEquals("user", disconnect.getSignature()[0].getName(), "JConsole shows the parameter's name, not p0");
+    }
+
+    @Test
     void limitHitsAreCoalescedPerUserPerSecond() throws Exception {
         mxbean.setUserQuota("hammer", 1);
         admit("hammer");
