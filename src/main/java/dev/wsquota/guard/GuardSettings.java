@@ -1,5 +1,7 @@
 package dev.wsquota.guard;
 
+import dev.wsquota.quota.Settings;
+
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -42,8 +44,8 @@ public record GuardSettings(OriginPolicy allowedOrigins, int maxMessageBytes, in
             throw new IllegalArgumentException(ALLOWED_ORIGINS + ": " + e.getMessage(), e);
         }
         return new GuardSettings(policy,
-                intValue(lookup, MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES),
-                intValue(lookup, MAX_MESSAGES_PER_SECOND, DEFAULT_MAX_MESSAGES_PER_SECOND));
+                Settings.intValue(lookup, MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES),
+                Settings.intValue(lookup, MAX_MESSAGES_PER_SECOND, DEFAULT_MAX_MESSAGES_PER_SECOND));
     }
 
     /** A fresh guard for one connection with these limits. */
@@ -54,18 +56,6 @@ public record GuardSettings(OriginPolicy allowedOrigins, int maxMessageBytes, in
     private static void checkRange(String key, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", was " + value);
-        }
-    }
-
-    private static int intValue(Function<String, Optional<String>> lookup, String key, int fallback) {
-        Optional<String> raw = lookup.apply(key);
-        if (raw.isEmpty() || raw.get().isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(raw.get().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, was '" + raw.get() + "'", e);
         }
     }
 }

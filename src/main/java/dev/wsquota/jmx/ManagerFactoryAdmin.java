@@ -12,15 +12,11 @@ import dev.wsquota.quota.UserIds;
 import dev.wsquota.quota.UserView;
 import jakarta.ejb.EJBException;
 
-import javax.management.JMException;
 import javax.management.MBeanNotificationInfo;
-import javax.management.MBeanServer;
-import javax.management.MalformedObjectNameException;
 import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
 import javax.security.auth.Subject;
-import java.lang.management.ManagementFactory;
 import java.security.AccessController;
 import java.security.Principal;
 import java.util.Date;
@@ -44,47 +40,33 @@ public final class ManagerFactoryAdmin extends NotificationBroadcasterSupport
         implements ManagerFactoryMXBean, OperatorEvents {
 
     /** {@code dev.wsquota:type=ManagerFactory}. */
-    public static final ObjectName OBJECT_NAME = objectName("dev.wsquota:type=ManagerFactory");
+    public static final ObjectName OBJECT_NAME = PlatformRegistration.objectName("dev.wsquota:type=ManagerFactory");
 
     private static final Logger LOG = Logger.getLogger(ManagerFactoryAdmin.class.getName());
 
     private final ManagerFactory factory;
-    private final MBeanServer server;
     private final AtomicLong sequence = new AtomicLong();
-    private boolean registered;
+    private PlatformRegistration registration;
 
-    private ManagerFactoryAdmin(ManagerFactory factory, MBeanServer server) {
+    private ManagerFactoryAdmin(ManagerFactory factory) {
         super(new MBeanNotificationInfo(new String[]{LIMIT_HIT, CLEANUP_FAILED, TIMER_RECREATED, DRIFT_CORRECTED, ADMIN},
                 Notification.class.getName(), "wsquota events: limit hits (coalesced per user per second), cleanup "
                 + "failures, re-created timers, corrected drift, and an audit record of every operator change"));
         this.factory = factory;
-        this.server = server;
     }
 
     /** Registers an MXBean for the factory's business proxy on the platform MBeanServer. */
     public static ManagerFactoryAdmin register(ManagerFactory factoryProxy) {
-        ManagerFactoryAdmin admin = new ManagerFactoryAdmin(factoryProxy, ManagementFactory.getPlatformMBeanServer());
-        try {
-            admin.server.registerMBean(new DescribedMBean<>(admin, ManagerFactoryMXBean.class, admin), OBJECT_NAME);
-            admin.registered = true;
-        } catch (JMException e) {
-            LOG.log(Level.SEVERE, "wsquota MXBean " + OBJECT_NAME + " could NOT be registered (is a second copy of "
-                    + "the application deployed?): operators cannot see or steer this instance", e);
-        }
+        ManagerFactoryAdmin admin = new ManagerFactoryAdmin(factoryProxy);
+        admin.registration = PlatformRegistration.register(
+                new DescribedMBean<>(admin, ManagerFactoryMXBean.class, admin), OBJECT_NAME,
+                "operators cannot see or steer this instance");
         return admin;
     }
 
     /** Removes the MXBean; called when the application stops. */
     public void unregister() {
-        if (!registered) {
-            return;
-        }
-        try {
-            server.unregisterMBean(OBJECT_NAME);
-            registered = false;
-        } catch (JMException e) {
-            LOG.log(Level.WARNING, "wsquota MXBean " + OBJECT_NAME + " could not be unregistered", e);
-        }
+        registration.unregister();
     }
 
     // ---- quotas ----
@@ -506,13 +488,5 @@ public final class ManagerFactoryAdmin extends NotificationBroadcasterSupport
         }
         LOG.log(Level.WARNING, "wsquota JMX call failed", thrown);
         return new IllegalStateException(root.getClass().getSimpleName() + ": " + root.getMessage());
-    }
-
-    private static ObjectName objectName(String name) {
-        try {
-            return new ObjectName(name);
-        } catch (MalformedObjectNameException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 }

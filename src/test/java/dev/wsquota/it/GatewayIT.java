@@ -185,7 +185,8 @@ class GatewayIT {
 
     @Test
     void listManagersShowsEachPeersOwnAddress() throws Exception {
-        try (RawWebSocket first = RawWebSocket.connect("dave"); RawWebSocket second = RawWebSocket.connect("dave")) {
+        try (RawWs first = RawWs.handshake(RawWs.basicHandshake("dave", WsClient.PASSWORD));
+             RawWs second = RawWs.handshake(RawWs.basicHandshake("dave", WsClient.PASSWORD))) {
             first.readText();
             second.readText();
             java.util.Set<String> shown = new java.util.HashSet<>();

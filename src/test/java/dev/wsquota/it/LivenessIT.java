@@ -30,7 +30,7 @@ class LivenessIT {
     }
 
     private final List<WsClient> clients = WsClient.newList();
-    private final List<RawWebSocket> rawSockets = new ArrayList<>();
+    private final List<RawWs> rawSockets = new ArrayList<>();
     private JmxClient jmx;
     private ManagerFactoryMXBean mxbean;
 
@@ -42,7 +42,7 @@ class LivenessIT {
 
     @AfterEach
     void restore() throws Exception {
-        for (RawWebSocket raw : rawSockets) {
+        for (RawWs raw : rawSockets) {
             raw.close();
         }
         WsClient.closeAll(clients);
@@ -63,8 +63,8 @@ class LivenessIT {
     }
 
     /** A peer that reads its welcome, then never reads, answers or closes again. */
-    private RawWebSocket halfOpen(String user) throws IOException {
-        RawWebSocket raw = RawWebSocket.connect(user);
+    private RawWs halfOpen(String user) throws IOException {
+        RawWs raw = RawWs.handshake(RawWs.basicHandshake(user, WsClient.PASSWORD));
         rawSockets.add(raw);
         assertEquals(101, raw.status());
         assertTrue(raw.readText().contains("\"type\":\"welcome\""));

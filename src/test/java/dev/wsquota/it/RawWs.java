@@ -150,6 +150,11 @@ public final class RawWs implements AutoCloseable {
     }
 
     /** The HTTP status of the handshake answer; 101 = upgraded; -1 = the server closed without answering. */
+    /** The client side's port, as the server sees it in the peer's address. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     public int status() {
         return status;
     }
