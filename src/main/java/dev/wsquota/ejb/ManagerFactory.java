@@ -536,6 +536,13 @@ public class ManagerFactory {
 
     // ---- views ------------------------------------------------------------------------------
 
+    /** The container's caller of this call (e.g. the REST connector's authenticated user), or empty if unauthenticated. */
+    public Optional<String> callerName() {
+        java.security.Principal caller = context.getCallerPrincipal();
+        String name = caller == null ? null : caller.getName();
+        return name == null || name.isBlank() || "UNAUTHENTICATED".equals(name) ? Optional.empty() : Optional.of(name);
+    }
+
     public int getActiveManagers() {
         return registry.activeManagers();
     }

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -452,17 +453,24 @@ public final class ManagerFactoryAdmin extends NotificationBroadcasterSupport
         emit(ADMIN, line, data);
     }
 
-    /** The identity the JMX connector attached to this call, if it attached one. */
+    /**
+     * The identity the JMX connector attached to this call, if it attached one: a JAAS subject, or
+     * the container's caller (Liberty's REST connector runs the call as its authenticated user).
+     */
     @SuppressWarnings("removal") // Subject.current() arrives in Java 18; this build targets 17
-    private static String caller() {
+    private String caller() {
         try {
             Subject subject = Subject.getSubject(AccessController.getContext());
             if (subject != null && !subject.getPrincipals().isEmpty()) {
                 return subject.getPrincipals().stream().map(Principal::getName).distinct().sorted()
                         .collect(Collectors.joining(","));
             }
+            Optional<String> caller = factory.callerName();
+            if (caller.isPresent()) {
+                return LogSafe.user(caller.get());
+            }
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "could not read the JMX caller's subject", e);
+            LOG.log(Level.FINE, "could not read the JMX caller's identity", e);
         }
         return "unknown (the connector gave no identity)";
     }

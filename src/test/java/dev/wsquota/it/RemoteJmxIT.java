@@ -52,7 +52,11 @@ class RemoteJmxIT {
 
     @Test
     void theAdministratorReadsWritesAndRunsOperations() throws Exception {
-        try (JMXConnector connector = RemoteJmx.connect("ops", "wsquota")) {
+        java.util.List<javax.management.Notification> audit = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (JmxClient observer = JmxClient.connect();
+             JMXConnector connector = RemoteJmx.connect("ops", "wsquota")) {
+            observer.connection().addNotificationListener(ManagerFactoryAdmin.OBJECT_NAME,
+                    (notification, handback) -> audit.add(notification), null, null);
             MBeanServerConnection connection = connector.getMBeanServerConnection();
             assertTrue(connection.isRegistered(ManagerFactoryAdmin.OBJECT_NAME));
             assertEquals(5, connection.getAttribute(ManagerFactoryAdmin.OBJECT_NAME, "MaxManagersPerUser"));
@@ -70,6 +74,11 @@ class RemoteJmxIT {
             } finally {
                 factory.setMaxManagersPerUser(5);
             }
+            javax.management.Notification write = Await.until("the audit record of the remote write", java.time.Duration.ofSeconds(10),
+                    () -> audit.stream().filter(n -> n.getMessage().contains("MaxManagersPerUser changed from 5 to 7")).findFirst(),
+                    java.util.Optional::isPresent).orElseThrow();
+            assertEquals("ops", ((javax.management.openmbean.CompositeData) write.getUserData()).get("caller"),
+                    "the audit names the administrator the REST connector authenticated");
         }
         try (JmxClient local = JmxClient.connect()) {
             assertEquals(5, local.factory().getMaxManagersPerUser(), "the remote write was undone");
