@@ -1,0 +1,16 @@
+package dev.wsquota.bench;
+
+import java.nio.file.Path;
+
+final class CapacityStep {
+    private CapacityStep() {
+    }
+
+    static void run(Results results, BenchServer server, Path out) throws Exception {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    static void run(Results results, BenchServer server) throws Exception {
+        throw new UnsupportedOperationException("not yet");
+    }
+}

@@ -1,0 +1,79 @@
+package dev.wsquota.bench;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Step 4: JMH microbenchmarks of the plain-Java registry (no server). */
+final class JmhStep {
+
+    static final String SECTION = "4. Registry microbenchmarks (JMH)";
+
+    private JmhStep() {
+    }
+
+    static void run(Results results, Path out) throws Exception {
+        int warmups = Props.integer("bench.jmh.warmupIterations", 2);
+        int iterations = Props.integer("bench.jmh.iterations", 3);
+        int seconds = Props.integer("bench.jmh.iterationSeconds", 1);
+        Options options = new OptionsBuilder()
+                .include("dev\\.wsquota\\.bench\\.jmh\\..*")
+                .warmupIterations(warmups)
+                .warmupTime(TimeValue.seconds(seconds))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(seconds))
+                .forks(1)
+                .result(out.resolve("jmh.json").toString())
+                .resultFormat(ResultFormatType.JSON)
+                .output(out.resolve("jmh.log").toString())
+                .build();
+        Collection<RunResult> runs = new Runner(options).run();
+
+        List<List<?>> rows = new ArrayList<>();
+        Map<String, Double> cleanupByStale = new TreeMap<>();
+        for (RunResult run : runs) {
+            var params = run.getParams();
+            String name = params.getBenchmark().replace("dev.wsquota.bench.jmh.", "");
+            StringBuilder p = new StringBuilder();
+            for (String key : params.getParamsKeys()) {
+                p.append(p.length() == 0 ? "" : ", ").append(key).append('=').append(params.getParam(key));
+            }
+            var score = run.getPrimaryResult();
+            rows.add(List.of(name, p.length() == 0 ? "-" : p.toString(), params.getThreads(),
+                    Results.fmt(score.getScore(), score.getScore() < 100 ? 3 : 0),
+                    Results.fmt(score.getScoreError(), score.getScore() < 100 ? 3 : 0), score.getScoreUnit()));
+            if (name.startsWith("CleanupBenchmark")) {
+                cleanupByStale.put(String.format("%03d", Integer.parseInt(params.getParam("stalePercent"))), score.getScore());
+            }
+        }
+        results.line(SECTION, "Forks 1, warm-up " + warmups + " x " + seconds + " s, measurement " + iterations
+                + " x " + seconds + " s per benchmark. Raw: target/bench/jmh.json, log: target/bench/jmh.log.");
+        results.table(SECTION, List.of("benchmark", "params", "threads", "score", "error (99.9%)", "unit"), rows);
+        Double zero = cleanupByStale.get("000");
+        Double ten = cleanupByStale.get("010");
+        if (zero != null && ten != null) {
+            // cost = walk of every manager + release of each stale one; 0% gives the walk, 10% adds 10,000 releases.
+            double walkNsPerManager = zero * 1e6 / 100_000;
+            double releaseNsPerStale = (ten - zero) * 1e6 / 10_000;
+            StringBuilder s = new StringBuilder("Cleanup pass over 100,000 managers: ");
+            cleanupByStale.forEach((stale, ms) -> s.append(Integer.parseInt(stale)).append("% stale ")
+                    .append(Results.fmt(ms, 2)).append(" ms; "));
+            s.append("so the walk costs ").append(Results.fmt(walkNsPerManager, 1))
+                    .append(" ns per manager whether stale or not, and each stale one adds ")
+                    .append(Results.fmt(releaseNsPerStale, 1)).append(" ns to release. At 10% stale the walk is ")
+                    .append(Results.fmt(100 * zero / ten, 0)).append("% of the pass: the cost follows the TOTAL ")
+                    .append("(every manager's connection is asked isOpen() on each pass), the stale count adds on top.");
+            results.line(SECTION, s.toString());
+        }
+    }
+}
