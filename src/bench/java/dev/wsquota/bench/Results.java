@@ -63,6 +63,12 @@ public final class Results {
         return this;
     }
 
+    /** Declares a section so it renders at this position; a section left empty is not rendered. */
+    public synchronized Results section(String section) {
+        sections.computeIfAbsent(section, s -> new ArrayList<>());
+        return this;
+    }
+
     public synchronized boolean has(String section) {
         return sections.containsKey(section);
     }
@@ -71,6 +77,9 @@ public final class Results {
         StringBuilder out = new StringBuilder();
         out.append("# ").append(title).append("\n\n");
         for (Map.Entry<String, List<String>> section : sections.entrySet()) {
+            if (section.getValue().isEmpty()) {
+                continue;
+            }
             out.append("## ").append(section.getKey()).append("\n\n");
             for (String line : section.getValue()) {
                 boolean item = line.startsWith("- ") || line.startsWith("|") || line.isEmpty();

@@ -31,6 +31,17 @@ class ResultsTest {
     }
 
     @Test
+    void declaredSectionsKeepTheirPlaceAndEmptyOnesAreLeftOut() {
+        Results results = new Results("Bench");
+        results.section("A").section("B").section("C");
+        results.item("C", "c", 3);
+        results.item("A", "a", 1);
+        String text = results.render();
+        assertTrue(text.indexOf("## A") < text.indexOf("## C"), text);
+        assertFalse(text.contains("## B"), text);
+    }
+
+    @Test
     void refusesRowOfWrongWidth() {
         Results results = new Results("Bench");
         assertThrows(IllegalArgumentException.class,
