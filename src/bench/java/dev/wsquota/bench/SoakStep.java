@@ -3,6 +3,7 @@ package dev.wsquota.bench;
 import java.nio.file.Path;
 
 final class SoakStep {
+    static final String SECTION = "5. Churn soak";
     private SoakStep() {
     }
 
