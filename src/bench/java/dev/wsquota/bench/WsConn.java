@@ -36,7 +36,7 @@ final class WsConn implements WebSocket.Listener {
 
     /** What the server answered. */
     record Answer(Kind kind, String welcome, int code, String reason, long nanos) {
-        enum Kind { WELCOME, CLOSED, FAILED }
+        enum Kind { WELCOME, CLOSED, FAILED, ABORTED }
 
         boolean admitted() {
             return kind == Kind.WELCOME;
@@ -53,6 +53,7 @@ final class WsConn implements WebSocket.Listener {
     private final long startedNanos = System.nanoTime();
     private final CompletableFuture<Answer> answer = new CompletableFuture<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final CompletableFuture<Boolean> opened = new CompletableFuture<>();
     private volatile CompletableFuture<String> echo;
     private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
@@ -77,8 +78,10 @@ final class WsConn implements WebSocket.Listener {
                         conn.answer.complete(new Answer(Answer.Kind.FAILED, null, -1, String.valueOf(error),
                                 System.nanoTime() - conn.startedNanos));
                         conn.closed.complete(-1);
+                        conn.opened.complete(false);
                     } else {
                         conn.socket = ws;
+                        conn.opened.complete(true);
                     }
                 });
         return conn;
@@ -86,6 +89,11 @@ final class WsConn implements WebSocket.Listener {
 
     CompletableFuture<Answer> answer() {
         return answer;
+    }
+
+    /** Completes with true once the handshake is done (HTTP 101: NOT the admission), false if it failed. */
+    CompletableFuture<Boolean> opened() {
+        return opened;
     }
 
     /** Completes with the close code once the connection is over (server close frame, error or abort). */
@@ -128,6 +136,7 @@ final class WsConn implements WebSocket.Listener {
         if (ws != null) {
             ws.abort();
         }
+        answer.complete(new Answer(Answer.Kind.ABORTED, null, -3, "aborted by the client", System.nanoTime() - startedNanos));
         closed.complete(-3);
     }
 
