@@ -59,9 +59,15 @@ final class AdmissionStep {
                 "-rd", "wsquota managed vs bare"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        if (!process.waitFor(timeout, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("Gatling did not finish within " + timeout + " s; see " + log);
+        CpuSampler cpu = new CpuSampler(server);
+        cpu.start();
+        try {
+            if (!process.waitFor(timeout, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("Gatling did not finish within " + timeout + " s; see " + log);
+            }
+        } finally {
+            cpu.stop();
         }
         int rc = process.exitValue();
         String text = Files.readString(log);
@@ -110,13 +116,32 @@ final class AdmissionStep {
                 + " bare's at p50, " + relative(lat[0][1], lat[1][1]) + " at p95 and " + relative(lat[0][2], lat[1][2])
                 + " at p99.");
         List<List<?>> phases = new ArrayList<>();
+        double[] cpuNanos = new double[2];
+        long[] cpuConns = new long[2];
         for (String phase : p.getProperty("phases").split(",")) {
             long c = Long.parseLong(p.getProperty("phase." + phase + ".connections"));
             long n = Long.parseLong(p.getProperty("phase." + phase + ".nanos"));
-            phases.add(List.of(phase, c, Results.fmt(n / 1e9, 2), Results.fmt(c / (n / 1e9), 0)));
+            double used = cpu.between(Long.parseLong(p.getProperty("phase." + phase + ".start")),
+                    Long.parseLong(p.getProperty("phase." + phase + ".end")));
+            phases.add(List.of(phase, c, Results.fmt(n / 1e9, 2), Results.fmt(c / (n / 1e9), 0),
+                    used < 0 ? "-" : Results.fmt(used / 1e3 / c, 0), used < 0 ? "-" : Results.fmt(100 * used / n, 0)));
+            int i = phase.startsWith("managed") ? 0 : phase.startsWith("bare") ? 1 : -1;
+            if (i >= 0 && used >= 0) {
+                cpuNanos[i] += used;
+                cpuConns[i] += c;
+            }
+        }
+        if (cpuConns[0] > 0 && cpuConns[1] > 0) {
+            double m = cpuNanos[0] / cpuConns[0] / 1e3;
+            double b = cpuNanos[1] / cpuConns[1] / 1e3;
+            results.item(SECTION, "server CPU per connection (connect, welcome, 10 echoes, close)",
+                    "managed " + Results.fmt(m, 0) + " us, bare " + Results.fmt(b, 0) + " us, managed - bare "
+                            + Results.fmt(m - b, 0) + " us (" + Results.fmt(100 * (m - b) / b, 1) + "%); "
+                            + "from the server's ProcessCpuTime sampled every 100 ms over each phase");
         }
         results.line(SECTION, "Per phase (in run order):");
-        results.table(SECTION, List.of("phase", "connections", "time (s)", "connections/s"), phases);
+        results.table(SECTION, List.of("phase", "connections", "time (s)", "connections/s",
+                "server CPU per connection (us)", "server CPU use (% of one core)"), phases);
         results.item(SECTION, "requests planned", planned);
         results.item(SECTION, "requests Gatling counted", counted + " (KO=" + ko + ")");
         results.item(SECTION, "Gatling assertions (total count == planned, failed == 0)", rc == 0 ? "passed" : "FAILED (exit " + rc + ")");

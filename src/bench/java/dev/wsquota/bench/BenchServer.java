@@ -176,6 +176,11 @@ final class BenchServer {
         return used;
     }
 
+    /** CPU time the server process used since it started, in nanoseconds. */
+    long cpuNanos() throws Exception {
+        return (Long) jmx().getAttribute(new ObjectName("java.lang:type=OperatingSystem"), "ProcessCpuTime");
+    }
+
     /** Resident set size of the server process, in bytes. */
     long rss() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

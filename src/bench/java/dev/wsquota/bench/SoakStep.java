@@ -192,6 +192,8 @@ final class SoakStep {
         System.out.println("[bench] soak: " + users + " users x " + lanesPerUser + " lanes, " + total + " connections, quota "
                 + quota + ", at most " + maxSeconds + " s");
         long t0 = System.nanoTime();
+        long serverCpu0 = server.cpuNanos();
+        long driverCpu0 = driverCpu();
         for (int lane = 0; lane < lanes; lane++) {
             UserState user = state[lane % users];
             timer.schedule(() -> lane(uri, user, quota, tally, timer, budget, deadline, lanesDone, abortFraction,
@@ -200,6 +202,8 @@ final class SoakStep {
         }
         boolean finished = lanesDone.await(maxSeconds + 90L, TimeUnit.SECONDS);
         double churnSeconds = (System.nanoTime() - t0) / 1e9;
+        double serverCpuSeconds = (server.cpuNanos() - serverCpu0) / 1e9;
+        double driverCpuSeconds = (driverCpu() - driverCpu0) / 1e9;
         jmx.shutdown();
         jmx.awaitTermination(30, TimeUnit.SECONDS);
         System.out.println("[bench] soak: churn done in " + Results.fmt(churnSeconds, 1) + " s, " + tally.attempts.sum()
@@ -277,6 +281,9 @@ final class SoakStep {
                 List.of("connections attempted", attempts + (attempts < total ? " (time bound hit: " + total + " planned)" : "")),
                 List.of("churn time", Results.fmt(churnSeconds, 1) + " s (" + Results.fmt(attempts / churnSeconds, 0)
                         + " connections/s)"),
+                List.of("CPU during the churn: server / this client", Results.fmt(serverCpuSeconds, 1) + " s ("
+                        + Results.fmt(serverCpuSeconds * 1e6 / Math.max(1, attempts), 0) + " us per connection) / "
+                        + Results.fmt(driverCpuSeconds, 1) + " s"),
                 List.of("admitted (welcome)", tally.admitted.sum()),
                 List.of("rejected with 1013, true (user was at quota)", tally.trueRejections.sum()),
                 List.of("rejected with 1013, FALSE (user provably below quota)", falseRejections),
@@ -309,6 +316,11 @@ final class SoakStep {
             throw new BenchMain.CheckFailed("drift " + drift + ", over-admissions " + overAdmissions + ", false rejections "
                     + falseRejections + (finished ? "" : ", lanes did not finish"));
         }
+    }
+
+    private static long driverCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static String delta(Map<String, Long> now, Map<String, Long> before) {

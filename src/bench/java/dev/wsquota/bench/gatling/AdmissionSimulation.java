@@ -166,6 +166,9 @@ public class AdmissionSimulation extends Simulation {
             long nanos = t[1].get() - t[0].get();
             int done = COMPLETED.get(phase).get();
             p.setProperty("phase." + phase + ".nanos", Long.toString(nanos));
+            // System.nanoTime is CLOCK_MONOTONIC on Linux: the driver can line these up with its own samples.
+            p.setProperty("phase." + phase + ".start", Long.toString(t[0].get()));
+            p.setProperty("phase." + phase + ".end", Long.toString(t[1].get()));
             p.setProperty("phase." + phase + ".connections", Integer.toString(done));
             if (!phase.startsWith("warmup")) {
                 String endpoint = phase.substring(0, phase.indexOf('-'));
