@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -22,7 +23,7 @@ final class AdmissionStep {
 
     static void run(Results results, BenchServer server, Path out) throws Exception {
         int vus = Props.integer("bench.gatling.vus", 50);
-        int iterations = Props.integer("bench.gatling.iterations", 40);
+        int iterations = Props.integer("bench.gatling.iterations", 60);
         int warmup = Props.integer("bench.gatling.warmupIterations", 10);
         int rounds = Props.integer("bench.gatling.rounds", 2);
         int timeout = Props.integer("bench.gatling.timeoutSeconds", 400);
@@ -61,6 +62,13 @@ final class AdmissionStep {
                 .redirectOutput(log.toFile()).start();
         CpuSampler cpu = new CpuSampler(server);
         cpu.start();
+        boolean profile = Props.integer("bench.gatling.jfr", 1) == 1;
+        JfrProfile jfr = new JfrProfile(server.jmx());
+        Path jfrFile = out.resolve("server-admission.jfr");
+        Files.deleteIfExists(jfrFile);
+        if (profile) {
+            jfr.start();
+        }
         try {
             if (!process.waitFor(timeout, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -68,6 +76,9 @@ final class AdmissionStep {
             }
         } finally {
             cpu.stop();
+            if (profile) {
+                jfr.stop(jfrFile);
+            }
         }
         int rc = process.exitValue();
         String text = Files.readString(log);
@@ -132,22 +143,67 @@ final class AdmissionStep {
             }
         }
         if (cpuConns[0] > 0 && cpuConns[1] > 0) {
-            double m = cpuNanos[0] / cpuConns[0] / 1e3;
-            double b = cpuNanos[1] / cpuConns[1] / 1e3;
+            double cm = cpuNanos[0] / cpuConns[0] / 1e3;
+            double cb = cpuNanos[1] / cpuConns[1] / 1e3;
             results.item(SECTION, "server CPU per connection (connect, welcome, 10 echoes, close)",
-                    "managed " + Results.fmt(m, 0) + " us, bare " + Results.fmt(b, 0) + " us, managed - bare "
-                            + Results.fmt(m - b, 0) + " us (" + Results.fmt(100 * (m - b) / b, 1) + "%); "
+                    "managed " + Results.fmt(cm, 0) + " us, bare " + Results.fmt(cb, 0) + " us, managed - bare "
+                            + Results.fmt(cm - cb, 0) + " us (" + Results.fmt(100 * (cm - cb) / cb, 1) + "%); "
                             + "from the server's ProcessCpuTime sampled every 100 ms over each phase");
         }
         results.line(SECTION, "Per phase (in run order):");
         results.table(SECTION, List.of("phase", "connections", "time (s)", "connections/s",
                 "server CPU per connection (us)", "server CPU use (% of one core)"), phases);
+        if (profile && cpuConns[0] > 0 && cpuConns[1] > 0) {
+            profileTable(results, p, jfrFile, cpuNanos, cpuConns);
+        }
         results.item(SECTION, "requests planned", planned);
         results.item(SECTION, "requests Gatling counted", counted + " (KO=" + ko + ")");
         results.item(SECTION, "Gatling assertions (total count == planned, failed == 0)", rc == 0 ? "passed" : "FAILED (exit " + rc + ")");
         if (rc != 0 || counted != planned) {
             throw new BenchMain.CheckFailed("Gatling exit " + rc + ", requests " + counted + " of " + planned + " planned; see " + log);
         }
+    }
+
+    /** Server CPU per connection by component, managed vs bare, from the JFR samples of the measured phases. */
+    private static void profileTable(Results results, Properties p, Path jfrFile, double[] cpuNanos, long[] cpuConns)
+            throws Exception {
+        Map<String, Long>[] counts = new Map[2];
+        for (int i = 0; i < 2; i++) {
+            counts[i] = new java.util.LinkedHashMap<>();
+        }
+        for (String phase : p.getProperty("phases").split(",")) {
+            int i = phase.startsWith("managed") ? 0 : phase.startsWith("bare") ? 1 : -1;
+            if (i < 0) {
+                continue;
+            }
+            Map<String, Long> c = JfrProfile.count(jfrFile, Long.parseLong(p.getProperty("phase." + phase + ".startMillis")),
+                    Long.parseLong(p.getProperty("phase." + phase + ".endMillis")));
+            c.forEach((k, v) -> counts[i].merge(k, v, Long::sum));
+        }
+        long totalM = counts[0].getOrDefault("", 0L);
+        long totalB = counts[1].getOrDefault("", 0L);
+        if (totalM == 0 || totalB == 0) {
+            results.line(SECTION, "JFR: no execution samples in the measured phases.");
+            return;
+        }
+        double perConnM = cpuNanos[0] / cpuConns[0] / 1e3;
+        double perConnB = cpuNanos[1] / cpuConns[1] / 1e3;
+        List<List<?>> rows = new ArrayList<>();
+        for (String component : JfrProfile.COMPONENTS.keySet()) {
+            double shareM = counts[0].getOrDefault(component, 0L) / (double) totalM;
+            double shareB = counts[1].getOrDefault(component, 0L) / (double) totalB;
+            rows.add(List.of(component, Results.fmt(100 * shareM, 1), Results.fmt(100 * shareB, 1),
+                    Results.fmt(shareM * perConnM, 0), Results.fmt(shareB * perConnB, 0),
+                    Results.fmt(shareM * perConnM - shareB * perConnB, 0)));
+        }
+        rows.add(List.of("all server CPU", "100", "100", Results.fmt(perConnM, 0), Results.fmt(perConnB, 0),
+                Results.fmt(perConnM - perConnB, 0)));
+        results.line(SECTION, "Where the server's CPU goes (JFR execution samples of the server during the measured "
+                + "phases: " + totalM + " managed, " + totalB + " bare; a sample counts for every component on its "
+                + "stack, so rows overlap; us = share x server CPU per connection). Recording: "
+                + "target/bench/server-admission.jfr.");
+        results.table(SECTION, List.of("component (frames on the stack)", "managed % of samples", "bare % of samples",
+                "managed us/connection", "bare us/connection", "managed - bare (us)"), rows);
     }
 
     private static long num(Properties p, String endpoint, String key) {

@@ -116,7 +116,8 @@ final class BenchServer {
         writeUsers(dir.resolve("configDropins/overrides/bench-users.xml"));
         Files.writeString(dir.resolve("jvm.options"), String.join("\n",
                 "-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch",
-                "-Dwsquota.max-managers-total=" + maxTotal, "") , StandardCharsets.UTF_8);
+                "-Dwsquota.max-managers-total=" + maxTotal,
+                Props.text("bench.serverJvmArgs", "-Dbench.server=1").replace(' ', '\n'), ""), StandardCharsets.UTF_8);
         Path dropins = dir.resolve("dropins");
         Files.createDirectories(dropins);
         try (Stream<Path> old = Files.list(dropins)) {

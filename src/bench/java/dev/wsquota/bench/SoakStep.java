@@ -117,7 +117,7 @@ final class SoakStep {
     static void run(Results results, BenchServer server) throws Exception {
         int users = Math.min(Props.integer("bench.soak.users", 1000), server.users());
         int total = Props.integer("bench.soak.connections", 100_000);
-        int maxSeconds = Props.integer("bench.soak.maxSeconds", 300);
+        int maxSeconds = Props.integer("bench.soak.maxSeconds", 420);
         double abortFraction = Props.integer("bench.soak.abortPercent", 20) / 100.0;
         double earlyAbortFraction = Props.integer("bench.soak.earlyAbortPercent", 5) / 100.0;
         int settleMs = Props.integer("bench.soak.abortSettleMs", 1000);

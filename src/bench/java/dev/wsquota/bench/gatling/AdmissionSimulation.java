@@ -67,6 +67,8 @@ public class AdmissionSimulation extends Simulation {
     static final Map<String, List<Long>> LATENCIES = new ConcurrentHashMap<>();
     /** First start and last end (ns) of each phase. */
     static final Map<String, AtomicLong[]> PHASE_TIMES = new ConcurrentHashMap<>();
+    /** The same in wall-clock milliseconds, to line up with the server's JFR samples. */
+    static final Map<String, AtomicLong[]> PHASE_MILLIS = new ConcurrentHashMap<>();
     static final Map<String, AtomicInteger> COMPLETED = new ConcurrentHashMap<>();
 
     final List<String> phaseOrder = new ArrayList<>();
@@ -99,6 +101,7 @@ public class AdmissionSimulation extends Simulation {
         phaseOrder.add(name);
         plannedRequests += (long) vus * iters * REQUESTS_PER_ITERATION;
         PHASE_TIMES.put(name, new AtomicLong[] {new AtomicLong(Long.MAX_VALUE), new AtomicLong(Long.MIN_VALUE)});
+        PHASE_MILLIS.put(name, new AtomicLong[] {new AtomicLong(Long.MAX_VALUE), new AtomicLong(Long.MIN_VALUE)});
         COMPLETED.put(name, new AtomicInteger());
         LATENCIES.putIfAbsent(endpoint, java.util.Collections.synchronizedList(new ArrayList<>()));
 
@@ -128,11 +131,13 @@ public class AdmissionSimulation extends Simulation {
                 .feed(feeder(name))
                 .exec(session -> {
                     PHASE_TIMES.get(name)[0].accumulateAndGet(System.nanoTime(), Math::min);
+                    PHASE_MILLIS.get(name)[0].accumulateAndGet(System.currentTimeMillis(), Math::min);
                     return session;
                 })
                 .repeat(iters).on(iteration)
                 .exec(session -> {
                     PHASE_TIMES.get(name)[1].accumulateAndGet(System.nanoTime(), Math::max);
+                    PHASE_MILLIS.get(name)[1].accumulateAndGet(System.currentTimeMillis(), Math::max);
                     return session;
                 });
         return scenario.injectOpen(atOnceUsers(vus));
@@ -169,6 +174,8 @@ public class AdmissionSimulation extends Simulation {
             // System.nanoTime is CLOCK_MONOTONIC on Linux: the driver can line these up with its own samples.
             p.setProperty("phase." + phase + ".start", Long.toString(t[0].get()));
             p.setProperty("phase." + phase + ".end", Long.toString(t[1].get()));
+            p.setProperty("phase." + phase + ".startMillis", Long.toString(PHASE_MILLIS.get(phase)[0].get()));
+            p.setProperty("phase." + phase + ".endMillis", Long.toString(PHASE_MILLIS.get(phase)[1].get()));
             p.setProperty("phase." + phase + ".connections", Integer.toString(done));
             if (!phase.startsWith("warmup")) {
                 String endpoint = phase.substring(0, phase.indexOf('-'));
