@@ -24,7 +24,7 @@ final class AdmissionStep {
     static void run(Results results, BenchServer server, Path out) throws Exception {
         int vus = Props.integer("bench.gatling.vus", 50);
         int iterations = Props.integer("bench.gatling.iterations", 60);
-        int warmup = Props.integer("bench.gatling.warmupIterations", 10);
+        int warmup = Props.integer("bench.gatling.warmupIterations", 30);
         int rounds = Props.integer("bench.gatling.rounds", 2);
         int timeout = Props.integer("bench.gatling.timeoutSeconds", 400);
         Path numbers = out.resolve("admission.properties");

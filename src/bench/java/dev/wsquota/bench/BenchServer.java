@@ -125,7 +125,13 @@ final class BenchServer {
                 deleteTree(p);
             }
         }
-        Files.copy(productWar, dropins.resolve("wsquota.war"), StandardCopyOption.REPLACE_EXISTING);
+        String variant = Props.text("bench.productVariant", "asis");
+        switch (variant) {
+            case "asis" -> Files.copy(productWar, dropins.resolve("wsquota.war"), StandardCopyOption.REPLACE_EXISTING);
+            // What-if experiment, never the default: the product WAR with CDI bean discovery off for the module.
+            case "beans-none" -> copyWithBeansXml(productWar, dropins.resolve("wsquota.war"));
+            default -> throw new IllegalArgumentException("bench.productVariant must be asis or beans-none, was " + variant);
+        }
         writeBareWar(dropins.resolve("bare.war"));
         deleteTree(dir.resolve("logs"));
 
@@ -151,7 +157,8 @@ final class BenchServer {
         results.item(section, "server open-file limit", openFileLimit(pid));
         results.item(section, "users in the bench registry", users + " (u0000..." + user(users - 1)
                 + ", configDropins/overrides/bench-users.xml, bench only)");
-        results.item(section, "endpoints", "managed " + managed() + " (product WAR, unchanged), bare " + bare()
+        results.item(section, "endpoints", "managed " + managed() + (variant.equals("asis") ? " (product WAR, unchanged)"
+                : " (EXPERIMENT: product WAR + WEB-INF/beans.xml bean-discovery-mode=none)") + ", bare " + bare()
                 + " (bench WAR: same container, same BASIC auth, same welcome + echo, no quota factory)");
         System.out.println("[bench] server " + name + " started, pid " + pid);
     }
@@ -267,6 +274,19 @@ final class BenchServer {
             put(zip, "WEB-INF/classes/" + cls, bytes);
             put(zip, "WEB-INF/web.xml", webXml.getBytes(StandardCharsets.UTF_8));
             put(zip, "WEB-INF/ibm-web-ext.xml", ext.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void copyWithBeansXml(Path from, Path to) throws IOException {
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(from));
+             ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                if (!entry.isDirectory() && !entry.getName().equals("WEB-INF/beans.xml")) {
+                    put(zip, entry.getName(), in.readAllBytes());
+                }
+            }
+            put(zip, "WEB-INF/beans.xml", ("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\" "
+                    + "bean-discovery-mode=\"none\"/>\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -25,13 +25,18 @@ final class CapacityStep {
     }
 
     record Hold(String endpoint, int planned, int held, int failed, double fillSeconds, long heapBefore, long heapHeld,
-                long rssBefore, long rssHeld, long fdsHeld, int serverCount) {
+                long rssBefore, long rssHeld, long fdsHeld, int serverCount, long heapAfterClose) {
         double heapPerConnection() {
             return (heapHeld - heapBefore) / (double) held;
         }
 
         double rssPerConnection() {
             return (rssHeld - rssBefore) / (double) held;
+        }
+
+        /** Heap still used after every connection closed, per connection that was held: a leak shows here. */
+        double retainedPerConnection() {
+            return (heapAfterClose - heapBefore) / (double) held;
         }
     }
 
@@ -42,6 +47,8 @@ final class CapacityStep {
         ManagerFactoryMXBean factory = server.factory();
         awaitNoManagers(factory);
 
+        // An unmeasured hold first, so the container's pools and caches have grown before either measurement.
+        hold(server, server.bare(), "warm-up (bare)", users, perUser, window, factory);
         Hold managed = hold(server, server.managed(), "managed", users, perUser, window, factory);
         Hold bare = hold(server, server.bare(), "bare", users, perUser, window, factory);
 
@@ -49,17 +56,18 @@ final class CapacityStep {
                 + "endpoint (each connection opened, welcomed, then left open; at most " + window + " handshakes in "
                 + "flight). Heap = used after explicit full GCs (min of 3), before vs. while held. RSS = server process "
                 + "VmRSS; the heap is fixed and pre-touched, so RSS deltas are memory outside the Java heap. "
-                + "Managed is measured first.");
+                + "An unmeasured hold of the same size (bare) runs first so container pools have grown; then managed, "
+                + "then bare. 'retained after close' = heap after closing all and GC minus heap before: a leak shows there.");
         List<List<?>> rows = new ArrayList<>();
         for (Hold h : List.of(managed, bare)) {
             rows.add(List.of(h.endpoint(), h.held() + " / " + h.planned(), h.failed(), Results.fmt(h.fillSeconds(), 1),
                     Results.mib(h.heapBefore()), Results.mib(h.heapHeld()), Results.kib(h.heapPerConnection()),
                     Results.mib(h.rssBefore()), Results.mib(h.rssHeld()), Results.kib(h.rssPerConnection()),
-                    h.fdsHeld(), h.serverCount() < 0 ? "-" : h.serverCount()));
+                    h.fdsHeld(), h.serverCount() < 0 ? "-" : h.serverCount(), Results.fmt(h.retainedPerConnection(), 0)));
         }
         results.table(SECTION, List.of("endpoint", "held / planned", "failed", "fill time (s)", "heap before",
                 "heap held", "heap per connection", "RSS before", "RSS held", "RSS per connection",
-                "server fds held", "ActiveManagers held"), rows);
+                "server fds held", "ActiveManagers held", "retained after close (bytes/connection)"), rows);
         double heapOverhead = managed.heapPerConnection() - bare.heapPerConnection();
         double rssOverhead = managed.rssPerConnection() - bare.rssPerConnection();
         results.item(SECTION, "overhead per managed connection (heap, managed - bare)",
@@ -130,8 +138,11 @@ final class CapacityStep {
         if (endpoint.equals("managed")) {
             awaitNoManagers(factory);
         }
+        Thread.sleep(1000);
+        long heapAfterClose = server.heapAfterGc();
+        System.out.println("[bench] capacity: " + endpoint + " closed, heap " + Results.mib(heapAfterClose));
         return new Hold(endpoint, planned, held, failed.get(), fill, heapBefore, heapHeld, rssBefore, rssHeld, fds,
-                serverCount);
+                serverCount, heapAfterClose);
     }
 
     private static void awaitNoManagers(ManagerFactoryMXBean factory) throws InterruptedException {
