@@ -60,7 +60,7 @@ final class AdmissionStep {
                 "-rd", "wsquota managed vs bare"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        CpuSampler cpu = new CpuSampler(server);
+        CpuSampler cpu = new CpuSampler(server::cpuNanos);
         cpu.start();
         boolean profile = Props.integer("bench.gatling.jfr", 1) == 1;
         JfrProfile jfr = new JfrProfile(server.jmx());

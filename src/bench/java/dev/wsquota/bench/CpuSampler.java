@@ -9,13 +9,25 @@ import java.util.List;
  */
 final class CpuSampler {
 
-    private final BenchServer server;
+    /** Where the CPU time comes from (the server over JMX in a run). */
+    interface CpuClock {
+        long cpuNanos() throws Exception;
+    }
+
+    private final CpuClock server;
     private final List<long[]> samples = new ArrayList<>(); // {nanoTime, cpuNanos}
     private volatile boolean running;
     private Thread thread;
 
-    CpuSampler(BenchServer server) {
+    CpuSampler(CpuClock server) {
         this.server = server;
+    }
+
+    /** Adds a sample (the sampling thread does this every 100 ms). */
+    void record(long nanoTime, long cpuNanos) {
+        synchronized (samples) {
+            samples.add(new long[] {nanoTime, cpuNanos});
+        }
     }
 
     void start() {
@@ -24,9 +36,7 @@ final class CpuSampler {
             while (running) {
                 try {
                     long cpu = server.cpuNanos();
-                    synchronized (samples) {
-                        samples.add(new long[] {System.nanoTime(), cpu});
-                    }
+                    record(System.nanoTime(), cpu);
                     Thread.sleep(100);
                 } catch (InterruptedException e) {
                     return;
