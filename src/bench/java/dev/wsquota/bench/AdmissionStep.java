@@ -26,7 +26,7 @@ final class AdmissionStep {
         int iterations = Props.integer("bench.gatling.iterations", 60);
         int warmup = Props.integer("bench.gatling.warmupIterations", 30);
         int rounds = Props.integer("bench.gatling.rounds", 2);
-        int timeout = Props.integer("bench.gatling.timeoutSeconds", 400);
+        int timeout = Props.integer("bench.gatling.timeoutSeconds", 300);
         Path numbers = out.resolve("admission.properties");
         Path log = out.resolve("gatling.log");
         Files.deleteIfExists(numbers);
