@@ -1,0 +1,370 @@
+package dev.wsquota.bench;
+
+import dev.wsquota.jmx.ManagerFactoryAdmin;
+import dev.wsquota.jmx.ManagerFactoryMXBean;
+
+import javax.management.JMX;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The Liberty server the benchmark drives: server {@code wsquotaBench} (created from liberty/ by the
+ * liberty-maven-plugin in the bench profile), with bench-only additions that never reach liberty/:
+ * a configDropins override with N generated users, jvm.options (fixed, pre-touched heap; a total cap
+ * above 10,000), the product WAR and the bare comparison WAR in dropins.
+ */
+final class BenchServer {
+
+    static final String PASSWORD = "wsquota";
+
+    private final Path wlp;
+    private final String name;
+    private final int port;
+    private final Path productWar;
+    private final Path testClasses;
+    private final Path out;
+    private final int users;
+    private final String heap;
+    private final int maxTotal;
+
+    private volatile boolean launched;
+    private boolean started;
+    private JMXConnector connector;
+    private long pid = -1;
+
+    private BenchServer(Path wlp, String name, int port, Path productWar, Path testClasses, Path out, int users,
+                        String heap, int maxTotal) {
+        this.wlp = wlp;
+        this.name = name;
+        this.port = port;
+        this.productWar = productWar;
+        this.testClasses = testClasses;
+        this.out = out;
+        this.users = users;
+        this.heap = heap;
+        this.maxTotal = maxTotal;
+    }
+
+    static BenchServer fromProperties(Path out) {
+        return new BenchServer(
+                Path.of(Props.text("bench.wlpHome", "target/liberty/wlp")),
+                Props.text("bench.serverName", "wsquotaBench"),
+                Props.integer("bench.httpPort", 39080),
+                Path.of(Props.text("bench.productWar", "target/wsquota.war")),
+                Path.of(Props.text("bench.testClasses", "target/test-classes")),
+                out,
+                Props.integer("bench.users", 2000),
+                Props.text("bench.serverHeap", "1g"),
+                Props.integer("bench.maxManagersTotal", 200_000));
+    }
+
+    /** The generated users: u0000, u0001, ... (password wsquota). */
+    static String user(int i) {
+        return String.format("u%04d", i);
+    }
+
+    int users() {
+        return users;
+    }
+
+    URI managed() {
+        return URI.create("ws://127.0.0.1:" + port + "/ws");
+    }
+
+    URI bare() {
+        return URI.create("ws://127.0.0.1:" + port + "/bare/ws");
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path serverDir() {
+        return wlp.resolve("usr/servers").resolve(name);
+    }
+
+    boolean isStarted() {
+        return started;
+    }
+
+    void start(Results results) throws Exception {
+        Path dir = serverDir();
+        if (!Files.isRegularFile(dir.resolve("server.xml"))) {
+            throw new IllegalStateException("no server " + name + " under " + wlp + ": run through ./mvnw -Pbench verify");
+        }
+        if (!Files.isRegularFile(productWar)) {
+            throw new IllegalStateException("no product WAR at " + productWar);
+        }
+        stopQuietly(); // a server left over by a killed run
+        writeUsers(dir.resolve("configDropins/overrides/bench-users.xml"));
+        Files.writeString(dir.resolve("jvm.options"), String.join("\n",
+                "-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch",
+                "-Dwsquota.max-managers-total=" + maxTotal,
+                Props.text("bench.serverJvmArgs", "-Dbench.server=1").replace(' ', '\n'), ""), StandardCharsets.UTF_8);
+        Path dropins = dir.resolve("dropins");
+        Files.createDirectories(dropins);
+        try (Stream<Path> old = Files.list(dropins)) {
+            for (Path p : (Iterable<Path>) old::iterator) {
+                deleteTree(p);
+            }
+        }
+        String variant = Props.text("bench.productVariant", "asis");
+        switch (variant) {
+            case "asis" -> Files.copy(productWar, dropins.resolve("wsquota.war"), StandardCopyOption.REPLACE_EXISTING);
+            // What-if experiment, never the default: the product WAR with CDI bean discovery off for the module.
+            case "beans-none" -> copyWithBeansXml(productWar, dropins.resolve("wsquota.war"));
+            default -> throw new IllegalArgumentException("bench.productVariant must be asis or beans-none, was " + variant);
+        }
+        writeBareWar(dropins.resolve("bare.war"));
+        deleteTree(dir.resolve("logs"));
+
+        int nofile = Props.integer("bench.serverOpenFiles", 65536);
+        launched = true;
+        int rc = exec(120, "bash", "-c", "ulimit -n " + nofile + " 2>/dev/null || ulimit -n $(ulimit -Hn); exec \""
+                + wlp.resolve("bin/server") + "\" start " + name + " --clean");
+        if (rc != 0) {
+            throw new IllegalStateException("server start exited " + rc + "; see " + dir.resolve("logs"));
+        }
+        waitForLog(List.of("CWWKZ0001I: Application wsquota started", "CWWKZ0001I: Application bare started",
+                "CWWKF0011I"), 180);
+        connector = JMXConnectorFactory.connect(new JMXServiceURL(Files.readString(
+                dir.resolve("logs/state/com.ibm.ws.jmx.local.address")).trim()));
+        pid = (Long) jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "Pid");
+        started = true;
+
+        String section = "Server";
+        results.item(section, "Open Liberty", libertyVersion() + " (server " + name + ", http://127.0.0.1:" + port + ")");
+        results.item(section, "server JVM", String.join(" ", Files.readAllLines(dir.resolve("jvm.options"))));
+        results.item(section, "server JDK", jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "VmName") + " "
+                + jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "SpecVersion"));
+        results.item(section, "server open-file limit", openFileLimit(pid));
+        results.item(section, "users in the bench registry", users + " (u0000..." + user(users - 1)
+                + ", configDropins/overrides/bench-users.xml, bench only)");
+        results.item(section, "endpoints", "managed " + managed() + (variant.equals("asis") ? " (product WAR, unchanged)"
+                : " (EXPERIMENT: product WAR + WEB-INF/beans.xml bean-discovery-mode=none)") + ", bare " + bare()
+                + " (bench WAR: same container, same BASIC auth, same welcome + echo, no quota factory)");
+        System.out.println("[bench] server " + name + " started, pid " + pid);
+    }
+
+    MBeanServerConnection jmx() throws IOException {
+        return connector.getMBeanServerConnection();
+    }
+
+    ManagerFactoryMXBean factory() throws IOException {
+        return JMX.newMXBeanProxy(jmx(), ManagerFactoryAdmin.OBJECT_NAME, ManagerFactoryMXBean.class);
+    }
+
+    /** Heap used after two full collections, in bytes. */
+    long heapAfterGc() throws Exception {
+        ObjectName memory = new ObjectName("java.lang:type=Memory");
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            jmx().invoke(memory, "gc", null, null);
+            Thread.sleep(300);
+            CompositeData heap = (CompositeData) jmx().getAttribute(memory, "HeapMemoryUsage");
+            used = Math.min(used, (Long) heap.get("used"));
+        }
+        return used;
+    }
+
+    /** CPU time the server process used since it started, in nanoseconds. */
+    long cpuNanos() throws Exception {
+        return (Long) jmx().getAttribute(new ObjectName("java.lang:type=OperatingSystem"), "ProcessCpuTime");
+    }
+
+    /** Resident set size of the server process, in bytes. */
+    long rss() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for pid " + pid);
+    }
+
+    /** Open file descriptors of the server process. */
+    long openFiles() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    void stopQuietly() {
+        if (!launched && !Files.isDirectory(serverDir().resolve("workarea"))) {
+            return;
+        }
+        try {
+            if (connector != null) {
+                connector.close();
+                connector = null;
+            }
+        } catch (IOException e) {
+            // the server is going anyway
+        }
+        try {
+            exec(90, wlp.resolve("bin/server").toString(), "stop", name);
+        } catch (Exception e) {
+            System.out.println("[bench] could not stop server " + name + ": " + e);
+        }
+        launched = false;
+        started = false;
+    }
+
+    private void writeUsers(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+                .append("<!-- Generated by the benchmark (dev.wsquota.bench.BenchServer): bench-only users. -->\n")
+                .append("<server>\n  <basicRegistry id=\"basic\" realm=\"wsquota\">\n");
+        for (int i = 0; i < users; i++) {
+            xml.append("    <user name=\"").append(user(i)).append("\" password=\"").append(PASSWORD).append("\"/>\n");
+        }
+        xml.append("  </basicRegistry>\n</server>\n");
+        Files.writeString(file, xml, StandardCharsets.UTF_8);
+    }
+
+    /** bare.war: the one endpoint class plus its web.xml (BASIC, same realm) and context root /bare. */
+    private void writeBareWar(Path war) throws IOException {
+        String cls = "dev/wsquota/bench/bare/BareEndpoint.class";
+        byte[] bytes = Files.readAllBytes(testClasses.resolve(cls));
+        String webXml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                    <display-name>wsquota bench: bare endpoint</display-name>
+                    <security-constraint>
+                        <web-resource-collection>
+                            <web-resource-name>bare</web-resource-name>
+                            <url-pattern>/ws</url-pattern>
+                        </web-resource-collection>
+                        <auth-constraint>
+                            <role-name>**</role-name>
+                        </auth-constraint>
+                    </security-constraint>
+                    <login-config>
+                        <auth-method>BASIC</auth-method>
+                        <realm-name>wsquota</realm-name>
+                    </login-config>
+                </web-app>
+                """;
+        String ext = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-ext xmlns="http://websphere.ibm.com/xml/ns/javaee" version="1.1">
+                    <context-root uri="/bare"/>
+                </web-ext>
+                """;
+        try (OutputStream os = Files.newOutputStream(war); ZipOutputStream zip = new ZipOutputStream(os)) {
+            put(zip, "WEB-INF/classes/" + cls, bytes);
+            put(zip, "WEB-INF/web.xml", webXml.getBytes(StandardCharsets.UTF_8));
+            put(zip, "WEB-INF/ibm-web-ext.xml", ext.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void copyWithBeansXml(Path from, Path to) throws IOException {
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(from));
+             ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                if (!entry.isDirectory() && !entry.getName().equals("WEB-INF/beans.xml")) {
+                    put(zip, entry.getName(), in.readAllBytes());
+                }
+            }
+            put(zip, "WEB-INF/beans.xml", ("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\" "
+                    + "bean-discovery-mode=\"none\"/>\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    private void waitForLog(List<String> needles, int seconds) throws Exception {
+        Path log = serverDir().resolve("logs/messages.log");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<String> missing = new ArrayList<>(needles);
+        while (System.nanoTime() < deadline) {
+            if (Files.isRegularFile(log)) {
+                String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+                missing.removeIf(text::contains);
+                if (missing.isEmpty()) {
+                    return;
+                }
+                if (text.contains("CWWKZ0002E") || text.contains("CWWKZ0012I")) {
+                    throw new IllegalStateException("an application failed to start; see " + log);
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("server not ready within " + seconds + " s, missing " + missing + "; see " + log);
+    }
+
+    private String libertyVersion() {
+        try {
+            for (String line : Files.readAllLines(wlp.resolve("lib/versions/openliberty.properties"))) {
+                if (line.startsWith("com.ibm.websphere.productVersion=")) {
+                    return line.substring(line.indexOf('=') + 1);
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    static String openFileLimit(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String[] parts = line.trim().split("\\s+");
+                    return parts[3] + " (soft), " + parts[4] + " (hard)";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "unknown";
+    }
+
+    private int exec(int timeoutSeconds, String... command) throws Exception {
+        Path log = out.resolve("server-commands.log");
+        Files.createDirectories(out);
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
+        }
+        return process.exitValue();
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : (Iterable<Path>) walk.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

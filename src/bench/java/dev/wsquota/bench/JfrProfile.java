@@ -1,0 +1,99 @@
+package dev.wsquota.bench;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the server's CPU goes: a JFR recording ("profile" settings) of the server, started and saved
+ * over JMX (FlightRecorderMXBean), its execution samples split by Gatling phase (wall clock) and
+ * counted per component. A sample counts for every component that has a frame on its stack
+ * (inclusive, so the rows overlap).
+ */
+final class JfrProfile {
+
+    /** Component name -> frame prefixes (class names). */
+    static final Map<String, List<String>> COMPONENTS = new LinkedHashMap<>();
+
+    static {
+        COMPONENTS.put("wsquota registry (dev.wsquota.quota)", List.of("dev.wsquota.quota."));
+        COMPONENTS.put("wsquota EJB calls: admit/release through the EJB container", List.of("dev.wsquota.ejb."));
+        COMPONENTS.put("wsquota endpoint code (ManagersEndpoint / BareEndpoint)", List.of("dev.wsquota.web.", "dev.wsquota.bench.bare."));
+        COMPONENTS.put("CDI (Weld, Liberty CDI)", List.of("org.jboss.weld.", "com.ibm.ws.cdi."));
+        COMPONENTS.put("endpoint instance creation and injection", List.of("com.ibm.ws.wsoc.cdi.", "com.ibm.ws.wsoc.configurator.",
+                "com.ibm.ws.injectionengine.", "com.ibm.ws.managedobject."));
+        COMPONENTS.put("servlet request listeners (request context)", List.of("com.ibm.ws.webcontainer.webapp.WebApp.notifyServletRequest"));
+        COMPONENTS.put("security: BASIC auth, subjects", List.of("com.ibm.ws.security.", "com.ibm.ws.webcontainer.security."));
+        COMPONENTS.put("JSON (Parsson)", List.of("org.eclipse.parsson.", "jakarta.json."));
+        COMPONENTS.put("WebSocket container (com.ibm.ws.wsoc)", List.of("com.ibm.ws.wsoc."));
+        COMPONENTS.put("HTTP/TCP channels", List.of("com.ibm.ws.http.", "com.ibm.ws.tcpchannel.", "com.ibm.ws.channelfw."));
+        COMPONENTS.put("JMX (CPU sampler)", List.of("javax.management.", "com.sun.jmx."));
+    }
+
+    private final MBeanServerConnection jmx;
+    private final ObjectName recorder;
+    private long id = -1;
+
+    JfrProfile(MBeanServerConnection jmx) throws Exception {
+        this.jmx = jmx;
+        this.recorder = new ObjectName("jdk.management.jfr:type=FlightRecorder");
+    }
+
+    void start() throws Exception {
+        id = (Long) jmx.invoke(recorder, "newRecording", null, null);
+        // Only execution samples, every 2 ms per running thread (the "profile" preset samples every 10 ms).
+        jdk.management.jfr.FlightRecorderMXBean proxy = javax.management.JMX.newMXBeanProxy(jmx, recorder,
+                jdk.management.jfr.FlightRecorderMXBean.class);
+        proxy.setRecordingSettings(id, Map.of("jdk.ExecutionSample#enabled", "true", "jdk.ExecutionSample#period", "2 ms"));
+        jmx.invoke(recorder, "startRecording", new Object[] {id}, new String[] {long.class.getName()});
+    }
+
+    /** Stops the recording and has the server write it to file (same machine). */
+    void stop(Path file) throws Exception {
+        if (id < 0) {
+            return;
+        }
+        jmx.invoke(recorder, "stopRecording", new Object[] {id}, new String[] {long.class.getName()});
+        jmx.invoke(recorder, "copyTo", new Object[] {id, file.toAbsolutePath().toString()},
+                new String[] {long.class.getName(), String.class.getName()});
+        jmx.invoke(recorder, "closeRecording", new Object[] {id}, new String[] {long.class.getName()});
+    }
+
+    /** Samples per component within [fromMillis, toMillis] (epoch ms); key "" holds the total. */
+    static Map<String, Long> count(Path file, long fromMillis, long toMillis) throws Exception {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("", 0L);
+        COMPONENTS.keySet().forEach(k -> counts.put(k, 0L));
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                RecordedEvent event = recording.readEvent();
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+                    continue;
+                }
+                long t = event.getStartTime().toEpochMilli();
+                if (t < fromMillis || t > toMillis || event.getStackTrace() == null) {
+                    continue;
+                }
+                counts.merge("", 1L, Long::sum);
+                List<String> classes = new ArrayList<>();
+                for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+                    classes.add(frame.getMethod().getType().getName() + "." + frame.getMethod().getName());
+                }
+                for (Map.Entry<String, List<String>> component : COMPONENTS.entrySet()) {
+                    if (classes.stream().anyMatch(c -> component.getValue().stream().anyMatch(c::startsWith))) {
+                        counts.merge(component.getKey(), 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+}
