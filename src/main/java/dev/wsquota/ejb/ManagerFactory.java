@@ -74,6 +74,8 @@ public class ManagerFactory {
     public static final String LIVENESS_TIMER = "wsquota-liveness";
     /** How often the watchdog checks that both timers exist. */
     static final long WATCHDOG_PERIOD_MILLIS = 2_000;
+    /** How much later than the sweep's idle close the container's own idle timeout fires. */
+    static final long CONTAINER_IDLE_MARGIN_MILLIS = 10_000;
     /** Cleanup passes in a row with a drift correction after which drift counts as recurring. */
     static final int RECURRING_DRIFT_RUNS = 3;
 
@@ -111,7 +113,8 @@ public class ManagerFactory {
         Settings settings = Settings.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
         registry = new ManagerRegistry(new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal()),
                 System::currentTimeMillis);
-        liveness = new Liveness(settings.pingIntervalSeconds() * 1000L, settings.pongTimeoutSeconds() * 1000L);
+        liveness = new Liveness(settings.pingIntervalSeconds() * 1000L, settings.pongTimeoutSeconds() * 1000L,
+                settings.idleTimeoutSeconds() * 1000L);
         admission = new ProbingAdmission(registry, scheduler, settings.onLimit(), settings.probeAfterSeconds() * 1000L,
                 settings.probeTimeoutMillis());
         limitHits = new LimitHitCoalescer(1_000, registry::now);
@@ -169,7 +172,12 @@ public class ManagerFactory {
     }
 
     private Admission reported(Admission decided) {
-        if (!decided.isAdmitted()) {
+        if (decided.isAdmitted()) {
+            // The container's own idle timeout (no longer "never") is a backstop that fires only if the
+            // liveness sweep did not close the connection first: Liberty's own idle close sends 1006.
+            long idleMillis = idleTimeoutSeconds * 1000L;
+            decided.manager().connection().idleTimeout(idleMillis == 0 ? 0 : idleMillis + CONTAINER_IDLE_MARGIN_MILLIS);
+        } else {
             long suppressed = limitHits.hit(decided.user());
             if (suppressed >= 0) {
                 events.limitHit(decided.user(), decided.active(), decided.limit(), decided.rejectReason(), suppressed);
@@ -403,9 +411,12 @@ public class ManagerFactory {
         return idleTimeoutSeconds;
     }
 
+    /** Applies to the sweep at once; the container's backstop changes for connections admitted from now on. */
     @Lock(LockType.WRITE)
     public void setIdleTimeoutSeconds(int seconds) {
         idleTimeoutSeconds = Settings.checkIntervalOrZero("IdleTimeoutSeconds", seconds);
+        liveness.setIdleTimeoutMillis(seconds * 1000L);
+        scheduleTimer(LIVENESS_TIMER, liveness.sweepPeriodMillis());
     }
 
     public int getPingIntervalSeconds() {

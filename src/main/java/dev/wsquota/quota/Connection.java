@@ -17,6 +17,10 @@ public interface Connection {
     /** Sends a ping; the peer's pong shows it is alive. Throws if the connection cannot be written to. */
     void ping() throws IOException;
 
+    /** Tells the container to close this connection after so many milliseconds without traffic (0 = never). */
+    default void idleTimeout(long millis) {
+    }
+
     /** The container's id of the underlying session, or null for a connection the container does not track. */
     default String sessionId() {
         return null;

@@ -4,22 +4,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds dead peers without a thread per connection: one sweep over all managers pings those that
- * have been silent for a ping interval and closes those whose ping went unanswered for the pong
- * timeout. Any inbound frame answers a ping ({@link Manager#touch}).
+ * Finds dead and idle peers without a thread per connection: one sweep over all managers closes
+ * (1001) those idle past the idle timeout, pings those silent for a ping interval, and closes (4002)
+ * those whose ping went unanswered for the pong timeout. Any inbound frame answers a ping
+ * ({@link Manager#touch}). The sweep, not the container, closes the idle, because Liberty's own idle
+ * close sends code 1006, which must never appear on the wire and which clients reject.
  */
 public final class Liveness {
 
     private volatile long pingIntervalMillis;
     private volatile long pongTimeoutMillis;
+    private volatile long idleTimeoutMillis;
 
     /**
      * @param pingIntervalMillis silence after which a manager is pinged; 0 turns pinging off
      * @param pongTimeoutMillis  how long a ping may stay unanswered
+     * @param idleTimeoutMillis  silence after which a manager is closed as idle; 0 = never
      */
-    public Liveness(long pingIntervalMillis, long pongTimeoutMillis) {
+    public Liveness(long pingIntervalMillis, long pongTimeoutMillis, long idleTimeoutMillis) {
         this.pingIntervalMillis = pingIntervalMillis;
         this.pongTimeoutMillis = pongTimeoutMillis;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+    }
+
+    public long idleTimeoutMillis() {
+        return idleTimeoutMillis;
+    }
+
+    public void setIdleTimeoutMillis(long millis) {
+        idleTimeoutMillis = millis;
     }
 
     public long pingIntervalMillis() {
@@ -38,10 +51,16 @@ public final class Liveness {
         pongTimeoutMillis = millis;
     }
 
-    /** How often to sweep so a dead peer is found at most a quarter of the shorter period late: 250 ms to 5 s. */
+    /** How often to sweep so a dead or idle peer is found at most a quarter of the shortest period late: 250 ms to 5 s. */
     public long sweepPeriodMillis() {
-        long shorter = pingIntervalMillis == 0 ? pongTimeoutMillis : Math.min(pingIntervalMillis, pongTimeoutMillis);
-        return Math.max(250, Math.min(5_000, shorter / 4));
+        long shortest = pongTimeoutMillis;
+        if (pingIntervalMillis > 0) {
+            shortest = Math.min(shortest, pingIntervalMillis);
+        }
+        if (idleTimeoutMillis > 0) {
+            shortest = Math.min(shortest, idleTimeoutMillis);
+        }
+        return Math.max(250, Math.min(5_000, shortest / 4));
     }
 
     /** One pass: ping the silent, close the unanswered. A failure on one manager is recorded and the pass goes on. */
@@ -49,14 +68,18 @@ public final class Liveness {
         long now = registry.now();
         long interval = pingIntervalMillis;
         long timeout = pongTimeoutMillis;
+        long idleTimeout = idleTimeoutMillis;
         int pinged = 0;
         int timedOut = 0;
+        int idled = 0;
         int failures = 0;
         List<CleanupReport.CleanupFailure> errors = new ArrayList<>();
         for (Manager manager : registry.allManagers()) {
             try {
                 long sent = manager.pingSentMillis();
-                if (sent != 0 && now - sent >= timeout) {
+                if (registry.closeIfIdle(manager, now, idleTimeout)) {
+                    idled++;
+                } else if (sent != 0 && now - sent >= timeout) {
                     if (registry.releaseAndClose(manager, ReleaseCause.PONG_TIMEOUT, CloseCodes.PONG_TIMEOUT,
                             "no pong within " + timeout + " ms")) {
                         timedOut++;
@@ -75,7 +98,7 @@ public final class Liveness {
                 registry.release(manager, ReleaseCause.ERROR);
             }
         }
-        return new SweepReport(pinged, timedOut, failures, List.copyOf(errors));
+        return new SweepReport(pinged, timedOut, idled, failures, List.copyOf(errors));
     }
 
     /**
@@ -83,9 +106,10 @@ public final class Liveness {
      *
      * @param pinged   pings sent
      * @param timedOut managers closed and released because their ping went unanswered
+     * @param idled    managers closed and released as idle
      * @param failures managers that could not be pinged or closed (released with cause ERROR)
      * @param errors   the first few failures, for the log
      */
-    public record SweepReport(int pinged, int timedOut, int failures, List<CleanupReport.CleanupFailure> errors) {
+    public record SweepReport(int pinged, int timedOut, int idled, int failures, List<CleanupReport.CleanupFailure> errors) {
     }
 }

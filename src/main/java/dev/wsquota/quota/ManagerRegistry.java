@@ -231,11 +231,8 @@ public final class ManagerRegistry {
                     if (release(manager, ReleaseCause.STALE)) {
                         stale++;
                     }
-                } else if (idleTimeoutMillis > 0 && manager.idleMillis(now) > idleTimeoutMillis) {
-                    if (releaseAndClose(manager, ReleaseCause.IDLE, CloseCodes.GOING_AWAY,
-                            "idle for more than " + (idleTimeoutMillis / 1000) + " s")) {
-                        idle++;
-                    }
+                } else if (closeIfIdle(manager, now, idleTimeoutMillis)) {
+                    idle++;
                 }
             } catch (Exception e) {
                 failures++;
@@ -245,6 +242,16 @@ public final class ManagerRegistry {
             }
         }
         return new CleanupReport(stale, idle, failures, List.copyOf(errors), System.nanoTime() - started);
+    }
+
+    /**
+     * Closes (1001) and releases the manager if nothing arrived from its peer for longer than
+     * {@code idleTimeoutMillis} (0 = never); returns whether it did.
+     */
+    public boolean closeIfIdle(Manager manager, long nowMillis, long idleTimeoutMillis) throws java.io.IOException {
+        return idleTimeoutMillis > 0 && manager.idleMillis(nowMillis) > idleTimeoutMillis
+                && releaseAndClose(manager, ReleaseCause.IDLE, CloseCodes.GOING_AWAY,
+                "idle for more than " + (idleTimeoutMillis / 1000) + " s");
     }
 
     /** Reclaims one user's managers whose connection is already closed; returns how many. */

