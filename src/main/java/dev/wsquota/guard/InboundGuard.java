@@ -43,7 +43,8 @@ public final class InboundGuard {
     private final int maxMessageBytes;
     private final int ratePerSecond;
     private final LongSupplier nanoClock;
-    private final StringBuilder assembling = new StringBuilder();
+    /** Only while a fragmented message is being assembled; null otherwise, so an idle connection keeps no buffer. */
+    private StringBuilder assembling;
     private long assembledBytes;
     private boolean inMessage;
     private Refusal refused;
@@ -76,19 +77,34 @@ public final class InboundGuard {
         }
         assembledBytes += utf8Length(fragment);
         if (assembledBytes > maxMessageBytes) {
-            assembling.setLength(0);
-            assembling.trimToSize();
+            assembling = null;
             return refuse(MESSAGE_TOO_BIG, "message too big: more than " + maxMessageBytes + " bytes");
+        }
+        if (last && assembling == null) {
+            endMessage();
+            return new Message(fragment.toString()); // a single-frame message: no copy into a buffer
+        }
+        if (assembling == null) {
+            assembling = new StringBuilder(fragment.length() * 2);
         }
         assembling.append(fragment);
         if (!last) {
             return PARTIAL;
         }
         String text = assembling.toString();
-        assembling.setLength(0);
+        endMessage();
+        return new Message(text);
+    }
+
+    private void endMessage() {
+        assembling = null;
         assembledBytes = 0;
         inMessage = false;
-        return new Message(text);
+    }
+
+    /** Characters held for a message still being assembled (0 between messages). */
+    int bufferedChars() {
+        return assembling == null ? 0 : assembling.length();
     }
 
     /** Any binary fragment: wsquota speaks text only. */

@@ -130,4 +130,16 @@ class InboundGuardTest {
         assertThrows(IllegalArgumentException.class, () -> guard(0, 5));
         assertThrows(IllegalArgumentException.class, () -> guard(5, 0));
     }
+
+    @Test
+    void noBufferIsKeptBetweenMessages() {
+        InboundGuard guard = new InboundGuard(65_536, 50, () -> 0L);
+        assertEquals(0, guard.bufferedChars());
+        guard.onText("x".repeat(30_000), false);
+        assertEquals(30_000, guard.bufferedChars());
+        guard.onText("y".repeat(30_000), true);
+        assertEquals(0, guard.bufferedChars(), "a long-lived connection must not keep its largest message's buffer");
+        guard.onText("single frame", true);
+        assertEquals(0, guard.bufferedChars());
+    }
 }
