@@ -268,6 +268,22 @@ class OperatorIT {
     }
 
     @Test
+    void hostileUserIdsThroughJmxOperationsAreDataNotSyntax() throws Exception {
+        String hostile = "eve\n,=*\"'type=Evil:x";
+        assertEquals("quota of eve\\u000a,=*\"'type=Evil:x set to 2 (was the default)", mxbean.setUserQuota(hostile, 2));
+        assertEquals(Map.of(hostile, 2), mxbean.getUserQuotaOverrides(), "kept exactly, as a table key");
+        assertEquals(0, mxbean.disconnectUser(hostile));
+        assertEquals(0, mxbean.listManagers(hostile).size());
+        assertEquals(java.util.Set.of(ManagerFactoryAdmin.OBJECT_NAME),
+                ManagementFactory.getPlatformMBeanServer().queryNames(new javax.management.ObjectName("dev.wsquota:type=ManagerFactory,*"), null),
+                "no MBean name was built from the user id");
+        Notification audit = awaitNotification(ManagerFactoryMXBean.ADMIN);
+        assertFalse(audit.getMessage().contains("\n"), "the audit line escapes control characters: " + audit.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> mxbean.setUserQuota("x".repeat(10_240), 2), "10 KB id refused");
+        mxbean.clearUserQuota(hostile);
+    }
+
+    @Test
     void badValuesAreRefusedWithWhatIsAllowedAndChangeNothing() {
         assertEquals("user must be a non-blank name",
                 assertThrows(IllegalArgumentException.class, () -> mxbean.setUserQuota(" ", 3)).getMessage());
