@@ -1,12 +1,9 @@
 package dev.wsquota.it;
 
-import dev.wsquota.jmx.ManagerFactoryMXBean;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,39 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Real WebSocket clients against ws://127.0.0.1:port/ws, and JMX from this JVM as JConsole would. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class GatewayIT {
+class GatewayIT extends ClientSideTest {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.product("gateway");
-    }
-
-    private final List<WsClient> clients = WsClient.newList();
-    private JmxClient jmx;
-    private ManagerFactoryMXBean mxbean;
-
-    @BeforeEach
-    void connectJmx() throws Exception {
-        jmx = JmxClient.connect();
-        mxbean = jmx.factory();
-    }
-
-    @AfterEach
-    void closeEverything() throws Exception {
-        WsClient.closeAll(clients);
-        mxbean.setMaxManagersPerUser(5);
-        Await.until("every slot back", Duration.ofSeconds(15), mxbean::getActiveManagers, n -> n == 0);
-        jmx.close();
-    }
-
-    private WsClient open(String user) {
-        WsClient client = WsClient.open(user);
-        clients.add(client);
-        return client;
-    }
-
-    private int countOf(String user) {
-        return mxbean.getUserManagerCounts().getOrDefault(user, 0);
     }
 
     @Test

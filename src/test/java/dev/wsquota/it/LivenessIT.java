@@ -1,12 +1,10 @@
 package dev.wsquota.it;
 
-import dev.wsquota.jmx.ManagerFactoryMXBean;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,42 +20,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Dead peers lose their slot, live ones keep it, and a user is never turned away because of ghosts. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class LivenessIT {
+class LivenessIT extends ClientSideTest {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.product("liveness");
     }
 
-    private final List<WsClient> clients = WsClient.newList();
     private final List<RawWs> rawSockets = new ArrayList<>();
-    private JmxClient jmx;
-    private ManagerFactoryMXBean mxbean;
-
-    @BeforeEach
-    void connectJmx() throws Exception {
-        jmx = JmxClient.connect();
-        mxbean = jmx.factory();
-    }
 
     @AfterEach
-    void restore() throws Exception {
+    void closeRawSocketsAndRestoreSettings() {
         for (RawWs raw : rawSockets) {
             raw.close();
         }
-        WsClient.closeAll(clients);
         mxbean.setPingIntervalSeconds(20);
         mxbean.setPongTimeoutSeconds(10);
         mxbean.setProbeAfterSeconds(5);
         mxbean.setProbeTimeoutMillis(1_000);
         mxbean.setOnLimitPolicy("reject");
-        Await.until("every slot back", Duration.ofSeconds(15), mxbean::getActiveManagers, n -> n == 0);
-        jmx.close();
     }
 
-    private WsClient open(String user) {
-        WsClient client = WsClient.open(user);
-        clients.add(client);
+    /** Opens a connection that must be admitted. */
+    private WsClient openLive(String user) {
+        WsClient client = open(user);
         assertTrue(client.admitted(), "expected " + user + " to be admitted");
         return client;
     }
@@ -71,9 +57,6 @@ class LivenessIT {
         return raw;
     }
 
-    private int countOf(String user) {
-        return mxbean.getUserManagerCounts().getOrDefault(user, 0);
-    }
 
     private long released(String cause) {
         return mxbean.getReleasesByCause().getOrDefault(cause, 0L);
@@ -105,7 +88,7 @@ class LivenessIT {
         mxbean.setIdleTimeoutSeconds(2);
         long idleBefore = released("IDLE");
         try {
-            WsClient silent = open("dave");
+            WsClient silent = openLive("dave");
             long opened = System.nanoTime();
             WsClient.Close close = silent.awaitClose();
             long closedAfterMillis = (System.nanoTime() - opened) / 1_000_000;
@@ -128,7 +111,7 @@ class LivenessIT {
         mxbean.setPingIntervalSeconds(1);
         mxbean.setPongTimeoutSeconds(1);
         long pongTimeoutsBefore = released("PONG_TIMEOUT");
-        WsClient healthy = open("bob");
+        WsClient healthy = openLive("bob");
         Thread.sleep(4_500); // about four ping rounds with nothing sent by the client: the behaviour under test is "nothing happens"
         assertFalse(healthy.isClosed());
         assertEquals(1, countOf("bob"));
@@ -143,7 +126,7 @@ class LivenessIT {
         mxbean.setProbeTimeoutMillis(1_000);
         List<WsClient> live = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            live.add(open("carol"));
+            live.add(openLive("carol"));
         }
         halfOpen("carol");
         halfOpen("carol");
@@ -171,7 +154,7 @@ class LivenessIT {
     @Test
     void atQuotaWithFiveLiveTheNewOneIsRejectedUnderReject() {
         for (int i = 0; i < 5; i++) {
-            open("dave");
+            openLive("dave");
         }
         WsClient sixth = WsClient.open("dave");
         clients.add(sixth);
@@ -189,9 +172,9 @@ class LivenessIT {
         long evictedBefore = released("EVICTED");
         List<WsClient> five = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            five.add(open("dave"));
+            five.add(openLive("dave"));
         }
-        WsClient sixth = open("dave");
+        WsClient sixth = openLive("dave");
         assertEquals("5", sixth.welcomeField("active"));
 
         WsClient.Close close = five.get(0).awaitClose();
@@ -251,7 +234,7 @@ class LivenessIT {
     void pageReloadRaceAtQuotaNeverCausesAFalseRejection() {
         List<WsClient> tabs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            tabs.add(open("alice"));
+            tabs.add(openLive("alice"));
         }
         long slowestMillis = 0;
         long probesBefore = mxbean.getProbes();

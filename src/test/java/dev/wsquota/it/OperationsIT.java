@@ -1,12 +1,9 @@
 package dev.wsquota.it;
 
-import dev.wsquota.jmx.ManagerFactoryMXBean;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class OperationsIT {
+class OperationsIT extends ClientSideTest {
 
     /** Every wsquota metric the README lists, with one tag value each where it has a tag. */
     private static final List<List<String>> DOCUMENTED = List.of(
@@ -45,24 +42,6 @@ class OperationsIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.product("operations");
-    }
-
-    private final List<WsClient> clients = WsClient.newList();
-    private JmxClient jmx;
-    private ManagerFactoryMXBean mxbean;
-
-    @BeforeEach
-    void connectJmx() throws Exception {
-        jmx = JmxClient.connect();
-        mxbean = jmx.factory();
-    }
-
-    @AfterEach
-    void closeEverything() throws Exception {
-        WsClient.closeAll(clients);
-        mxbean.setMaxManagersPerUser(5);
-        Await.until("every slot back", Duration.ofSeconds(15), mxbean::getActiveManagers, n -> n == 0);
-        jmx.close();
     }
 
     @Test
