@@ -305,7 +305,9 @@ public class ManagerFactory {
 
     private void runWatchdog(ManagerFactory self) {
         try {
-            self.ensureTimers();
+            if (!self.isTimerActive()) { // a READ look first: the WRITE lock is taken only to repair
+                self.ensureTimers();
+            }
         } catch (RuntimeException e) {
             // Logged, never thrown: an exception would stop scheduleWithFixedDelay for good.
             LOG.log(Level.SEVERE, "wsquota watchdog could not check the timers; it tries again in "

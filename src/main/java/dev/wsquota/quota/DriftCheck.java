@@ -54,7 +54,7 @@ public final class DriftCheck {
         Set<String> sessionsNow = new HashSet<>();
         for (OpenSession session : openSessions) {
             String managerId = session.managerId();
-            if (managerId == null || registry.find(managerId).isPresent()) {
+            if (managerId == null || session.closing() || registry.find(managerId).isPresent()) {
                 continue;
             }
             if (suspectSessions.contains(session.sessionId())) {

@@ -11,6 +11,9 @@ public interface OpenSession {
     /** The manager the endpoint recorded on this session when it was admitted, or null if it never was. */
     String managerId();
 
+    /** True once the server has started to close it (its slot, if any, was released first on purpose). */
+    boolean closing();
+
     /** The authenticated user of the session. */
     String user();
 

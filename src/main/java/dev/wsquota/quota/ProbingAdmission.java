@@ -82,7 +82,25 @@ public final class ProbingAdmission {
     /** One poller for all running probes, so a burst of connections at quota costs one task per tick, not one per probe. */
     private void startPoller() {
         if (polling.compareAndSet(false, true)) {
-            scheduler.schedule(this::poll, POLL_MILLIS, TimeUnit.MILLISECONDS);
+            try {
+                scheduler.schedule(this::poll, POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                // No scheduler (the application is stopping): nobody may be left waiting, so decide now.
+                polling.set(false);
+                LOG.log(Level.SEVERE, "cannot schedule the probe poller; deciding the waiting admissions without it", e);
+                for (Probe probe = pending.poll(); probe != null; probe = pending.poll()) {
+                    probe.answer.accept(decide(probe.user, probe.connection)); // nobody reclaimed unheard
+                }
+            }
+        }
+    }
+
+    private void concludeLater(Probe probe) {
+        try {
+            scheduler.execute(probe::conclude);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot hand a finished probe to the scheduler; concluding it on the poller", e);
+            probe.conclude();
         }
     }
 
@@ -91,7 +109,7 @@ public final class ProbingAdmission {
             long now = registry.now();
             for (Probe probe : pending) {
                 if (probe.finished(now) && pending.remove(probe)) {
-                    scheduler.execute(probe::conclude);
+                    concludeLater(probe);
                 }
             }
         } catch (RuntimeException e) {

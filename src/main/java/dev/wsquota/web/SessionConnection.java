@@ -18,6 +18,8 @@ final class SessionConnection implements Connection, ContainerView {
 
     /** The user property under which the endpoint records the manager id of an admitted session. */
     static final String MANAGER_ID = "wsquota.managerId";
+    /** The user property set when the server starts to close the session. */
+    static final String CLOSING = "wsquota.closing";
 
     private static final byte[] PING_PAYLOAD = "wsquota".getBytes(StandardCharsets.US_ASCII);
 
@@ -36,6 +38,7 @@ final class SessionConnection implements Connection, ContainerView {
 
     @Override
     public void close(int code, String reason) throws IOException {
+        session.getUserProperties().put(CLOSING, Boolean.TRUE);
         session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
     }
 
@@ -84,6 +87,11 @@ final class SessionConnection implements Connection, ContainerView {
         public String managerId() {
             Object id = session.getUserProperties().get(MANAGER_ID);
             return id == null ? null : id.toString();
+        }
+
+        @Override
+        public boolean closing() {
+            return Boolean.TRUE.equals(session.getUserProperties().get(CLOSING));
         }
 
         @Override

@@ -17,6 +17,7 @@ class DriftCheckTest {
     private static final class Listed implements OpenSession {
         final String id;
         final String managerId;
+        boolean closing;
         int closedWith;
 
         Listed(String id, String managerId) {
@@ -32,6 +33,11 @@ class DriftCheckTest {
         @Override
         public String managerId() {
             return managerId;
+        }
+
+        @Override
+        public boolean closing() {
+            return closing;
         }
 
         @Override
@@ -85,6 +91,16 @@ class DriftCheckTest {
 
         assertEquals(1, corrections.size());
         assertEquals(CloseCodes.POLICY_VIOLATION, lost.closedWith);
+    }
+
+    @Test
+    void aSessionTheServerIsClosingIsNotDriftEvenIfItsCloseHandshakeHangs() {
+        Listed closing = new Listed("s5", "m-released-before-close");
+        closing.closing = true;
+        check.reconcile(registry, List.of(closing));
+        assertTrue(check.reconcile(registry, List.of(closing)).isEmpty());
+        assertTrue(check.reconcile(registry, List.of(closing)).isEmpty());
+        assertEquals(0, closing.closedWith);
     }
 
     @Test

@@ -133,6 +133,24 @@ class ProbingAdmissionTest {
     }
 
     @Test
+    void withoutASchedulerTheAnswerComesAtOnce() throws Exception { // the application is stopping
+        ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+        stopped.shutdownNow();
+        ProbingAdmission stopping = new ProbingAdmission(registry, stopped, OnLimitPolicy.REJECT, 0, 200);
+        for (int i = 0; i < 5; i++) {
+            dead("alice");
+        }
+        CompletableFuture<Admission> answer = new CompletableFuture<>();
+        stopping.admit("alice", new FakeConnection(), answer::complete);
+        assertTrue(answer.isDone(), "nobody is left waiting for an answer");
+        assertEquals(Admission.Outcome.USER_QUOTA, answer.get().outcome(), "without a probe nobody is judged dead");
+        assertEquals(5, registry.countOf("alice"));
+        CompletableFuture<Admission> next = new CompletableFuture<>();
+        stopping.admit("alice", new FakeConnection(), next::complete);
+        assertTrue(next.isDone(), "and the poller flag was not left stuck");
+    }
+
+    @Test
     void recentlyActiveManagersAreNotProbed() throws Exception {
         admission.setProbeAfterMillis(60_000);
         List<FakeConnection> connections = new ArrayList<>();
