@@ -37,6 +37,8 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -66,6 +68,7 @@ import java.util.logging.Logger;
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.CONTAINER)
 @Lock(LockType.READ)
+@TransactionManagement(TransactionManagementType.BEAN) // no transactional resources: a JTA transaction per call would be pure cost
 public class ManagerFactory {
 
     /** The info of the one cleanup timer. */
