@@ -244,8 +244,10 @@ public class ManagerFactory {
             CleanupReport report = onlyUser == null
                     ? registry.cleanup(idleTimeoutSeconds * 1000L)
                     : registry.cleanup(idleTimeoutSeconds * 1000L, registry.managersOf(onlyUser));
-            if (onlyUser == null) {
-                reconcileWithContainer();
+            int driftFailures = onlyUser == null ? reconcileWithContainer() : 0;
+            if (driftFailures > 0) {
+                report = new CleanupReport(report.stale(), report.idle(), report.failures() + driftFailures,
+                        report.errors(), report.durationNanos());
             }
             cleanupStatistics.record(started, report);
             for (CleanupReport.CleanupFailure failure : report.errors()) {
@@ -253,11 +255,11 @@ public class ManagerFactory {
                         + LogSafe.user(failure.user()) + "; it keeps its slot until the next pass", failure.error());
             }
             if (report.failures() > 0) {
-                if (report.failures() > report.errors().size()) {
-                    LOG.warning((report.failures() - report.errors().size()) + " more cleanup failures in this pass");
+                if (report.failures() > report.errors().size() + driftFailures) {
+                    LOG.warning((report.failures() - report.errors().size() - driftFailures) + " more cleanup failures in this pass");
                 }
-                events.cleanupFailed(report.failures(), report.errors().isEmpty() ? ""
-                        : String.valueOf(report.errors().get(0).error()));
+                events.cleanupFailed(report.failures(), report.errors().isEmpty() ? "drift check could not examine "
+                        + driftFailures + " sessions" : String.valueOf(report.errors().get(0).error()));
             }
             return report;
         } catch (RuntimeException e) {
@@ -268,12 +270,14 @@ public class ManagerFactory {
         }
     }
 
-    private void reconcileWithContainer() {
+    /** Runs the drift check; returns how many sessions or managers it could not examine (logged). */
+    private int reconcileWithContainer() {
         Optional<List<OpenSession>> open = openSessions();
         if (open.isEmpty()) {
-            return; // no container session seen yet: nothing the container could disagree about
+            return 0; // no container session seen yet: nothing the container could disagree about
         }
-        List<DriftCheck.Correction> corrections = driftCheck.reconcile(registry, open.get());
+        DriftCheck.Result result = driftCheck.reconcile(registry, open.get());
+        List<DriftCheck.Correction> corrections = result.corrections();
         consecutiveDriftRuns = corrections.isEmpty() ? 0 : consecutiveDriftRuns + 1;
         for (DriftCheck.Correction correction : corrections) {
             driftCorrections.incrementAndGet();
@@ -281,6 +285,11 @@ public class ManagerFactory {
                     + correction.managerId() + ", session " + correction.sessionId() + ": " + correction.what());
             events.driftCorrected(correction);
         }
+        if (!result.failures().isEmpty()) {
+            LOG.log(Level.WARNING, "drift check could not examine " + result.failures().size()
+                    + " sessions or managers; they are looked at again next pass", result.failures().get(0));
+        }
+        return result.failures().size();
     }
 
     /** The container's open sessions, asked through the last session seen or any live one. */

@@ -11,11 +11,14 @@ public interface Connection {
     /** Closes the connection with a WebSocket close code and a reason of at most 123 UTF-8 bytes. */
     void close(int code, String reason) throws IOException;
 
-    /** Queues a text message to the peer without waiting for it to be written. */
+    /** Sends a text message to the peer, after any write in progress on this connection. */
     void send(String text) throws IOException;
 
-    /** Sends a ping; the peer's pong shows it is alive. Throws if the connection cannot be written to. */
-    void ping() throws IOException;
+    /**
+     * Sends a ping; the peer's pong shows it is alive. Returns false without sending when the connection
+     * is busy writing (try again later); throws if the connection cannot be written to.
+     */
+    boolean ping() throws IOException;
 
     /** Tells the container to close this connection after so many milliseconds without traffic (0 = never). */
     default void idleTimeout(long millis) {

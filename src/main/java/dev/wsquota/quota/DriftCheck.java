@@ -28,36 +28,48 @@ public final class DriftCheck {
 
     /**
      * Compares and corrects. Only managers whose connection is a container session
-     * ({@link Connection#sessionId()} not null) take part.
+     * ({@link Connection#sessionId()} not null) take part. A session or manager that cannot be
+     * examined (it closed while being looked at) is skipped and reported, never the end of the check.
      */
-    public synchronized List<Correction> reconcile(ManagerRegistry registry, List<OpenSession> openSessions) {
+    public synchronized Result reconcile(ManagerRegistry registry, List<OpenSession> openSessions) {
         Map<String, OpenSession> open = new HashMap<>();
-        for (OpenSession session : openSessions) {
-            open.put(session.sessionId(), session);
-        }
         List<Correction> corrections = new ArrayList<>();
+        List<Exception> failures = new ArrayList<>();
+        for (OpenSession session : openSessions) {
+            try {
+                open.put(session.sessionId(), session);
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
         Set<String> managersNow = new HashSet<>();
         for (Manager manager : registry.allManagers()) {
-            String sessionId = manager.connection().sessionId();
-            if (sessionId == null || open.containsKey(sessionId)) {
-                continue;
-            }
-            if (suspectManagers.contains(manager.id())) {
-                if (registry.releaseAndCloseQuietly(manager, ReleaseCause.DRIFT, CloseCodes.GOING_AWAY, UNCOUNTED_REASON)) {
+            try {
+                String sessionId = manager.connection().sessionId();
+                if (sessionId == null || open.containsKey(sessionId)) {
+                    continue;
+                }
+                if (!suspectManagers.contains(manager.id())) {
+                    managersNow.add(manager.id());
+                } else if (registry.releaseAndCloseQuietly(manager, ReleaseCause.DRIFT, CloseCodes.GOING_AWAY, UNCOUNTED_REASON)) {
                     corrections.add(new Correction(manager.user(), manager.id(), sessionId,
                             "manager held a slot for a session the container no longer has; released"));
                 }
-            } else {
-                managersNow.add(manager.id());
+            } catch (RuntimeException e) {
+                failures.add(e);
             }
         }
         Set<String> sessionsNow = new HashSet<>();
-        for (OpenSession session : openSessions) {
-            String managerId = session.managerId();
-            if (managerId == null || session.closing() || registry.find(managerId).isPresent()) {
-                continue;
-            }
-            if (suspectSessions.contains(session.sessionId())) {
+        for (OpenSession session : open.values()) {
+            try {
+                String managerId = session.managerId();
+                if (managerId == null || session.closing() || registry.find(managerId).isPresent()) {
+                    continue;
+                }
+                if (!suspectSessions.contains(session.sessionId())) {
+                    sessionsNow.add(session.sessionId());
+                    continue;
+                }
                 try {
                     session.close(CloseCodes.POLICY_VIOLATION, UNCOUNTED_REASON);
                     corrections.add(new Correction(session.user(), managerId, session.sessionId(),
@@ -66,12 +78,21 @@ public final class DriftCheck {
                     corrections.add(new Correction(session.user(), managerId, session.sessionId(),
                             "open session had no slot in the registry; closing it failed: " + e));
                 }
-            } else {
-                sessionsNow.add(session.sessionId());
+            } catch (RuntimeException e) {
+                failures.add(e); // e.g. a session that closed while we looked at it
             }
         }
         suspectManagers = managersNow;
         suspectSessions = sessionsNow;
-        return corrections;
+        return new Result(List.copyOf(corrections), List.copyOf(failures));
+    }
+
+    /**
+     * What one check did.
+     *
+     * @param corrections differences found and fixed
+     * @param failures    sessions or managers that could not be examined (looked at again next time)
+     */
+    public record Result(List<Correction> corrections, List<Exception> failures) {
     }
 }

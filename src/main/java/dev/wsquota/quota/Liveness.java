@@ -72,6 +72,7 @@ public final class Liveness {
         int pinged = 0;
         int timedOut = 0;
         int idled = 0;
+        int busy = 0;
         int failures = 0;
         List<CleanupReport.CleanupFailure> errors = new ArrayList<>();
         for (Manager manager : registry.allManagers()) {
@@ -86,8 +87,12 @@ public final class Liveness {
                     }
                 } else if (sent == 0 && interval > 0 && manager.idleMillis(now) >= interval) {
                     manager.pingSent(now);
-                    manager.connection().ping();
-                    pinged++;
+                    if (manager.connection().ping()) {
+                        pinged++;
+                    } else {
+                        manager.pingNotSent(now); // busy writing: the next sweep pings it
+                        busy++;
+                    }
                 }
             } catch (Exception e) {
                 failures++;
@@ -95,21 +100,22 @@ public final class Liveness {
                     errors.add(new CleanupReport.CleanupFailure(manager.id(), manager.user(), e));
                 }
                 // A connection that cannot take a ping or a close frame is not one a slot should be held for.
-                registry.release(manager, ReleaseCause.ERROR);
+                registry.releaseAndCloseQuietly(manager, ReleaseCause.ERROR, CloseCodes.INTERNAL_ERROR, "ping failed");
             }
         }
-        return new SweepReport(pinged, timedOut, idled, failures, List.copyOf(errors));
+        return new SweepReport(pinged, busy, timedOut, idled, failures, List.copyOf(errors));
     }
 
     /**
      * What one liveness sweep did.
      *
      * @param pinged   pings sent
+     * @param busy     pings put off to the next sweep because the connection was writing
      * @param timedOut managers closed and released because their ping went unanswered
      * @param idled    managers closed and released as idle
      * @param failures managers that could not be pinged or closed (released with cause ERROR)
      * @param errors   the first few failures, for the log
      */
-    public record SweepReport(int pinged, int timedOut, int idled, int failures, List<CleanupReport.CleanupFailure> errors) {
+    public record SweepReport(int pinged, int busy, int timedOut, int idled, int failures, List<CleanupReport.CleanupFailure> errors) {
     }
 }

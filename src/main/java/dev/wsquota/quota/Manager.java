@@ -8,12 +8,14 @@ public final class Manager {
 
     private static final VarHandle MESSAGES_IN;
     private static final VarHandle MESSAGES_OUT;
+    private static final VarHandle PING_SENT;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             MESSAGES_IN = lookup.findVarHandle(Manager.class, "messagesIn", long.class);
             MESSAGES_OUT = lookup.findVarHandle(Manager.class, "messagesOut", long.class);
+            PING_SENT = lookup.findVarHandle(Manager.class, "pingSentMillis", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -87,6 +89,11 @@ public final class Manager {
     /** Records that a ping went out now. */
     public void pingSent(long nowMillis) {
         pingSentMillis = nowMillis;
+    }
+
+    /** Withdraws the ping recorded at {@code sentMillis} because it was not sent after all (the connection was busy). */
+    public void pingNotSent(long sentMillis) {
+        PING_SENT.compareAndSet(this, sentMillis, 0L);
     }
 
     /** When the outstanding ping went out, in epoch milliseconds; 0 if none is outstanding. */

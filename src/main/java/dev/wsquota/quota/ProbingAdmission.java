@@ -19,6 +19,9 @@ import java.util.logging.Logger;
  */
 public final class ProbingAdmission {
 
+    /** Marks a probed manager the probe could not ping; it counts as answered. */
+    private static final int NOT_JUDGED = Integer.MIN_VALUE;
+
     /** How often a running probe looks whether every probed manager has answered. */
     static final long POLL_MILLIS = 10;
 
@@ -64,12 +67,12 @@ public final class ProbingAdmission {
         }
         probes.increment();
         int[] inboundBefore = silent.stream().mapToInt(Manager::inboundFrames).toArray();
-        for (Manager manager : silent) {
+        for (int i = 0; i < silent.size(); i++) {
+            Manager manager = silent.get(i);
             try {
-                if (manager.pingSentMillis() == 0) {
-                    manager.pingSent(started);
+                if (!manager.connection().ping()) {
+                    inboundBefore[i] = NOT_JUDGED; // busy writing: this probe does not judge it, the sweep will
                 }
-                manager.connection().ping();
             } catch (Exception e) {
                 // It cannot even take a ping: it will not answer, and the probe's end reclaims it.
                 LOG.log(Level.FINE, "probe ping failed for " + manager, e);
@@ -156,7 +159,7 @@ public final class ProbingAdmission {
         }
 
         private boolean answered(int index) {
-            return probed.get(index).inboundFrames() != inboundBefore[index];
+            return inboundBefore[index] == NOT_JUDGED || probed.get(index).inboundFrames() != inboundBefore[index];
         }
 
         boolean finished(long now) {

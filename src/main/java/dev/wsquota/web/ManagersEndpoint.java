@@ -48,6 +48,8 @@ public class ManagersEndpoint {
 
     private volatile Manager manager;
     private volatile boolean closed;
+    /** Every write to the peer goes through it, one at a time (see {@link SessionConnection}). */
+    private SessionConnection connection;
 
     /** This connection's inbound limits (assembled size, rate, text only); see {@link InboundGuard}. */
     private InboundGuard guard;
@@ -75,8 +77,8 @@ public class ManagersEndpoint {
             return;
         }
         Object address = config.getUserProperties().get(PeerAddress.PROPERTY);
-        factory.requestAdmission(principal.getName(), new SessionConnection(session, address == null ? "unknown" : address.toString()),
-                admission -> answer(session, admission));
+        connection = new SessionConnection(session, address == null ? "unknown" : address.toString());
+        factory.requestAdmission(principal.getName(), connection, admission -> answer(session, admission));
     }
 
     private void answer(Session session, Admission admission) {
@@ -91,7 +93,7 @@ public class ManagersEndpoint {
                 release(ReleaseCause.CLOSE); // the peer left while its admission was being decided
                 return;
             }
-            session.getBasicRemote().sendText(JSON.createObjectBuilder()
+            connection.send(JSON.createObjectBuilder()
                     .add("type", "welcome")
                     .add("managerId", manager.id())
                     .add("user", manager.user())
@@ -119,7 +121,7 @@ public class ManagersEndpoint {
         InboundGuard.Step step = guard.onText(fragment, last);
         if (step instanceof InboundGuard.Message message) {
             mine.messageIn(System.currentTimeMillis());
-            session.getBasicRemote().sendText(message.text());
+            connection.send(message.text());
             mine.messageOut();
         } else if (step instanceof InboundGuard.Refusal refusal) {
             refuse(session, refusal);
@@ -166,7 +168,7 @@ public class ManagersEndpoint {
         });
         LOG.info(() -> "closing " + manager + " with " + refusal.code() + ": " + refusal.reason());
         try {
-            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(refusal.code()), refusal.reason()));
+            connection.close(refusal.code(), refusal.reason());
         } catch (IOException e) {
             LOG.log(Level.INFO, "could not send the " + refusal.code() + " close frame to " + manager
                     + "; releasing its slot anyway", e);
@@ -181,7 +183,11 @@ public class ManagersEndpoint {
         if (session.isOpen()) {
             // A slot is only given back for a connection that really ends.
             try {
-                session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "internal error"));
+                if (connection != null) {
+                    connection.close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "internal error");
+                } else {
+                    session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "internal error"));
+                }
             } catch (IOException e) {
                 LOG.log(Level.INFO, "could not send the close frame after an error; releasing the slot anyway", e);
             }

@@ -12,19 +12,31 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** Adapts a container WebSocket session to the registry's {@link Connection}, and lets the drift check ask the container. */
+/**
+ * Adapts a container WebSocket session to the registry's {@link Connection}, and lets the drift check
+ * ask the container. Liberty refuses a write while another is in progress ("write not allowed"), and
+ * the echo, the welcome, a server event, a ping and a close come from different threads: every write
+ * goes through one lock per connection. A ping never waits for it (a busy connection is pinged on the
+ * next sweep), so one slow peer cannot stall the sweep that serves everyone.
+ */
 final class SessionConnection implements Connection, ContainerView {
 
     /** The user property under which the endpoint records the manager id of an admitted session. */
     static final String MANAGER_ID = "wsquota.managerId";
     /** The user property set when the server starts to close the session. */
     static final String CLOSING = "wsquota.closing";
+    /** How long a server-side close waits for a write in progress before it closes anyway. */
+    private static final long CLOSE_WAIT_MILLIS = 200;
 
     private static final byte[] PING_PAYLOAD = "wsquota".getBytes(StandardCharsets.US_ASCII);
 
     private final Session session;
     private final String remoteAddress;
+    private final ReentrantLock writing = new ReentrantLock();
 
     SessionConnection(Session session, String remoteAddress) {
         this.session = session;
@@ -38,18 +50,46 @@ final class SessionConnection implements Connection, ContainerView {
 
     @Override
     public void close(int code, String reason) throws IOException {
-        session.getUserProperties().put(CLOSING, Boolean.TRUE);
-        session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        Map<String, Object> properties = session.getUserProperties();
+        if (properties != null) {
+            properties.put(CLOSING, Boolean.TRUE);
+        }
+        boolean locked = false;
+        try {
+            locked = writing.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while closing", e);
+        } finally {
+            if (locked) {
+                writing.unlock();
+            }
+        }
+    }
+
+    /** Sends a whole text message, after any write in progress on this connection. */
+    @Override
+    public void send(String text) throws IOException {
+        writing.lock();
+        try {
+            session.getBasicRemote().sendText(text);
+        } finally {
+            writing.unlock();
+        }
     }
 
     @Override
-    public void send(String text) {
-        session.getAsyncRemote().sendText(text);
-    }
-
-    @Override
-    public void ping() throws IOException {
-        session.getAsyncRemote().sendPing(ByteBuffer.wrap(PING_PAYLOAD));
+    public boolean ping() throws IOException {
+        if (!writing.tryLock()) {
+            return false; // a write is in progress: ping on the next sweep
+        }
+        try {
+            session.getBasicRemote().sendPing(ByteBuffer.wrap(PING_PAYLOAD));
+            return true;
+        } finally {
+            writing.unlock();
+        }
     }
 
     @Override
@@ -76,7 +116,7 @@ final class SessionConnection implements Connection, ContainerView {
         return open;
     }
 
-    /** One session as the container lists it. */
+    /** One session as the container lists it; Liberty drops a session's user properties (null) once it is closed. */
     private record ContainerSession(Session session) implements OpenSession {
         @Override
         public String sessionId() {
@@ -85,13 +125,15 @@ final class SessionConnection implements Connection, ContainerView {
 
         @Override
         public String managerId() {
-            Object id = session.getUserProperties().get(MANAGER_ID);
+            Map<String, Object> properties = session.getUserProperties();
+            Object id = properties == null ? null : properties.get(MANAGER_ID);
             return id == null ? null : id.toString();
         }
 
         @Override
         public boolean closing() {
-            return Boolean.TRUE.equals(session.getUserProperties().get(CLOSING));
+            Map<String, Object> properties = session.getUserProperties();
+            return properties == null || Boolean.TRUE.equals(properties.get(CLOSING)) || !session.isOpen();
         }
 
         @Override

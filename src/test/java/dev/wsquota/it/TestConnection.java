@@ -34,7 +34,8 @@ public final class TestConnection implements Connection {
     }
 
     @Override
-    public void ping() {
+    public boolean ping() {
+        return true;
     }
 
     @Override

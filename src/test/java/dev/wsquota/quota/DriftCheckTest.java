@@ -14,7 +14,7 @@ class DriftCheckTest {
     private final DriftCheck check = new DriftCheck();
 
     /** A session as the container lists it. */
-    private static final class Listed implements OpenSession {
+    private static class Listed implements OpenSession {
         final String id;
         final String managerId;
         boolean closing;
@@ -61,8 +61,8 @@ class DriftCheckTest {
     void agreeingViewsCorrectNothing() {
         Manager manager = admit("s1");
         List<OpenSession> open = List.of(new Listed("s1", manager.id()), new Listed("s2", null));
-        assertTrue(check.reconcile(registry, open).isEmpty());
-        assertTrue(check.reconcile(registry, open).isEmpty());
+        assertTrue(check.reconcile(registry, open).corrections().isEmpty());
+        assertTrue(check.reconcile(registry, open).corrections().isEmpty());
         assertEquals(1, registry.activeManagers());
     }
 
@@ -72,8 +72,8 @@ class DriftCheckTest {
         Manager real = admit("s1");
         List<OpenSession> open = List.of(new Listed("s1", real.id()));
 
-        assertTrue(check.reconcile(registry, open).isEmpty(), "first sighting: could be a close in flight");
-        List<DriftCheck.Correction> corrections = check.reconcile(registry, open);
+        assertTrue(check.reconcile(registry, open).corrections().isEmpty(), "first sighting: could be a close in flight");
+        List<DriftCheck.Correction> corrections = check.reconcile(registry, open).corrections();
 
         assertEquals(1, corrections.size());
         assertEquals(phantom.id(), corrections.get(0).managerId());
@@ -86,8 +86,8 @@ class DriftCheckTest {
         Listed lost = new Listed("s9", "m-that-was-released");
         List<OpenSession> open = new ArrayList<>(List.of(lost));
 
-        assertTrue(check.reconcile(registry, open).isEmpty());
-        List<DriftCheck.Correction> corrections = check.reconcile(registry, open);
+        assertTrue(check.reconcile(registry, open).corrections().isEmpty());
+        List<DriftCheck.Correction> corrections = check.reconcile(registry, open).corrections();
 
         assertEquals(1, corrections.size());
         assertEquals(CloseCodes.POLICY_VIOLATION, lost.closedWith);
@@ -98,8 +98,8 @@ class DriftCheckTest {
         Listed closing = new Listed("s5", "m-released-before-close");
         closing.closing = true;
         check.reconcile(registry, List.of(closing));
-        assertTrue(check.reconcile(registry, List.of(closing)).isEmpty());
-        assertTrue(check.reconcile(registry, List.of(closing)).isEmpty());
+        assertTrue(check.reconcile(registry, List.of(closing)).corrections().isEmpty());
+        assertTrue(check.reconcile(registry, List.of(closing)).corrections().isEmpty());
         assertEquals(0, closing.closedWith);
     }
 
@@ -108,15 +108,32 @@ class DriftCheckTest {
         Manager closing = admit("s1");
         check.reconcile(registry, List.of()); // seen once without its session: a close in flight
         registry.release(closing, ReleaseCause.CLOSE); // the close callback arrives
-        assertTrue(check.reconcile(registry, List.of()).isEmpty());
+        assertTrue(check.reconcile(registry, List.of()).corrections().isEmpty());
         assertEquals(0L, registry.releasesByCause().get(ReleaseCause.DRIFT));
+    }
+
+    @Test
+    void aSessionThatCannotBeExaminedIsReportedAndTheCheckGoesOn() {
+        Listed lost = new Listed("s9", "m-that-was-released");
+        OpenSession vanishing = new Listed("s8", "m-x") {
+            @Override
+            public String managerId() {
+                throw new NullPointerException("user properties gone: the session closed while we looked");
+            }
+        };
+        List<OpenSession> open = List.of(vanishing, lost);
+        DriftCheck.Result first = check.reconcile(registry, open);
+        assertEquals(1, first.failures().size());
+        DriftCheck.Result second = check.reconcile(registry, open);
+        assertEquals(1, second.corrections().size(), "the healthy comparison still happened");
+        assertEquals(CloseCodes.POLICY_VIOLATION, lost.closedWith);
     }
 
     @Test
     void connectionsTheContainerDoesNotTrackAreLeftAlone() {
         registry.admit("bob", new FakeConnection());
         check.reconcile(registry, List.of());
-        assertTrue(check.reconcile(registry, List.of()).isEmpty());
+        assertTrue(check.reconcile(registry, List.of()).corrections().isEmpty());
         assertEquals(1, registry.countOf("bob"));
     }
 }

@@ -13,6 +13,8 @@ final class FakeConnection implements Connection {
     volatile boolean failOnClose;
     volatile boolean failOnIsOpen;
     volatile boolean failOnPing;
+    /** A write is in progress: pings are put off. */
+    volatile boolean busy;
     /** Runs on every ping: a live peer's pong, e.g. {@code () -> manager.touch(clock)}. */
     volatile Runnable onPing = () -> { };
     final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
@@ -45,12 +47,16 @@ final class FakeConnection implements Connection {
     }
 
     @Override
-    public void ping() throws IOException {
+    public boolean ping() throws IOException {
         if (failOnPing) {
             throw new IOException("broken pipe");
         }
+        if (busy) {
+            return false;
+        }
         pings.incrementAndGet();
         onPing.run();
+        return true;
     }
 
     /** The container session id this connection claims, or null for one the container does not track. */

@@ -83,6 +83,27 @@ class LivenessTest {
     }
 
     @Test
+    void aConnectionBusyWritingIsPingedOnTheNextSweepAndNotTimedOut() {
+        FakeConnection writing = new FakeConnection();
+        Manager manager = registry.admit("alice", writing).manager();
+        writing.onPing = () -> manager.touch(now.get());
+        writing.busy = true;
+        now.addAndGet(20_000);
+
+        Liveness.SweepReport first = liveness.sweep(registry);
+        assertEquals(0, first.pinged());
+        assertEquals(1, first.busy());
+        assertEquals(0, manager.pingSentMillis(), "no ping is outstanding for one that was not sent");
+
+        now.addAndGet(10_000);
+        assertEquals(0, liveness.sweep(registry).timedOut(), "never timed out for a ping it did not get");
+        writing.busy = false;
+        now.addAndGet(250);
+        assertEquals(1, liveness.sweep(registry).pinged());
+        assertTrue(registry.isLive(manager));
+    }
+
+    @Test
     void pingingCanBeTurnedOff() {
         Liveness off = new Liveness(0, 10_000, 0);
         FakeConnection silent = new FakeConnection();

@@ -151,6 +151,20 @@ class ProbingAdmissionTest {
     }
 
     @Test
+    void aManagerBusyWritingIsNotJudgedDeadByTheProbe() throws Exception {
+        List<FakeConnection> busy = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            FakeConnection connection = dead("alice");
+            connection.busy = true;
+            busy.add(connection);
+        }
+        Admission answer = ask("alice", new FakeConnection());
+        assertEquals(Admission.Outcome.USER_QUOTA, answer.outcome());
+        busy.forEach(connection -> assertTrue(connection.open, "not closed for a ping it never got"));
+        assertEquals(0, admission.probeReclaimed());
+    }
+
+    @Test
     void recentlyActiveManagersAreNotProbed() throws Exception {
         admission.setProbeAfterMillis(60_000);
         List<FakeConnection> connections = new ArrayList<>();

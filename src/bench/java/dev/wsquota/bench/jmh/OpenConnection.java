@@ -26,7 +26,8 @@ final class OpenConnection implements Connection {
     }
 
     @Override
-    public void ping() {
+    public boolean ping() {
+        return true;
     }
 
     @Override
