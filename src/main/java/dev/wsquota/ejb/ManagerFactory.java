@@ -26,6 +26,7 @@ import dev.wsquota.quota.UserView;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.ejb.AccessTimeout;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Lock;
@@ -69,6 +70,7 @@ import java.util.logging.Logger;
 @ConcurrencyManagement(ConcurrencyManagementType.CONTAINER)
 @Lock(LockType.READ)
 @TransactionManagement(TransactionManagementType.BEAN) // no transactional resources: a JTA transaction per call would be pure cost
+@AccessTimeout(value = 10, unit = TimeUnit.SECONDS) // a stuck holder makes a call fail loudly, never queue forever
 public class ManagerFactory {
 
     /** The info of the one cleanup timer. */

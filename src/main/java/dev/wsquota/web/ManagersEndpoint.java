@@ -8,7 +8,9 @@ import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.UserIds;
+import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.ejb.EJBException;
 import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
@@ -46,6 +48,10 @@ public class ManagersEndpoint {
     @EJB
     private ManagerFactory factory;
 
+    /** Runs pings and server-side closes off the timer threads (see {@link SessionConnection}). */
+    @Resource
+    private ManagedExecutorService io;
+
     private volatile Manager manager;
     private volatile boolean closed;
     /** Every write to the peer goes through it, one at a time (see {@link SessionConnection}). */
@@ -77,7 +83,7 @@ public class ManagersEndpoint {
             return;
         }
         Object address = config.getUserProperties().get(PeerAddress.PROPERTY);
-        connection = new SessionConnection(session, address == null ? "unknown" : address.toString());
+        connection = new SessionConnection(session, address == null ? "unknown" : address.toString(), io);
         factory.requestAdmission(principal.getName(), connection, admission -> answer(session, admission));
     }
 
@@ -167,13 +173,7 @@ public class ManagersEndpoint {
             default -> GuardStatistics.Refused.RATE;
         });
         LOG.info(() -> "closing " + manager + " with " + refusal.code() + ": " + refusal.reason());
-        try {
-            connection.close(refusal.code(), refusal.reason());
-        } catch (IOException e) {
-            LOG.log(Level.INFO, "could not send the " + refusal.code() + " close frame to " + manager
-                    + "; releasing its slot anyway", e);
-            release(ReleaseCause.ERROR);
-        }
+        connection.close(refusal.code(), refusal.reason()); // sent on the executor; the slot comes back in onClose
     }
 
     @OnError
@@ -182,14 +182,14 @@ public class ManagersEndpoint {
                 + ": " + error);
         if (session.isOpen()) {
             // A slot is only given back for a connection that really ends.
-            try {
-                if (connection != null) {
-                    connection.close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "internal error");
-                } else {
+            if (connection != null) {
+                connection.close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "internal error");
+            } else {
+                try {
                     session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "internal error"));
+                } catch (IOException e) {
+                    LOG.log(Level.INFO, "could not send the close frame after an error; releasing the slot anyway", e);
                 }
-            } catch (IOException e) {
-                LOG.log(Level.INFO, "could not send the close frame after an error; releasing the slot anyway", e);
             }
         }
         release(ReleaseCause.ERROR);

@@ -13,15 +13,21 @@ import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Adapts a container WebSocket session to the registry's {@link Connection}, and lets the drift check
  * ask the container. Liberty refuses a write while another is in progress ("write not allowed"), and
  * the echo, the welcome, a server event, a ping and a close come from different threads: every write
- * goes through one lock per connection. A ping never waits for it (a busy connection is pinged on the
- * next sweep), so one slow peer cannot stall the sweep that serves everyone.
+ * goes through one lock per connection. Pings and server-side closes run on the managed executor,
+ * never on the caller's thread: Liberty's ping and close block while an earlier write to a slow peer
+ * is pending, and the caller is the sweep or cleanup timer that serves every other connection (a
+ * blocked timer once held the factory's lock and stalled every admission behind a waiting writer).
  */
 final class SessionConnection implements Connection, ContainerView {
 
@@ -34,13 +40,17 @@ final class SessionConnection implements Connection, ContainerView {
 
     private static final byte[] PING_PAYLOAD = "wsquota".getBytes(StandardCharsets.US_ASCII);
 
+    private static final Logger LOG = Logger.getLogger(SessionConnection.class.getName());
+
     private final Session session;
     private final String remoteAddress;
+    private final Executor io;
     private final ReentrantLock writing = new ReentrantLock();
 
-    SessionConnection(Session session, String remoteAddress) {
+    SessionConnection(Session session, String remoteAddress, Executor io) {
         this.session = session;
         this.remoteAddress = remoteAddress;
+        this.io = io;
     }
 
     @Override
@@ -48,19 +58,26 @@ final class SessionConnection implements Connection, ContainerView {
         return session.isOpen();
     }
 
+    /** Marks the session as closing at once and sends the close frame on the executor. */
     @Override
-    public void close(int code, String reason) throws IOException {
+    public void close(int code, String reason) {
         Map<String, Object> properties = session.getUserProperties();
         if (properties != null) {
             properties.put(CLOSING, Boolean.TRUE);
         }
+        runOnIo(() -> closeNow(code, reason), "close " + code);
+    }
+
+    private void closeNow(int code, String reason) {
         boolean locked = false;
         try {
             locked = writing.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        } catch (IOException | RuntimeException e) {
+            // The slot was released before the close; a peer we cannot tell is gone or going anyway.
+            LOG.log(Level.FINE, "close " + code + " of session " + session.getId() + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while closing", e);
         } finally {
             if (locked) {
                 writing.unlock();
@@ -79,16 +96,32 @@ final class SessionConnection implements Connection, ContainerView {
         }
     }
 
+    /** Queues the ping on the executor; it is written after any write in progress. False if it cannot be queued. */
     @Override
-    public boolean ping() throws IOException {
-        if (!writing.tryLock()) {
-            return false; // a write is in progress: ping on the next sweep
-        }
+    public boolean ping() {
+        return runOnIo(this::pingNow, "ping");
+    }
+
+    private void pingNow() {
+        writing.lock();
         try {
             session.getBasicRemote().sendPing(ByteBuffer.wrap(PING_PAYLOAD));
-            return true;
+        } catch (IOException | RuntimeException e) {
+            // A broken connection: the container reports it through @OnError/@OnClose, or the pong timeout does.
+            LOG.log(Level.FINE, "ping to session " + session.getId() + " failed", e);
         } finally {
             writing.unlock();
+        }
+    }
+
+    private boolean runOnIo(Runnable write, String what) {
+        try {
+            io.execute(write);
+            return true;
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.WARNING, "could not queue a " + what + " for session " + session.getId()
+                    + " (the executor refused it: the application is stopping?)", e);
+            return false;
         }
     }
 
