@@ -8,7 +8,6 @@ import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.UserIds;
-import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.ejb.EJBException;
@@ -24,6 +23,8 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.Principal;
@@ -48,9 +49,11 @@ public class ManagersEndpoint {
     @EJB
     private ManagerFactory factory;
 
-    /** Runs pings and server-side closes off the timer threads (see {@link SessionConnection}). */
-    @Resource
-    private ManagedExecutorService io;
+    /**
+     * Runs pings and server-side closes off the timer threads (see {@link SessionConnection}); looked up
+     * once per application rather than injected into every connection's endpoint instance.
+     */
+    private static volatile ManagedExecutorService io;
 
     private volatile Manager manager;
     private volatile boolean closed;
@@ -83,8 +86,21 @@ public class ManagersEndpoint {
             return;
         }
         Object address = config.getUserProperties().get(PeerAddress.PROPERTY);
-        connection = new SessionConnection(session, address == null ? "unknown" : address.toString(), io);
+        connection = new SessionConnection(session, address == null ? "unknown" : address.toString(), executor());
         factory.requestAdmission(principal.getName(), connection, admission -> answer(session, admission));
+    }
+
+    private static ManagedExecutorService executor() {
+        ManagedExecutorService found = io;
+        if (found == null) {
+            try {
+                found = InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
+            } catch (NamingException e) {
+                throw new IllegalStateException("the default managed executor is missing: is concurrent-3.0 enabled?", e);
+            }
+            io = found;
+        }
+        return found;
     }
 
     private void answer(Session session, Admission admission) {
