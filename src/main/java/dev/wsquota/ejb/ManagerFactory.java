@@ -81,6 +81,8 @@ public class ManagerFactory {
     static final long WATCHDOG_PERIOD_MILLIS = 2_000;
     /** How much later than the sweep's idle close the container's own idle timeout fires. */
     static final long CONTAINER_IDLE_MARGIN_MILLIS = 10_000;
+    /** How long a registry/container difference must last before the drift check corrects it. */
+    static final long DRIFT_GRACE_MILLIS = 5_000;
     /** Cleanup passes in a row with a drift correction after which drift counts as recurring. */
     static final int RECURRING_DRIFT_RUNS = 3;
 
@@ -99,7 +101,7 @@ public class ManagerFactory {
     private Liveness liveness;
     private ProbingAdmission admission;
     private final CleanupStatistics cleanupStatistics = new CleanupStatistics();
-    private final DriftCheck driftCheck = new DriftCheck();
+    private final DriftCheck driftCheck = new DriftCheck(DRIFT_GRACE_MILLIS);
     private final AtomicLong driftCorrections = new AtomicLong();
     private final AtomicLong timerRecreations = new AtomicLong();
     private volatile int consecutiveDriftRuns;

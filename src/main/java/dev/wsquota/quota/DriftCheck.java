@@ -2,25 +2,31 @@ package dev.wsquota.quota;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reconciles the registry with the container's own list of open sessions. Two kinds of drift:
  * a manager whose session the container no longer has (it holds a slot for nothing: released), and
  * an admitted open session whose manager is gone (it uses a connection without a slot: closed).
- * A difference must be seen in two consecutive checks before it is corrected, because every open
- * and close passes briefly through a state where the two views differ.
+ * A difference must be seen in two checks at least {@code graceMillis} apart before it is corrected,
+ * because every open and close passes briefly through a state where the two views differ, and under
+ * load a close callback can lag the container's own view by more than one (forced) check.
  */
 public final class DriftCheck {
 
     /** Close reason sent to a session that was found without a slot. */
     public static final String UNCOUNTED_REASON = "connection lost its quota slot; reconnect";
 
-    private Set<String> suspectManagers = new HashSet<>();
-    private Set<String> suspectSessions = new HashSet<>();
+    private final long graceMillis;
+    /** Suspect id to when it was first seen differing, in the registry's clock. */
+    private Map<String, Long> suspectManagers = new HashMap<>();
+    private Map<String, Long> suspectSessions = new HashMap<>();
+
+    /** @param graceMillis how long a difference must last before it is corrected (besides two sightings) */
+    public DriftCheck(long graceMillis) {
+        this.graceMillis = graceMillis;
+    }
 
     /** One corrected difference, for the log and the notification. */
     public record Correction(String user, String managerId, String sessionId, String what) {
@@ -42,15 +48,17 @@ public final class DriftCheck {
                 failures.add(e);
             }
         }
-        Set<String> managersNow = new HashSet<>();
+        long now = registry.now();
+        Map<String, Long> managersNow = new HashMap<>();
         for (Manager manager : registry.allManagers()) {
             try {
                 String sessionId = manager.connection().sessionId();
                 if (sessionId == null || open.containsKey(sessionId)) {
                     continue;
                 }
-                if (!suspectManagers.contains(manager.id())) {
-                    managersNow.add(manager.id());
+                Long since = suspectManagers.get(manager.id());
+                if (since == null || now - since < graceMillis) {
+                    managersNow.put(manager.id(), since == null ? now : since);
                 } else if (registry.releaseAndCloseQuietly(manager, ReleaseCause.DRIFT, CloseCodes.GOING_AWAY, UNCOUNTED_REASON)) {
                     corrections.add(new Correction(manager.user(), manager.id(), sessionId,
                             "manager held a slot for a session the container no longer has; released"));
@@ -59,15 +67,16 @@ public final class DriftCheck {
                 failures.add(e);
             }
         }
-        Set<String> sessionsNow = new HashSet<>();
+        Map<String, Long> sessionsNow = new HashMap<>();
         for (OpenSession session : open.values()) {
             try {
                 String managerId = session.managerId();
                 if (managerId == null || session.closing() || registry.find(managerId).isPresent()) {
                     continue;
                 }
-                if (!suspectSessions.contains(session.sessionId())) {
-                    sessionsNow.add(session.sessionId());
+                Long since = suspectSessions.get(session.sessionId());
+                if (since == null || now - since < graceMillis) {
+                    sessionsNow.put(session.sessionId(), since == null ? now : since);
                     continue;
                 }
                 try {

@@ -10,8 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DriftCheckTest {
 
-    private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), System::currentTimeMillis);
-    private final DriftCheck check = new DriftCheck();
+    private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+    private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), now::get);
+    private final DriftCheck check = new DriftCheck(0);
 
     /** A session as the container lists it. */
     private static class Listed implements OpenSession {
@@ -127,6 +128,17 @@ class DriftCheckTest {
         DriftCheck.Result second = check.reconcile(registry, open);
         assertEquals(1, second.corrections().size(), "the healthy comparison still happened");
         assertEquals(CloseCodes.POLICY_VIOLATION, lost.closedWith);
+    }
+
+    @Test
+    void aDifferenceIsCorrectedOnlyAfterTheGraceHasPassed() {
+        DriftCheck patient = new DriftCheck(5_000);
+        Manager phantom = admit("gone");
+        assertTrue(patient.reconcile(registry, List.of()).corrections().isEmpty());
+        now.addAndGet(4_999);
+        assertTrue(patient.reconcile(registry, List.of()).corrections().isEmpty(), "seen twice, but not for 5 s yet");
+        now.addAndGet(1);
+        assertEquals(phantom.id(), patient.reconcile(registry, List.of()).corrections().get(0).managerId());
     }
 
     @Test
