@@ -15,10 +15,11 @@ public interface Connection {
     void send(String text) throws IOException;
 
     /**
-     * Sends a ping; the peer's pong shows it is alive. Returns false without sending when the connection
-     * is busy writing (try again later); throws if the connection cannot be written to.
+     * Queues a ping; the peer's pong shows it is alive. {@code written} runs right after the frame went
+     * out, so a pong timeout counts from then. Returns false if the ping could not be queued; throws if
+     * the connection cannot be written to.
      */
-    boolean ping() throws IOException;
+    boolean ping(Runnable written) throws IOException;
 
     /** Tells the container to close this connection after so many milliseconds without traffic (0 = never). */
     default void idleTimeout(long millis) {

@@ -77,20 +77,21 @@ public final class Liveness {
         List<CleanupReport.CleanupFailure> errors = new ArrayList<>();
         for (Manager manager : registry.allManagers()) {
             try {
-                long sent = manager.pingSentMillis();
+                long queued = manager.pingQueuedMillis();
+                long written = manager.pingWrittenMillis();
                 if (registry.closeIfIdle(manager, now, idleTimeout)) {
                     idled++;
-                } else if (sent != 0 && now - sent >= timeout) {
+                } else if (queued != 0 && unanswered(now, queued, written, timeout)) {
                     if (registry.releaseAndClose(manager, ReleaseCause.PONG_TIMEOUT, CloseCodes.PONG_TIMEOUT,
                             "no pong within " + timeout + " ms")) {
                         timedOut++;
                     }
-                } else if (sent == 0 && interval > 0 && manager.idleMillis(now) >= interval) {
-                    manager.pingSent(now);
-                    if (manager.connection().ping()) {
+                } else if (queued == 0 && interval > 0 && manager.idleMillis(now) >= interval) {
+                    manager.pingQueued(now);
+                    if (manager.connection().ping(() -> manager.pingWritten(now, registry.now()))) {
                         pinged++;
                     } else {
-                        manager.pingNotSent(now); // busy writing: the next sweep pings it
+                        manager.pingNotQueued(now); // could not even be queued: the next sweep tries again
                         busy++;
                     }
                 }
@@ -107,10 +108,18 @@ public final class Liveness {
     }
 
     /**
+     * A written ping is unanswered after the pong timeout. One that could not be written for twice the
+     * pong timeout (stuck behind a write to a peer that stopped reading) counts as unanswered too.
+     */
+    private static boolean unanswered(long now, long queued, long written, long timeout) {
+        return written != 0 ? now - written >= timeout : now - queued >= 2 * timeout;
+    }
+
+    /**
      * What one liveness sweep did.
      *
      * @param pinged   pings sent
-     * @param busy     pings put off to the next sweep because the connection was writing
+     * @param busy     pings put off to the next sweep because they could not be queued
      * @param timedOut managers closed and released because their ping went unanswered
      * @param idled    managers closed and released as idle
      * @param failures managers that could not be pinged or closed (released with cause ERROR)

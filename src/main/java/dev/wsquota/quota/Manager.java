@@ -8,14 +8,14 @@ public final class Manager {
 
     private static final VarHandle MESSAGES_IN;
     private static final VarHandle MESSAGES_OUT;
-    private static final VarHandle PING_SENT;
+    private static final VarHandle PING_QUEUED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             MESSAGES_IN = lookup.findVarHandle(Manager.class, "messagesIn", long.class);
             MESSAGES_OUT = lookup.findVarHandle(Manager.class, "messagesOut", long.class);
-            PING_SENT = lookup.findVarHandle(Manager.class, "pingSentMillis", long.class);
+            PING_QUEUED = lookup.findVarHandle(Manager.class, "pingQueuedMillis", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -30,8 +30,10 @@ public final class Manager {
     private volatile long lastActivityMillis;
     /** Inbound frames seen; a probe compares it before and after, which no clock granularity can blur. */
     private volatile int inboundFrames;
-    /** When the last unanswered ping went out, in epoch milliseconds; 0 when none is outstanding. */
-    private volatile long pingSentMillis;
+    /** When the outstanding ping was queued, in epoch milliseconds; 0 when none is outstanding. */
+    private volatile long pingQueuedMillis;
+    /** When the outstanding ping was actually written; 0 until it is. */
+    private volatile long pingWrittenMillis;
     @SuppressWarnings("unused") // updated through MESSAGES_IN
     private volatile long messagesIn;
     @SuppressWarnings("unused") // updated through MESSAGES_OUT
@@ -77,7 +79,8 @@ public final class Manager {
     @SuppressWarnings("NonAtomicOperationOnVolatileField") // one reader thread per session; a lost increment still changes it
     public void touch(long nowMillis) {
         lastActivityMillis = nowMillis;
-        pingSentMillis = 0;
+        pingQueuedMillis = 0;
+        pingWrittenMillis = 0;
         inboundFrames++;
     }
 
@@ -86,21 +89,33 @@ public final class Manager {
         return inboundFrames;
     }
 
-    /** Records that a ping went out now. */
-    public void pingSent(long nowMillis) {
-        pingSentMillis = nowMillis;
+    /** Records that a ping was queued now; the pong timeout counts from when it is written. */
+    public void pingQueued(long nowMillis) {
+        pingWrittenMillis = 0;
+        pingQueuedMillis = nowMillis;
     }
 
-    /** Withdraws the ping recorded at {@code sentMillis} because it was not sent after all (the connection was busy). */
-    public void pingNotSent(long sentMillis) {
-        PING_SENT.compareAndSet(this, sentMillis, 0L);
+    /** Records when the ping queued at {@code queuedMillis} was written, unless the peer answered meanwhile. */
+    public void pingWritten(long queuedMillis, long writtenMillis) {
+        if (pingQueuedMillis == queuedMillis && queuedMillis != 0) {
+            pingWrittenMillis = writtenMillis;
+        }
     }
 
-    /** When the outstanding ping went out, in epoch milliseconds; 0 if none is outstanding. */
-    public long pingSentMillis() {
-        return pingSentMillis;
+    /** Withdraws the ping queued at {@code queuedMillis}: it could not be queued after all. */
+    public void pingNotQueued(long queuedMillis) {
+        PING_QUEUED.compareAndSet(this, queuedMillis, 0L);
     }
 
+    /** When the outstanding ping was queued, in epoch milliseconds; 0 if none is outstanding. */
+    public long pingQueuedMillis() {
+        return pingQueuedMillis;
+    }
+
+    /** When the outstanding ping was written, in epoch milliseconds; 0 if it has not been (yet). */
+    public long pingWrittenMillis() {
+        return pingWrittenMillis;
+    }
 
     /** Records one inbound message. */
     public void messageIn(long nowMillis) {

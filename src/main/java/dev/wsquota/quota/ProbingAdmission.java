@@ -70,8 +70,8 @@ public final class ProbingAdmission {
         for (int i = 0; i < silent.size(); i++) {
             Manager manager = silent.get(i);
             try {
-                if (!manager.connection().ping()) {
-                    inboundBefore[i] = NOT_JUDGED; // busy writing: this probe does not judge it, the sweep will
+                if (!manager.connection().ping(() -> { })) {
+                    inboundBefore[i] = NOT_JUDGED; // could not be pinged now: this probe does not judge it, the sweep will
                 }
             } catch (Exception e) {
                 // It cannot even take a ping: it will not answer, and the probe's end reclaims it.

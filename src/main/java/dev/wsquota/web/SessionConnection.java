@@ -98,14 +98,15 @@ final class SessionConnection implements Connection, ContainerView {
 
     /** Queues the ping on the executor; it is written after any write in progress. False if it cannot be queued. */
     @Override
-    public boolean ping() {
-        return runOnIo(this::pingNow, "ping");
+    public boolean ping(Runnable written) {
+        return runOnIo(() -> pingNow(written), "ping");
     }
 
-    private void pingNow() {
+    private void pingNow(Runnable written) {
         writing.lock();
         try {
             session.getBasicRemote().sendPing(ByteBuffer.wrap(PING_PAYLOAD));
+            written.run();
         } catch (IOException | RuntimeException e) {
             // A broken connection: the container reports it through @OnError/@OnClose, or the pong timeout does.
             LOG.log(Level.FINE, "ping to session " + session.getId() + " failed", e);

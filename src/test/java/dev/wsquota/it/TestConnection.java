@@ -34,7 +34,8 @@ public final class TestConnection implements Connection {
     }
 
     @Override
-    public boolean ping() {
+    public boolean ping(Runnable written) {
+        written.run();
         return true;
     }
 

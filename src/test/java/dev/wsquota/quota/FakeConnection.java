@@ -13,7 +13,7 @@ final class FakeConnection implements Connection {
     volatile boolean failOnClose;
     volatile boolean failOnIsOpen;
     volatile boolean failOnPing;
-    /** A write is in progress: pings are put off. */
+    /** The ping cannot be queued: pings are put off. */
     volatile boolean busy;
     /** Runs on every ping: a live peer's pong, e.g. {@code () -> manager.touch(clock)}. */
     volatile Runnable onPing = () -> { };
@@ -47,7 +47,7 @@ final class FakeConnection implements Connection {
     }
 
     @Override
-    public boolean ping() throws IOException {
+    public boolean ping(Runnable written) throws IOException {
         if (failOnPing) {
             throw new IOException("broken pipe");
         }
@@ -55,8 +55,21 @@ final class FakeConnection implements Connection {
             return false;
         }
         pings.incrementAndGet();
+        if (!holdPings) {
+            written.run();
+        } else {
+            heldPing = written;
+        }
         onPing.run();
         return true;
+    }
+
+    /** When set, a queued ping is not written until {@link #writeHeldPing()}: an executor that lags. */
+    volatile boolean holdPings;
+    volatile Runnable heldPing;
+
+    void writeHeldPing() {
+        heldPing.run();
     }
 
     /** The container session id this connection claims, or null for one the container does not track. */

@@ -93,7 +93,7 @@ class LivenessTest {
         Liveness.SweepReport first = liveness.sweep(registry);
         assertEquals(0, first.pinged());
         assertEquals(1, first.busy());
-        assertEquals(0, manager.pingSentMillis(), "no ping is outstanding for one that was not sent");
+        assertEquals(0, manager.pingQueuedMillis(), "no ping is outstanding for one that was not queued");
 
         now.addAndGet(10_000);
         assertEquals(0, liveness.sweep(registry).timedOut(), "never timed out for a ping it did not get");
@@ -101,6 +101,37 @@ class LivenessTest {
         now.addAndGet(250);
         assertEquals(1, liveness.sweep(registry).pinged());
         assertTrue(registry.isLive(manager));
+    }
+
+    @Test
+    void thePongTimeoutCountsFromWhenThePingWasWrittenNotQueued() {
+        FakeConnection lagging = new FakeConnection();
+        lagging.holdPings = true; // the executor is saturated: the ping waits in its queue
+        Manager manager = registry.admit("alice", lagging).manager();
+        now.addAndGet(20_000);
+        liveness.sweep(registry);
+        now.addAndGet(15_000);
+        assertEquals(0, liveness.sweep(registry).timedOut(), "queued 15 s ago, written never: not yet judged (2 x 10 s)");
+        lagging.writeHeldPing(); // written now
+        now.addAndGet(9_999);
+        assertEquals(0, liveness.sweep(registry).timedOut(), "written 9.999 s ago: within the pong timeout");
+        now.addAndGet(1);
+        assertEquals(1, liveness.sweep(registry).timedOut());
+        assertFalse(registry.isLive(manager));
+    }
+
+    @Test
+    void aPingThatCannotBeWrittenForTwiceThePongTimeoutCountsAsUnanswered() {
+        FakeConnection stuck = new FakeConnection();
+        stuck.holdPings = true; // stuck behind a write to a peer that stopped reading
+        Manager manager = registry.admit("alice", stuck).manager();
+        now.addAndGet(20_000);
+        liveness.sweep(registry);
+        now.addAndGet(19_999);
+        assertEquals(0, liveness.sweep(registry).timedOut());
+        now.addAndGet(1);
+        assertEquals(1, liveness.sweep(registry).timedOut());
+        assertFalse(registry.isLive(manager));
     }
 
     @Test
