@@ -107,7 +107,6 @@ public class ManagerFactory {
     private volatile int consecutiveDriftRuns;
     private volatile LimitHitCoalescer limitHits;
     private volatile int cleanupIntervalSeconds;
-    private volatile int idleTimeoutSeconds;
     private volatile String timerError = "";
     private volatile long startedMillis;
     private volatile ContainerView containerView;
@@ -125,7 +124,6 @@ public class ManagerFactory {
         admission = new ProbingAdmission(registry, scheduler, settings.onLimit(), settings.probeAfterSeconds() * 1000L,
                 settings.probeTimeoutMillis());
         limitHits = new LimitHitCoalescer(1_000, registry::now);
-        idleTimeoutSeconds = settings.idleTimeoutSeconds();
         cleanupIntervalSeconds = settings.cleanupIntervalSeconds();
         startedMillis = registry.now();
         try {
@@ -182,7 +180,7 @@ public class ManagerFactory {
         if (decided.isAdmitted()) {
             // The container's own idle timeout (no longer "never") is a backstop that fires only if the
             // liveness sweep did not close the connection first: Liberty's own idle close sends 1006.
-            long idleMillis = idleTimeoutSeconds * 1000L;
+            long idleMillis = liveness.idleTimeoutMillis();
             decided.manager().connection().idleTimeout(idleMillis == 0 ? 0 : idleMillis + CONTAINER_IDLE_MARGIN_MILLIS);
         } else {
             long suppressed = limitHits.hit(decided.user());
@@ -246,8 +244,8 @@ public class ManagerFactory {
         long started = registry.now();
         try {
             CleanupReport report = onlyUser == null
-                    ? registry.cleanup(idleTimeoutSeconds * 1000L)
-                    : registry.cleanup(idleTimeoutSeconds * 1000L, registry.managersOf(onlyUser));
+                    ? registry.cleanup(liveness.idleTimeoutMillis())
+                    : registry.cleanup(liveness.idleTimeoutMillis(), registry.managersOf(onlyUser));
             int driftFailures = onlyUser == null ? reconcileWithContainer() : 0;
             if (driftFailures > 0) {
                 report = new CleanupReport(report.stale(), report.idle(), report.failures() + driftFailures,
@@ -426,14 +424,13 @@ public class ManagerFactory {
     }
 
     public int getIdleTimeoutSeconds() {
-        return idleTimeoutSeconds;
+        return (int) (liveness.idleTimeoutMillis() / 1000);
     }
 
     /** Applies to the sweep at once; the container's backstop changes for connections admitted from now on. */
     @Lock(LockType.WRITE)
     public void setIdleTimeoutSeconds(int seconds) {
-        idleTimeoutSeconds = Settings.checkIntervalOrZero("IdleTimeoutSeconds", seconds);
-        liveness.setIdleTimeoutMillis(seconds * 1000L);
+        liveness.setIdleTimeoutMillis(Settings.checkIntervalOrZero("IdleTimeoutSeconds", seconds) * 1000L);
         scheduleTimer(LIVENESS_TIMER, liveness.sweepPeriodMillis());
     }
 
