@@ -33,6 +33,8 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
     static final String SLOTS_MAP = "wsquota-slots";
     static final String OVERRIDES_MAP = "wsquota-quota-overrides";
+    /** How long a release waits for the cluster; a close callback must not hang on a slow partition owner. */
+    static final long RELEASE_WAIT_MILLIS = 1_000;
 
     private static final Logger LOG = Logger.getLogger(HazelcastLedger.class.getName());
 
@@ -82,15 +84,27 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         return slots.executeOnKey(user, new ClaimSlot(memberId(), managerId, limit, settings.leaseMillis()));
     }
 
+    /**
+     * Waits briefly for the cluster, so a slot freed here is free everywhere when this returns. A fenced node
+     * does not wait at all: its next renewal drops every slot it no longer holds, or their leases end them.
+     */
     @Override
     public void release(String user, String managerId) {
-        slots.submitToKey(user, new ReleaseSlot(memberId(), managerId)).whenComplete((released, error) -> {
-            if (error != null) {
-                releaseFailures.incrementAndGet();
-                LOG.log(Level.WARNING, "could not release the cluster slot of manager " + managerId + " of "
-                        + LogSafe.user(user) + "; its lease ends it within " + settings.leaseSeconds() + " s", error);
+        if (fenced || !hazelcast.getLifecycleService().isRunning()) {
+            return;
+        }
+        try {
+            slots.submitToKey(user, new ReleaseSlot(memberId(), managerId)).toCompletableFuture()
+                    .get(RELEASE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
             }
-        });
+            releaseFailures.incrementAndGet();
+            LOG.log(Level.WARNING, "could not release the cluster slot of manager " + managerId + " of "
+                    + LogSafe.user(user) + " within " + RELEASE_WAIT_MILLIS + " ms; the next renewal or its lease ("
+                    + settings.leaseSeconds() + " s) ends it", e);
+        }
     }
 
     @Override

@@ -63,7 +63,6 @@ class ClusterIT {
                 + System.getProperty("clusterPort2") + "\n"
                 + "wsquota.cluster.lease-seconds=" + LEASE_SECONDS + "\n";
         return Deployments.product("cluster")
-                .addAsLibrary(new File(System.getProperty("hazelcastJar")))
                 .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties");
     }
 
