@@ -39,6 +39,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     private final ClusterSettings settings;
     private final Leases leases;
     private final DepartedMembers departed;
+    private final ClusterManagers managers;
     private final AtomicLong releaseFailures = new AtomicLong();
     private final LongSupplier clock;
 
@@ -52,6 +53,12 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
                 events, clock);
         this.departed = new DepartedMembers(slots, events, background, settings.leaseSeconds());
         hazelcast.getCluster().addMembershipListener(departed);
+        this.managers = new ClusterManagers(hazelcast, slots);
+    }
+
+    /** The users' managers wherever they are in the cluster: the operator's and admission's cross-node steps. */
+    public ClusterManagers managers() {
+        return managers;
     }
 
     /** Starts this node's Hazelcast member (joins or forms the cluster) and returns its ledger. */

@@ -12,7 +12,7 @@ package dev.wsquota.quota;
  * @param messagesOut   messages sent to the peer
  */
 public record ManagerView(String managerId, String user, String remoteAddress, long openedAtMillis, long idleSeconds,
-                          long messagesIn, long messagesOut) {
+                          long messagesIn, long messagesOut) implements java.io.Serializable {
 
     static ManagerView of(Manager manager, long nowMillis) {
         return new ManagerView(manager.id(), manager.user(), manager.connection().remoteAddress(),
