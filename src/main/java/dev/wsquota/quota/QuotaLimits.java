@@ -15,8 +15,8 @@ public final class QuotaLimits {
     private final Map<String, Integer> overrides = new ConcurrentHashMap<>();
 
     public QuotaLimits(int maxPerUser, int maxTotal) {
-        this.maxPerUser = checkQuota("max managers per user", maxPerUser);
-        this.maxTotal = checkQuota("max managers in total", maxTotal);
+        this.maxPerUser = checkQuota("MaxManagersPerUser", maxPerUser);
+        this.maxTotal = checkQuota("MaxManagersTotal", maxTotal);
     }
 
     /** Refuses a quota outside [1, {@value #MAX_QUOTA}] with a message that says what is allowed. */
@@ -32,7 +32,7 @@ public final class QuotaLimits {
     }
 
     public void setMaxPerUser(int value) {
-        maxPerUser = checkQuota("max managers per user", value);
+        maxPerUser = checkQuota("MaxManagersPerUser", value);
     }
 
     public int maxTotal() {
@@ -40,7 +40,7 @@ public final class QuotaLimits {
     }
 
     public void setMaxTotal(int value) {
-        maxTotal = checkQuota("max managers in total", value);
+        maxTotal = checkQuota("MaxManagersTotal", value);
     }
 
     /** The quota of one user: the override if there is one, else the default. */

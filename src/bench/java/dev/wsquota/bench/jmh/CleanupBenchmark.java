@@ -1,5 +1,6 @@
 package dev.wsquota.bench.jmh;
 
+import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.CleanupReport;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.QuotaLimits;
@@ -81,7 +82,7 @@ public class CleanupBenchmark {
 
     @Benchmark
     public int cleanupPass() {
-        CleanupReport report = registry.cleanup(0);
+        CleanupReport report = CleanupPass.reclaim(registry, 0);
         if (report.stale() != staleUsers.length) {
             throw new IllegalStateException("reclaimed " + report.stale() + ", expected " + staleUsers.length);
         }

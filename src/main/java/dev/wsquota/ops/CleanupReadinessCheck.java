@@ -1,6 +1,7 @@
 package dev.wsquota.ops;
 
 import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.ejb.TimerWatchdog;
 import dev.wsquota.quota.CleanupStatistics;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,12 +16,15 @@ import java.util.logging.Logger;
 /** Readiness (/health/ready): DOWN while leaked slots would not be reclaimed, i.e. the cleanup timer is missing or late, or drift keeps recurring. */
 @Readiness
 @ApplicationScoped
-public class WsquotaReadiness implements HealthCheck {
+public class CleanupReadinessCheck implements HealthCheck {
 
-    private static final Logger LOG = Logger.getLogger(WsquotaReadiness.class.getName());
+    private static final Logger LOG = Logger.getLogger(CleanupReadinessCheck.class.getName());
 
     @EJB
     private ManagerFactory factory;
+
+    @EJB
+    private TimerWatchdog watchdog;
 
     @Override
     public HealthCheckResponse call() {
@@ -38,10 +42,10 @@ public class WsquotaReadiness implements HealthCheck {
 
     private CleanupHealth read() {
         CleanupStatistics.Snapshot cleanup = factory.getCleanupStatistics();
-        return new CleanupHealth(factory.isTimerActive(), factory.getTimerError(), factory.isCleanupLate(),
+        return new CleanupHealth(watchdog.isTimerActive(), watchdog.getTimerError(), factory.isCleanupLate(),
                 factory.getCleanupIntervalSeconds(),
                 cleanup.lastRunMillis() == 0 ? null : new Date(cleanup.lastRunMillis()),
-                factory.getNextCleanupTime(), cleanup.consecutiveFailedRuns(), factory.getDriftCorrections(),
+                factory.cleanupTimerStatus().next(), cleanup.consecutiveFailedRuns(), factory.getDriftCorrections(),
                 factory.isDriftRecurring(), factory.getActiveManagers());
     }
 }
