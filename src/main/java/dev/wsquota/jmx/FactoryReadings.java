@@ -19,7 +19,7 @@ import static dev.wsquota.jmx.JdkExceptions.call;
  * timers stand. Nothing here changes anything, so nothing here is audited; {@link ManagerFactoryAdmin}
  * adds the settings and operations.
  */
-abstract class FactoryReadings implements ManagerFactoryMXBean {
+public abstract class FactoryReadings implements ManagerFactoryMXBean {
 
     protected final ManagerFactory factory;
     private final TimerWatchdog watchdog;

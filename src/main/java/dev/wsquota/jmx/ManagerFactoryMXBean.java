@@ -19,12 +19,12 @@ import java.util.Map;
  *   <li>{@value #LIMIT_HIT}: a connection was refused at a quota; at most one per user per second,
  *       with the number of hits suppressed since the previous one.</li>
  *   <li>{@value #CLEANUP_FAILED}: a cleanup pass could not clean some managers.</li>
- *   <li>{@value #TIMER_RECREATED}: the cleanup or liveness timer was missing and the watchdog re-created it.</li>
+ *   <li>{@value #TIMER_RECREATED}: the cleanup or ping sweep timer was missing and the watchdog re-created it.</li>
  *   <li>{@value #DRIFT_CORRECTED}: the registry and the container disagreed about a session; fixed.</li>
  *   <li>{@value #ADMIN}: an attribute was written or an operation run: what, old and new value, who.</li>
  * </ul>
  */
-@Description("wsquota: per-user quotas of WebSocket managers, their cleanup and liveness timers, and the operations to fix any user at runtime")
+@Description("wsquota: per-user quotas of WebSocket managers, their cleanup and ping sweep timers, and the operations to fix any user at runtime")
 public interface ManagerFactoryMXBean {
 
     /** Notification type: a connection was refused at a quota. */
@@ -81,7 +81,7 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Seconds of silence after which a manager is pinged; 0 = no pings.")
     int getPingIntervalSeconds();
 
-    @Description(value = "Sets the ping interval: 0 (off) or 1 to 86,400 seconds; the liveness timer is rescheduled at once.", params = {"seconds"})
+    @Description(value = "Sets the ping interval: 0 (off) or 1 to 86,400 seconds; the ping sweep timer is rescheduled at once.", params = {"seconds"})
     void setPingIntervalSeconds(int seconds);
 
     @Description(value = "Seconds a ping may stay unanswered before the manager is closed (4002) and released.")
@@ -177,7 +177,7 @@ public interface ManagerFactoryMXBean {
     @Description(value = "True when no cleanup pass started within twice the cleanup interval.")
     boolean isCleanupLate();
 
-    @Description(value = "True while both the cleanup timer and the liveness timer exist in the container.")
+    @Description(value = "True while both the cleanup timer and the ping sweep timer exist in the container.")
     boolean isTimerActive();
 
     @Description(value = "Why a timer could not be created; empty when both were.")
