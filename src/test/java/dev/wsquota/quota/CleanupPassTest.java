@@ -88,7 +88,7 @@ class CleanupPassTest {
 
         assertEquals(1, registry.activeManagers());
         assertEquals(1, pass.statistics().consecutiveFailedRuns());
-        assertEquals(List.of("cleanupFailed 1 java.lang.IllegalStateException: broken session"), events);
+        assertEquals(List.of("cleanupFailed 1 java.lang.IllegalStateException: injected failure: session state unreadable"), events);
     }
 
     @Test

@@ -275,8 +275,8 @@ class ManagerRegistryTest {
         ServerActions.Delivery delivery = new ServerActions(registry).deliver("alice", "{\"type\":\"event\"}");
         assertEquals(1, delivery.sent());
         assertEquals(1, delivery.failed());
-        assertEquals(List.of("{\"type\":\"event\"}"), a1.sent);
-        assertTrue(b1.sent.isEmpty());
+        assertEquals(List.of("{\"type\":\"event\"}"), a1.sent());
+        assertTrue(b1.sent().isEmpty());
         assertEquals(1, registry.counters().sendFailures());
     }
 

@@ -1,5 +1,6 @@
 package dev.wsquota.bench.jmh;
 
+import dev.wsquota.quota.FakeConnection;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.QuotaLimits;
 
@@ -24,7 +25,7 @@ public final class Footprint {
         for (int u = 0; u < users; u++) {
             String user = "u" + u; // the user name is the principal's, held by the container anyway
             for (int k = 0; k < perUser; k++) {
-                registry.admit(user, new OpenConnection(true));
+                registry.admit(user, new FakeConnection(true));
             }
         }
         long after = usedAfterGc(memory);
