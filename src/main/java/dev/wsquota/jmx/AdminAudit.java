@@ -5,8 +5,6 @@ import dev.wsquota.quota.LogSafe;
 import javax.security.auth.Subject;
 import java.security.AccessController;
 import java.security.Principal;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -42,12 +40,8 @@ final class AdminAudit {
         String caller = caller();
         String line = "wsquota admin: " + description + " (by " + caller + ")";
         LOG.info(line);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("what", what);
-        data.put("oldValue", String.valueOf(oldValue));
-        data.put("newValue", String.valueOf(newValue));
-        data.put("caller", caller);
-        notifications.admin(line, data);
+        notifications.admin(line, OperatorNotifications.details("what", what, "oldValue", String.valueOf(oldValue),
+                "newValue", String.valueOf(newValue), "caller", caller));
     }
 
     /**

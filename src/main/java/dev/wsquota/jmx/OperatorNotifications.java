@@ -34,38 +34,35 @@ final class OperatorNotifications extends NotificationBroadcasterSupport impleme
 
     @Override
     public void limitHit(String user, int active, int limit, String reason, long suppressed) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("user", LogSafe.user(user));
-        data.put("active", active);
-        data.put("limit", limit);
-        data.put("suppressedSinceLast", suppressed);
-        emit(LIMIT_HIT, reason + (suppressed > 0 ? " (" + suppressed + " more hits suppressed)" : ""), data);
+        emit(LIMIT_HIT, reason + (suppressed > 0 ? " (" + suppressed + " more hits suppressed)" : ""),
+                details("user", LogSafe.user(user), "active", active, "limit", limit, "suppressedSinceLast", suppressed));
     }
 
     @Override
     public void cleanupFailed(int failures, String firstError) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("failures", failures);
-        data.put("firstError", firstError);
-        emit(CLEANUP_FAILED, "cleanup could not clean " + failures + " managers: " + firstError, data);
+        emit(CLEANUP_FAILED, "cleanup could not clean " + failures + " managers: " + firstError,
+                details("failures", failures, "firstError", firstError));
     }
 
     @Override
     public void timerRecreated(String timer, String why) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("timer", timer);
-        data.put("why", why);
-        emit(TIMER_RECREATED, "timer " + timer + " " + why, data);
+        emit(TIMER_RECREATED, "timer " + timer + " " + why, details("timer", timer, "why", why));
     }
 
     @Override
     public void driftCorrected(DriftCheck.Correction correction) {
+        emit(DRIFT_CORRECTED, "drift for " + LogSafe.user(correction.user()) + ": " + correction.what(),
+                details("user", LogSafe.user(correction.user()), "managerId", correction.managerId(),
+                        "sessionId", correction.sessionId(), "what", correction.what()));
+    }
+
+    /** The items of a notification's user data, in the order given: name, value, name, value... */
+    static Map<String, Object> details(Object... namesAndValues) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("user", LogSafe.user(correction.user()));
-        data.put("managerId", correction.managerId());
-        data.put("sessionId", correction.sessionId());
-        data.put("what", correction.what());
-        emit(DRIFT_CORRECTED, "drift for " + LogSafe.user(correction.user()) + ": " + correction.what(), data);
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            data.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return data;
     }
 
     /** An operator change: the same text as its audit log line, with what, old and new value and who. */
