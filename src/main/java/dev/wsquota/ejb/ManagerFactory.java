@@ -27,6 +27,8 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.AccessTimeout;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
@@ -60,6 +62,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+@DependsOn("ClusterNode") // in cluster mode, nobody is admitted before this node's member has joined
 @ConcurrencyManagement(ConcurrencyManagementType.CONTAINER)
 @Lock(LockType.READ)
 @TransactionManagement(TransactionManagementType.BEAN) // no transactional resources: a JTA transaction per call would be pure cost
@@ -75,6 +78,9 @@ public class ManagerFactory {
 
     @Resource
     private TimerService timerService;
+
+    @EJB
+    private ClusterNode cluster;
 
     @Resource
     private ManagedScheduledExecutorService scheduler;
@@ -93,8 +99,10 @@ public class ManagerFactory {
     @PostConstruct
     void start() {
         Settings settings = Settings.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
-        registry = new ManagerRegistry(new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal()),
-                System::currentTimeMillis);
+        QuotaLimits limits = cluster.sharedQuotaOverrides()
+                .map(shared -> new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal(), shared))
+                .orElseGet(() -> new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal()));
+        registry = new ManagerRegistry(limits, System::currentTimeMillis, cluster.ledger().orElse(null));
         pingSweep = new PingSweep(registry, settings.pingIntervalSeconds() * 1000L, settings.pongTimeoutSeconds() * 1000L,
                 settings.idleTimeoutSeconds() * 1000L);
         admission = new ProbingAdmission(registry, scheduler, settings.onLimit(), settings.probeAfterSeconds() * 1000L,
@@ -106,6 +114,11 @@ public class ManagerFactory {
         startedMillis = registry.now();
         cleanupTimer = new IntervalTimer(timerService, CLEANUP_TIMER);
         cleanupTimer.start(cleanupIntervalSeconds * 1000L, "leaked slots are only reclaimed at admission and by forceCleanup");
+        cluster.keepLeases(registry::managerIdsByUser, () -> {
+            int closed = actions.releaseAll(ReleaseCause.FENCED, CloseCodes.GOING_AWAY, "lost contact with the cluster");
+            LOG.warning(() -> "wsquota closed this node's " + closed + " connections (1001): it lost contact with "
+                    + "the cluster and admits nobody until it renews its leases");
+        });
         LOG.info(() -> "wsquota started: " + settings + ", cleanup timer active=" + cleanupTimer.exists());
     }
 
@@ -148,7 +161,7 @@ public class ManagerFactory {
             // Liberty's own idle close sends 1006, which clients reject.
             long idleMillis = pingSweep.idleTimeoutMillis();
             decided.manager().connection().idleTimeout(idleMillis == 0 ? 0 : idleMillis + CONTAINER_IDLE_MARGIN_MILLIS);
-        } else {
+        } else if (decided.outcome() != Admission.Outcome.UNAVAILABLE) {
             long suppressed = limitHits.hit(decided.user());
             if (suppressed >= 0) {
                 events.limitHit(decided.user(), decided.active(), decided.limit(), decided.rejectReason(), suppressed);

@@ -2,10 +2,13 @@ package dev.wsquota.quota;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +36,8 @@ public final class ManagerRegistry {
     private final ConcurrentHashMap<String, Manager> managers = new ConcurrentHashMap<>();
     private final QuotaLimits limits;
     private final LongSupplier clock;
+    /** Where slots are counted across nodes; on a single node the sets here are the count. */
+    private final ClusterSlots slots;
     private final AtomicLong sequence = new AtomicLong();
     private final String idPrefix;
 
@@ -43,8 +48,17 @@ public final class ManagerRegistry {
      * @param clock  wall-clock milliseconds, for activity and idleness
      */
     public ManagerRegistry(QuotaLimits limits, LongSupplier clock) {
+        this(limits, clock, null);
+    }
+
+    /**
+     * @param ledger the cluster's slots, claimed after this node's own checks and before a manager is kept;
+     *               null on a single node
+     */
+    public ManagerRegistry(QuotaLimits limits, LongSupplier clock, SlotLedger ledger) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.slots = new ClusterSlots(ledger);
         // Ids stay unique across redeployments in one JVM, which keeps log lines unambiguous.
         this.idPrefix = Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";
     }
@@ -117,21 +131,46 @@ public final class ManagerRegistry {
                 }
                 Manager manager = new Manager(idPrefix + Long.toString(sequence.incrementAndGet(), 36),
                         user, connection, clock.getAsLong(), mine);
+                if (evicted != null) {
+                    slots.release(user, evicted.id()); // the new manager takes over the evicted one's slot
+                }
+                SlotLedger.Claim claim = slots.claim(user, manager.id(), limit);
+                if (claim == null || !claim.granted()) {
+                    retireIfEmptyLocked(mine);
+                    if (claim == null) {
+                        return Admission.unavailable(user, slots.unavailableReason());
+                    }
+                    if (countUserQuota) {
+                        counters.rejected(Admission.Outcome.USER_QUOTA);
+                    }
+                    return Admission.rejected(Admission.Outcome.USER_QUOTA, user, claim.count(), limit);
+                }
                 managers.put(manager.id(), manager);
                 int total = managers.size();
                 int maxTotal = limits.maxTotal();
                 if (total > maxTotal) {
                     managers.remove(manager.id(), manager);
+                    slots.release(user, manager.id());
                     retireIfEmptyLocked(mine);
                     counters.rejected(Admission.Outcome.TOTAL_QUOTA);
                     return Admission.rejected(Admission.Outcome.TOTAL_QUOTA, user, total - 1, maxTotal);
                 }
                 mine.add(manager);
                 counters.admitted();
-                return evicted == null ? Admission.admitted(manager, mine.size(), limit)
-                        : Admission.replacing(manager, evicted, mine.size(), limit);
+                int active = claim.count() == ClusterSlots.LOCAL ? mine.size() : claim.count();
+                return evicted == null ? Admission.admitted(manager, active, limit)
+                        : Admission.replacing(manager, evicted, active, limit);
             }
         }
+    }
+
+    /** The ids of the managers this node holds, by user: what it renews in the cluster. */
+    public Map<String, Set<String>> managerIdsByUser() {
+        Map<String, Set<String>> ids = new HashMap<>();
+        for (Manager manager : managers.values()) {
+            ids.computeIfAbsent(manager.user(), user -> new HashSet<>()).add(manager.id());
+        }
+        return ids;
     }
 
     /**
@@ -149,6 +188,7 @@ public final class ManagerRegistry {
             }
             retireIfEmptyLocked(owner);
         }
+        slots.release(manager.user(), manager.id());
         return true;
     }
 
@@ -206,17 +246,6 @@ public final class ManagerRegistry {
         return idleTimeoutMillis > 0 && manager.idleMillis(nowMillis) > idleTimeoutMillis
                 && releaseAndClose(manager, ReleaseCause.IDLE, CloseCodes.GOING_AWAY,
                 "idle for more than " + (idleTimeoutMillis / 1000) + " s");
-    }
-
-    /** Reclaims one user's managers whose connection is already closed; returns how many. */
-    public int reclaimStale(String user) {
-        UserManagers mine = users.get(user);
-        if (mine == null) {
-            return 0;
-        }
-        synchronized (mine) {
-            return reclaimStaleLocked(mine);
-        }
     }
 
     private int reclaimStaleLocked(UserManagers mine) {
