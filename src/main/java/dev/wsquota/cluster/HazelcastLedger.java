@@ -51,6 +51,11 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     private volatile long lastRenewedMillis;
     private volatile long lastRenewalAttemptMillis;
     private volatile boolean fenced;
+    /**
+     * When this node fenced itself. It admits again only after a renewal a whole lease later: right after a
+     * freeze its member may still believe in a cluster the others have already left it out of.
+     */
+    private volatile long fencedAtMillis;
     private volatile String lastRenewalError = "";
     /** Users this member renewed last round: a user that is gone since gets one more round that drops its slots. */
     private Set<String> renewedUsers = Set.of();
@@ -130,24 +135,25 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     /**
      * Called about once a second with the managers this node holds, by user. Fences first if the last renewal is
      * a lease old (a frozen or cut-off node finds out here, before it admits anyone); renews when one is due.
-     * Returns true exactly when this call fenced the node: the caller then closes every local connection.
+     * Returns true exactly when this call fenced the node: the caller then closes every local connection, which
+     * release nothing in the cluster while fenced (the next renewal drops them there).
      */
     public boolean tick(Supplier<Map<String, Set<String>>> liveByUser) {
-        boolean fencedNow = false;
         if (!fenced && leaseLapsed()) {
             fenced = true;
-            fencedNow = true;
+            fencedAtMillis = clock.getAsLong();
             fencings.incrementAndGet();
             String why = "no lease renewal for " + (clock.getAsLong() - lastRenewedMillis) + " ms (lease "
                     + settings.leaseSeconds() + " s): " + (lastRenewalError.isEmpty() ? "this node was not running"
                     : lastRenewalError);
             LOG.warning(() -> "wsquota fenced this node: " + why);
             events.fenced(why);
+            return true; // the caller closes its connections first; renewal resumes on the next tick
         }
         if (clock.getAsLong() - lastRenewalAttemptMillis >= settings.renewalMillis()) {
-            renew(fencedNow ? Map.of() : liveByUser.get());
+            renew(liveByUser.get());
         }
-        return fencedNow;
+        return false;
     }
 
     /** Re-asserts this member's slots, user by user; a round counts only if every user's renewal succeeded. */
@@ -175,7 +181,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
             renewedUsers = liveByUser.keySet();
             lastRenewedMillis = started;
             lastRenewalError = "";
-            if (fenced) {
+            if (fenced && started - fencedAtMillis >= settings.leaseMillis()) {
                 fenced = false;
                 LOG.info("wsquota renewed its cluster leases again: this node admits again");
                 events.unfenced();

@@ -165,24 +165,37 @@ class HazelcastLedgerTest {
     }
 
     @Test
-    void aNodeThatCouldNotRenewForALeaseFencesItselfAndAdmitsAgainOnlyAfterRenewing() throws Exception {
+    void aNodeThatCouldNotRenewForALeaseFencesItselfAndAdmitsAgainOnlyAfterALeaseOfRenewals() throws Exception {
         List<HazelcastInstance> members = cluster(1, 3);
         AtomicLong clock = new AtomicLong(System.currentTimeMillis());
         HazelcastLedger a = ledger(members.get(0), 3, clock);
+        assertTrue(a.claim("gina", "m1", 5).granted());
         assertTrue(a.unavailable().isEmpty());
-        assertFalse(a.tick(Map::of), "within the lease: nothing to fence");
+        assertFalse(a.tick(() -> Map.of("gina", Set.of("m1"))), "within the lease: nothing to fence");
 
         clock.addAndGet(3_001); // as after a freeze: no renewal ran for longer than the lease
         assertTrue(a.unavailable().isPresent(), "refuses before any tick noticed");
-        assertTrue(a.tick(Map::of), "the first tick after the freeze fences: the caller closes its connections");
-        assertFalse(a.isFenced(), "the cluster answered the renewal in the same tick, so it admits again");
+        assertTrue(a.tick(() -> Map.of("gina", Set.of("m1"))), "the first tick after the freeze fences");
+        assertTrue(a.isFenced());
+        a.release("gina", "m1"); // as the caller closes its connections: nothing waits on the cluster now
+        assertEquals(1, a.count("gina"), "a fenced node's releases leave the cluster to its next renewal");
+        assertFalse(a.tick(Map::of), "fences once per lapse");
+
+        clock.addAndGet(1_001);
+        a.tick(Map::of); // renews, and drops the slot it no longer holds, but a lease has not passed yet
+        assertEquals(0, a.count("gina"));
+        assertTrue(a.isFenced(), "still fenced within a lease of the fence");
+        clock.addAndGet(2_000);
+        a.tick(Map::of);
+        assertFalse(a.isFenced(), "a renewal a lease after the fence ends it");
         assertTrue(a.unavailable().isEmpty());
 
-        members.get(0).getLifecycleService().terminate(); // now the renewal cannot succeed
+        members.get(0).getLifecycleService().terminate(); // now no renewal can succeed
         clock.addAndGet(3_001);
         assertTrue(a.tick(Map::of));
+        clock.addAndGet(5_000);
+        a.tick(Map::of);
         assertTrue(a.isFenced(), "stays fenced while it cannot renew");
-        assertFalse(a.tick(Map::of), "fences once per lapse");
         assertTrue(a.unavailable().orElseThrow().startsWith("quota service unavailable"));
         assertEquals(2, a.fencings());
         assertTrue(a.renewalFailures() >= 1);
