@@ -2,7 +2,6 @@ package dev.wsquota.ejb;
 
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.CleanupPass;
-import dev.wsquota.quota.CleanupStatistics;
 import dev.wsquota.quota.CloseCodes;
 import dev.wsquota.quota.Connection;
 import dev.wsquota.quota.ContainerView;
@@ -200,21 +199,9 @@ public class ManagerFactory {
         return cleanupTimer.ensure(cleanupIntervalSeconds * 1000L);
     }
 
-    /** True when no cleanup pass started within twice the interval (counted from start before the first pass). */
-    public boolean isCleanupLate() {
-        return cleanup.isLate(startedMillis, cleanupIntervalSeconds * 1000L);
-    }
-
-    public CleanupStatistics.Snapshot getCleanupStatistics() {
-        return cleanup.statistics();
-    }
-
-    public long getDriftCorrections() {
-        return cleanup.driftCorrections();
-    }
-
-    public boolean isDriftRecurring() {
-        return cleanup.isDriftRecurring();
+    /** How cleanup stands: its record, drift, and whether it is late (counted from start before the first pass). */
+    public CleanupPass.Status cleanupStatus() {
+        return cleanup.status(startedMillis, cleanupIntervalSeconds * 1000L);
     }
 
     public int getCleanupIntervalSeconds() {

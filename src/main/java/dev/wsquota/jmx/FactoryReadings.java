@@ -133,7 +133,7 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
 
     @Override
     public boolean isCleanupLate() {
-        return call(factory::isCleanupLate);
+        return call(factory::cleanupStatus).late();
     }
 
     @Override
@@ -153,11 +153,11 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
 
     @Override
     public long getDriftCorrections() {
-        return call(factory::getDriftCorrections);
+        return call(factory::cleanupStatus).driftCorrections();
     }
 
     private CleanupStatistics.Snapshot cleanup() {
-        return call(factory::getCleanupStatistics);
+        return call(factory::cleanupStatus).statistics();
     }
 
     private RegistryCounters counters() {

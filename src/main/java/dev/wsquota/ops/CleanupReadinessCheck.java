@@ -2,6 +2,7 @@ package dev.wsquota.ops;
 
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.ejb.TimerWatchdog;
+import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.CleanupStatistics;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,11 +42,11 @@ public class CleanupReadinessCheck implements HealthCheck {
     }
 
     private CleanupHealth read() {
-        CleanupStatistics.Snapshot cleanup = factory.getCleanupStatistics();
-        return new CleanupHealth(watchdog.isTimerActive(), watchdog.getTimerError(), factory.isCleanupLate(),
-                factory.getCleanupIntervalSeconds(),
-                cleanup.lastRunMillis() == 0 ? null : new Date(cleanup.lastRunMillis()),
-                factory.cleanupTimerStatus().next(), cleanup.consecutiveFailedRuns(), factory.getDriftCorrections(),
-                factory.isDriftRecurring(), factory.getActiveManagers());
+        CleanupPass.Status cleanup = factory.cleanupStatus();
+        CleanupStatistics.Snapshot passes = cleanup.statistics();
+        return new CleanupHealth(watchdog.isTimerActive(), watchdog.getTimerError(), cleanup.late(),
+                factory.getCleanupIntervalSeconds(), passes.lastRunMillis() == 0 ? null : new Date(passes.lastRunMillis()),
+                factory.cleanupTimerStatus().next(), passes.consecutiveFailedRuns(), cleanup.driftCorrections(),
+                cleanup.driftRecurring(), factory.getActiveManagers());
     }
 }

@@ -62,13 +62,13 @@ public class QuotaMetrics {
                     MetricUnits.NONE, () -> GuardRuntime.current().statistics().get(kind), tag("kind", kind.name()));
         }
         gauge("wsquota.cleanup.runs", "Cleanup passes since start.",
-                MetricUnits.NONE, () -> factory.getCleanupStatistics().runs());
+                MetricUnits.NONE, () -> factory.cleanupStatus().statistics().runs());
         gauge("wsquota.cleanup.duration", "Duration of the last cleanup pass.",
-                MetricUnits.SECONDS, () -> factory.getCleanupStatistics().lastDurationMillis() / 1000.0);
+                MetricUnits.SECONDS, () -> factory.cleanupStatus().statistics().lastDurationMillis() / 1000.0);
         gauge("wsquota.cleanup.failures", "Managers a cleanup pass failed to clean, plus aborted passes, since start.",
-                MetricUnits.NONE, () -> factory.getCleanupStatistics().totalFailures());
+                MetricUnits.NONE, () -> factory.cleanupStatus().statistics().totalFailures());
         gauge("wsquota.drift.corrections", "Registry/container disagreements the drift check fixed since start.",
-                MetricUnits.NONE, () -> factory.getDriftCorrections());
+                MetricUnits.NONE, () -> factory.cleanupStatus().driftCorrections());
         LOG.info("wsquota metrics registered in the application registry");
     }
 

@@ -172,6 +172,22 @@ public final class CleanupPass {
         return Optional.empty();
     }
 
+    /**
+     * How cleanup stands, read in one go.
+     *
+     * @param statistics       the record of the passes
+     * @param driftCorrections differences between the registry and the container fixed since start
+     * @param driftRecurring   each of the last few passes had to correct drift: something keeps breaking the books
+     * @param late             no pass started within twice the interval
+     */
+    public record Status(CleanupStatistics.Snapshot statistics, long driftCorrections, boolean driftRecurring, boolean late) {
+    }
+
+    /** How cleanup stands; {@code sinceMillis} is when the timer started, the reference before the first pass. */
+    public Status status(long sinceMillis, long intervalMillis) {
+        return new Status(statistics(), driftCorrections(), isDriftRecurring(), isLate(sinceMillis, intervalMillis));
+    }
+
     /** True when no pass started within twice the interval, counted from {@code sinceMillis} before the first pass. */
     public boolean isLate(long sinceMillis, long intervalMillis) {
         long last = statistics.snapshot().lastRunMillis();

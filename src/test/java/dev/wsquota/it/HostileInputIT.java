@@ -354,7 +354,8 @@ class HostileInputIT {
         assertTrue(jmx.connection().queryNames(null, null).stream()
                         .filter(name -> name.getDomain().equals("dev.wsquota"))
                         .allMatch(name -> name.equals(GuardAdmin.OBJECT_NAME)
-                                || name.getCanonicalName().equals("dev.wsquota:type=ManagerFactory")),
+                                || name.getCanonicalName().equals("dev.wsquota:type=ManagerFactory")
+                                || name.getCanonicalName().equals("dev.wsquota:type=Cluster")),
                 "no MBean name was built from a user id");
     }
 
