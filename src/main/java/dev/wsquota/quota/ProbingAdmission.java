@@ -1,8 +1,10 @@
 package dev.wsquota.quota;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,6 +42,7 @@ public final class ProbingAdmission {
     private final LongAdder probes = new LongAdder();
     private final LongAdder probeReclaimed = new LongAdder();
     private volatile OtherNodes otherNodes = OtherNodes.NONE;
+    private final Map<String, CompletableFuture<Integer>> probesElsewhere = new ConcurrentHashMap<>();
 
     public ProbingAdmission(ManagerRegistry registry, ScheduledExecutorService scheduler, OnLimitPolicy policy,
                             long probeAfterMillis, long probeTimeoutMillis) {
@@ -121,14 +124,29 @@ public final class ProbingAdmission {
         return new Probe(user, connection, answer, silent, inboundBefore, started + probeTimeoutMillis, elsewhere);
     }
 
+    /** One probe of the other nodes per user at a time: a burst of connections at the quota shares it. */
     private CompletableFuture<Integer> probeElsewhere(OtherNodes others, String user) {
         long wait = probeTimeoutMillis;
+        CompletableFuture<Integer> mine = new CompletableFuture<>();
+        CompletableFuture<Integer> running = probesElsewhere.putIfAbsent(user, mine);
+        if (running != null) {
+            return running;
+        }
+        mine.whenComplete((reclaimed, error) -> probesElsewhere.remove(user, mine));
         try {
-            return CompletableFuture.supplyAsync(() -> others.probe(user, wait), scheduler);
+            scheduler.execute(() -> {
+                try {
+                    mine.complete(others.probe(user, wait));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "the other nodes could not probe " + LogSafe.user(user) + "; deciding without", e);
+                    mine.complete(0);
+                }
+            });
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot ask the other nodes to probe " + LogSafe.user(user) + "; deciding without", e);
-            return CompletableFuture.completedFuture(0);
+            mine.complete(0);
         }
+        return mine;
     }
 
     private void concludeAfterOthers(String user, Connection connection, Consumer<Admission> answer) {

@@ -110,6 +110,39 @@ class ClusterAdmissionTest {
     }
 
     @Test
+    void aBurstOfConnectionsAtTheQuotaSharesOneProbeOfTheOtherNodes() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        admission.setOtherNodes(new OtherNodes() {
+            @Override
+            public int probe(String user, long waitMillis) {
+                probes.incrementAndGet();
+                try {
+                    Thread.sleep(300); // the other nodes take their time
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 0;
+            }
+
+            @Override
+            public boolean evictOldest(String user, long waitMillis) {
+                return false;
+            }
+        });
+        heldElsewhere("gina", "remote-1", "remote-2", "remote-3", "remote-4", "remote-5");
+        List<CompletableFuture<Admission>> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            CompletableFuture<Admission> answer = new CompletableFuture<>();
+            admission.admit("gina", new FakeConnection(), answer::complete);
+            answers.add(answer);
+        }
+        for (CompletableFuture<Admission> answer : answers) {
+            assertEquals(Admission.Outcome.USER_QUOTA, answer.get(5, TimeUnit.SECONDS).outcome());
+        }
+        assertEquals(1, probes.get(), "twenty refusals, one probe of the other nodes");
+    }
+
+    @Test
     void evictOldestEvictsTheUsersOldestManagerOnTheNodeThatHoldsIt() throws Exception {
         admission.setOtherNodes(others);
         admission.setPolicy(OnLimitPolicy.EVICT_OLDEST);
