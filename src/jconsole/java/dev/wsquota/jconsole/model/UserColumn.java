@@ -17,13 +17,13 @@ public enum UserColumn {
     private final String header;
     private final Class<?> type;
     private final Function<UserRow, Object> cell;
-    private final Comparator<UserRow> order;
+    private final Comparator<UserRow> primary;
 
     UserColumn(String header, Class<?> type, Function<UserRow, Object> cell, Comparator<UserRow> order) {
         this.header = header;
         this.type = type;
         this.cell = cell;
-        this.order = order.thenComparing(UserRow::user);
+        this.primary = order;
     }
 
     public String header() {
@@ -39,7 +39,8 @@ public enum UserColumn {
         return cell.apply(row);
     }
 
-    public Comparator<UserRow> order() {
-        return order;
+    /** The column's order, either way; users with equal values always stay in user-id order. */
+    public Comparator<UserRow> order(boolean ascending) {
+        return (ascending ? primary : primary.reversed()).thenComparing(UserRow::user);
     }
 }

@@ -90,7 +90,7 @@ public final class UsersTable {
     }
 
     private TableChange recompute() {
-        Comparator<UserRow> order = ascending ? sortColumn.order() : sortColumn.order().reversed();
+        Comparator<UserRow> order = sortColumn.order(ascending);
         List<UserRow> next = new ArrayList<>(all.size());
         for (UserRow row : all) {
             if ((filter.isEmpty() || row.user().toLowerCase(Locale.ROOT).contains(filter))
