@@ -36,8 +36,8 @@ final class ChartPanel extends JComponent {
     ChartPanel(TimeSeries series) {
         this.series = series;
         setBorder(BorderFactory.createTitledBorder(series.title()));
-        setPreferredSize(new Dimension(320, 190));
-        setOpaque(true);
+        setPreferredSize(new Dimension(320, 240));
+        setOpaque(false); // the titled border's corners show the panel behind; only the inside is painted white
         setBackground(Color.WHITE);
     }
 
@@ -68,8 +68,12 @@ final class ChartPanel extends JComponent {
         }
         int legendRows = Math.max(1, (shown.size() + 1) / 2);
         double top = niceCeiling(series.max());
-        String topLabel = number(top);
-        int left = insets.left + 6 + fm.stringWidth(topLabel) + 4;
+        int bands = bands(top);
+        int labelWidth = 0;
+        for (int i = 0; i <= bands; i++) {
+            labelWidth = Math.max(labelWidth, fm.stringWidth(number(top * i / bands)));
+        }
+        int left = insets.left + 6 + labelWidth + 4;
         int right = getWidth() - insets.right - 8;
         int plotTop = insets.top + 6;
         int bottom = getHeight() - insets.bottom - 6 - legendRows * fm.getHeight() - fm.getHeight() - 2;
@@ -79,28 +83,36 @@ final class ChartPanel extends JComponent {
         long now = System.currentTimeMillis();
         long newest = series.names().stream().flatMap(n -> series.points(n).stream())
                 .mapToLong(TimeSeries.Point::timeMillis).max().orElse(now);
-        long oldest = newest - series.windowMillis();
+        long first = series.names().stream().flatMap(n -> series.points(n).stream())
+                .mapToLong(TimeSeries.Point::timeMillis).min().orElse(now);
+        // As JConsole's "All" range: from the first point (at least a minute back) up to the whole window.
+        long span = Math.min(series.windowMillis(), Math.max(60_000, newest - first));
+        long oldest = newest - span;
 
-        // grid and value axis: four bands
-        for (int i = 0; i <= 4; i++) {
-            int y = bottom - (bottom - plotTop) * i / 4;
+        // grid and value axis: bands of round steps (top 1 or 5: fifths; top 2: quarters)
+        for (int i = 0; i <= bands; i++) {
+            int y = bottom - (bottom - plotTop) * i / bands;
             g.setColor(GRID);
             g.drawLine(left, y, right, y);
             g.setColor(Color.DARK_GRAY);
-            String label = number(top * i / 4);
+            String label = number(top * i / bands);
             g.drawString(label, left - 4 - fm.stringWidth(label), y + fm.getAscent() / 2 - 1);
         }
-        // time axis: a label every two minutes of the window
-        long step = series.windowMillis() / 5;
+        // time axis: five steps over the span shown
+        long step = span / 5;
+        int labelEnd = Integer.MIN_VALUE;
         for (int i = 0; i <= 5; i++) {
             long t = oldest + step * i;
-            int x = left + (int) ((right - left) * (double) (t - oldest) / series.windowMillis());
+            int x = left + (int) ((right - left) * (double) (t - oldest) / span);
             g.setColor(GRID);
             g.drawLine(x, plotTop, x, bottom);
             g.setColor(Color.DARK_GRAY);
-            String label = Header.clock(new Date(t)).substring(0, 5);
+            String label = span < 5 * 60_000 ? Header.clock(new Date(t)) : Header.clock(new Date(t)).substring(0, 5);
             int lx = Math.min(Math.max(left, x - fm.stringWidth(label) / 2), right - fm.stringWidth(label));
-            g.drawString(label, lx, bottom + fm.getAscent() + 2);
+            if (lx > labelEnd + 6) { // a narrow chart shows fewer times rather than overlapping ones
+                g.drawString(label, lx, bottom + fm.getAscent() + 2);
+                labelEnd = lx + fm.stringWidth(label);
+            }
         }
         g.setColor(Color.GRAY);
         g.drawRect(left, plotTop, right - left, bottom - plotTop);
@@ -115,7 +127,7 @@ final class ChartPanel extends JComponent {
             Path2D.Double path = new Path2D.Double();
             for (int i = 0; i < points.size(); i++) {
                 TimeSeries.Point p = points.get(i);
-                double x = left + (right - left) * (double) (p.timeMillis() - oldest) / series.windowMillis();
+                double x = left + (right - left) * (double) (p.timeMillis() - oldest) / span;
                 double y = bottom - (bottom - plotTop) * (top == 0 ? 0 : p.value() / top);
                 if (i == 0) {
                     path.moveTo(x, y);
@@ -143,6 +155,11 @@ final class ChartPanel extends JComponent {
             g.setColor(Color.GRAY);
             g.drawString("nothing released in the window", insets.left + 8, legendTop + fm.getAscent());
         }
+    }
+
+    static int bands(double top) {
+        double mantissa = top / Math.pow(10, Math.floor(Math.log10(top)));
+        return Math.abs(mantissa - 2) < 1e-9 ? 4 : 5;
     }
 
     private static Color color(int index) {

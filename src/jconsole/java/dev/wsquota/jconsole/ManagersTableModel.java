@@ -50,6 +50,11 @@ final class ManagersTableModel extends AbstractTableModel {
     }
 
     @Override
+    public Class<?> getColumnClass(int column) {
+        return column >= 4 ? Long.class : String.class; // counts line up on the right
+    }
+
+    @Override
     public Object getValueAt(int row, int column) {
         ManagerLine line = lines.get(row);
         return switch (column) {

@@ -111,7 +111,7 @@ final class WsquotaTab extends JPanel {
         JSplitPane tables = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, usersPanel(), userPanel());
         tables.setResizeWeight(0.55);
         JSplitPane all = new JSplitPane(JSplitPane.VERTICAL_SPLIT, tables, livePanel());
-        all.setResizeWeight(0.55);
+        all.setResizeWeight(0.5);
         content.add(all, BorderLayout.CENTER);
 
         message.setFont(message.getFont().deriveFont(Font.BOLD, 14f));
@@ -418,7 +418,7 @@ final class WsquotaTab extends JPanel {
         });
         JScrollPane listScroll = new JScrollPane(list);
         listScroll.setBorder(BorderFactory.createTitledBorder("Latest notifications (newest first)"));
-        listScroll.setPreferredSize(new Dimension(380, 190));
+        listScroll.setPreferredSize(new Dimension(420, 240));
         JPanel panel = new JPanel(new BorderLayout(4, 0));
         panel.add(chartRow, BorderLayout.CENTER);
         panel.add(listScroll, BorderLayout.EAST);
@@ -534,6 +534,10 @@ final class WsquotaTab extends JPanel {
         public Component getTableCellRendererComponent(JTable table, Object value, boolean selected, boolean focus,
                                                        int row, int column) {
             Component cell = delegate.getTableCellRendererComponent(table, value, selected, focus, row, column);
+            if (cell instanceof JLabel label) { // numbers and durations line up on the right, the user id on the left
+                label.setHorizontalAlignment(usersModel.column(table.convertColumnIndexToModel(column)) == UserColumn.USER
+                        ? SwingConstants.LEFT : SwingConstants.RIGHT);
+            }
             if (!selected) {
                 UserRow user = usersModel.row(row);
                 cell.setBackground(user.atQuota() ? AT_QUOTA : table.getBackground());
