@@ -42,6 +42,17 @@ class RatesAndChartsTest {
     }
 
     @Test
+    void theValueAxisEndsOnARoundNumberWithRoundSteps() {
+        assertEquals(1.0, ChartPanel.niceCeiling(0), "an empty chart still has an axis");
+        assertEquals(0.5, ChartPanel.niceCeiling(0.26));
+        assertEquals(20.0, ChartPanel.niceCeiling(11));
+        assertEquals(100.0, ChartPanel.niceCeiling(100));
+        assertEquals(5, ChartPanel.bands(0.5), "0.1 per band");
+        assertEquals(4, ChartPanel.bands(20), "5 per band");
+        assertEquals(5, ChartPanel.bands(1), "0.2 per band");
+    }
+
+    @Test
     void aChartKeepsOnlyItsWindowAndGrowsSeriesAsTheyAppear() {
         TimeSeries chart = new TimeSeries("t", "/s", 60_000, List.of("a"));
         chart.record(0, Map.of("a", 1.0));
