@@ -74,6 +74,7 @@ final class WsquotaTab extends JPanel {
     private final JLabel usersValue = new JLabel();
     private final JLabel hitsValue = new JLabel();
     private final JLabel cleanupValue = new JLabel();
+    private final JLabel clusterValue = new JLabel();
     private final JLabel status = new JLabel(" ");
     private final UsersTableModel usersModel;
     private final JTable usersTable;
@@ -166,6 +167,8 @@ final class WsquotaTab extends JPanel {
                 hitsValue.setText(header.limitHits());
                 cleanupValue.setText(header.cleanup());
                 cleanupValue.setForeground(header.alarm() ? REFUSED : Color.BLACK);
+                clusterValue.setText(header.cluster());
+                clusterValue.setForeground(header.clusterAlarm() ? REFUSED : Color.BLACK);
                 setStatus(poll.message().isEmpty() ? "updated " + Header.clock(new Date(poll.snapshot().takenAtMillis()))
                         : poll.message(), !poll.message().isEmpty());
                 if (poll.selectedUser() != null && poll.selectedUser().equals(selectedUser)) {
@@ -285,7 +288,8 @@ final class WsquotaTab extends JPanel {
         addHeaderLine(panel, 1, "Active users:", usersValue);
         addHeaderLine(panel, 2, "Limit hits:", hitsValue);
         addHeaderLine(panel, 3, "Cleanup timer:", cleanupValue);
-        addHeaderLine(panel, 4, "Status:", status);
+        addHeaderLine(panel, 4, "Cluster:", clusterValue);
+        addHeaderLine(panel, 5, "Status:", status);
         return panel;
     }
 

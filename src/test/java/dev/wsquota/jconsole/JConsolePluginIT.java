@@ -139,6 +139,7 @@ class JConsolePluginIT {
         assertTrue(poll.managers().get(0).remoteAddress().startsWith("127.0.0.1:"), poll.managers().get(0).remoteAddress());
         assertEquals("6 of " + factory.getMaxManagersTotal() + " (cap)", model.header().managers());
         assertTrue(model.header().users().startsWith("3 (0 at quota)"), model.header().users());
+        assertEquals("off (this server keeps its own quota)", model.header().cluster(), "the IT server runs alone");
     }
 
     @Test

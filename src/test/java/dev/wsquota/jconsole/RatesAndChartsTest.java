@@ -16,7 +16,7 @@ class RatesAndChartsTest {
 
     static Snapshot snapshot(long at, long admissions, long limitHits, Map<String, Long> rejections,
                              Map<String, Long> releases) {
-        return new Snapshot(at, 0, 100, 0, 5, admissions, limitHits, rejections, releases,
+        return new Snapshot(at, null, 0, 100, 0, 5, admissions, limitHits, rejections, releases,
                 new Snapshot.CleanupHealth(null, null, false, true, "", 0, 0, 0, 0, 60), List.of());
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +61,39 @@ class TabModelTest {
         assertEquals("3 (2 at quota), default quota 5", model.header().users());
         assertTrue(model.header().cleanup().contains("every 60 s, on time, failures 0, 7 runs, last gave back 1"),
                 model.header().cleanup());
+    }
+
+    @Test
+    void theHeaderShowsTheClusterViewWhenTheJvmHasOne() throws Exception {
+        model.apply(model.poll(null));
+        assertEquals("not available (this wsquota has no dev.wsquota:type=Cluster)", model.header().cluster());
+
+        FakeCluster cluster = new FakeCluster();
+        server.registerMBean(cluster, FactoryConnection.CLUSTER);
+        Thread.sleep(5); // a later snapshot
+        model.apply(model.poll(null));
+        assertEquals("wsquota-test: 2 members (at least 2 to admit), this one 127.0.0.1:16711, 4 managers cluster-wide, "
+                + "lease 6 s renewed 1.5 s ago, fencings 0, renewal failures 0", model.header().cluster());
+        assertFalse(model.header().clusterAlarm());
+        cluster.fenced = true;
+        Thread.sleep(5);
+        model.apply(model.poll(null));
+        assertTrue(model.header().cluster().contains("FENCED (admits nobody)"), model.header().cluster());
+        assertTrue(model.header().clusterAlarm());
+    }
+
+    @Test
+    void theClusterViewsNotificationsAreListedToo() throws Exception {
+        model.poll(null);
+        FakeCluster cluster = new FakeCluster();
+        server.registerMBean(cluster, FactoryConnection.CLUSTER); // after the factory's: picked up on the next refresh
+        model.poll(null);
+        cluster.send("wsquota.cluster.fenced", "this node fenced itself");
+        assertEquals("this node fenced itself", model.notifications().latest().get(0).message());
+        model.poll(null);
+        cluster.send("wsquota.cluster.fenced", "again");
+        assertEquals(1, model.notifications().latest().stream().filter(e -> e.message().equals("again")).count(),
+                "subscribed once");
     }
 
     @Test

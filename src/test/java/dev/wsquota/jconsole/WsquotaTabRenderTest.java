@@ -39,7 +39,7 @@ class WsquotaTabRenderTest {
             rows.add(new UserRow(String.format("user-%05d", i), active, i % 7 == 0 ? 3 : 5, i % 7 == 0, 600 - i % 600,
                     i < bump ? 0 : i % 90));
         }
-        Snapshot snapshot = new Snapshot(at, rows.stream().mapToInt(UserRow::active).sum(), 100_000, users, 5,
+        Snapshot snapshot = new Snapshot(at, new dev.wsquota.jconsole.model.ClusterView(true, "wsquota-prod", "10.0.0.1:5701", 3, 2, 30, 4_200, false, 0, 0, 40_000), rows.stream().mapToInt(UserRow::active).sum(), 100_000, users, 5,
                 1_000 + at / 100, 17, Map.of("USER_QUOTA", 17L), Map.of("CLOSE", at / 1000, "IDLE", 3L),
                 new Snapshot.CleanupHealth(new Date(at - 2_000), new Date(at + 58_000), false, true, "", 12, 0, 0, 0, 60),
                 rows);

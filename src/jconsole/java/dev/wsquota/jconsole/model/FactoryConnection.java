@@ -27,12 +27,17 @@ public final class FactoryConnection {
 
     /** The MXBean's name; the plugin's tab shows only when the connected JVM has it. */
     public static final ObjectName NAME = objectName("dev.wsquota:type=ManagerFactory");
+    /** The cluster view's MXBean; a wsquota without clustering has none. */
+    public static final ObjectName CLUSTER = objectName("dev.wsquota:type=Cluster");
 
     private static final String[] SNAPSHOT_ATTRIBUTES = {
             "ActiveManagers", "MaxManagersTotal", "ActiveUsers", "MaxManagersPerUser", "Admissions", "LimitHits",
             "RejectionsByReason", "ReleasesByCause", "LastCleanupTime", "NextCleanupTime", "CleanupLate",
             "TimerActive", "TimerError", "CleanupRuns", "LastCleanupReclaimed", "CleanupFailures",
             "ConsecutiveCleanupFailures", "CleanupIntervalSeconds", "UserQuotaOverrides", "Users"};
+    private static final String[] CLUSTER_ATTRIBUTES = {"Enabled", "ClusterName", "LocalMember", "MemberCount",
+            "MinMembers", "LeaseSeconds", "MillisSinceRenewal", "Fenced", "Fencings", "RenewalFailures",
+            "ActiveManagers"};
     private static final String[] STRING = {String.class.getName()};
 
     private final MBeanServerConnection connection;
@@ -52,17 +57,7 @@ public final class FactoryConnection {
 
     /** Reads every attribute the tab shows in one round trip. */
     public Snapshot snapshot() throws IOException, JMException {
-        AttributeList list = connection.getAttributes(NAME, SNAPSHOT_ATTRIBUTES);
-        Map<String, Object> values = new HashMap<>();
-        for (Attribute attribute : list.asList()) {
-            values.put(attribute.getName(), attribute.getValue());
-        }
-        for (String name : SNAPSHOT_ATTRIBUTES) {
-            if (!values.containsKey(name)) {
-                // getAttributes leaves out what it could not read; fetch it alone so its exception names the cause.
-                values.put(name, connection.getAttribute(NAME, name));
-            }
-        }
+        Map<String, Object> values = read(NAME, SNAPSHOT_ATTRIBUTES);
         Map<String, Long> overrides = longMap((TabularData) values.get("UserQuotaOverrides"));
         List<UserRow> users = new ArrayList<>();
         for (CompositeData row : (CompositeData[]) values.get("Users")) {
@@ -77,11 +72,24 @@ public final class FactoryConnection {
                 (String) values.get("TimerError"), (Long) values.get("CleanupRuns"),
                 (Integer) values.get("LastCleanupReclaimed"), (Long) values.get("CleanupFailures"),
                 (Long) values.get("ConsecutiveCleanupFailures"), (Integer) values.get("CleanupIntervalSeconds"));
-        return new Snapshot(System.currentTimeMillis(), (Integer) values.get("ActiveManagers"),
+        return new Snapshot(System.currentTimeMillis(), cluster(), (Integer) values.get("ActiveManagers"),
                 (Integer) values.get("MaxManagersTotal"), (Integer) values.get("ActiveUsers"),
                 (Integer) values.get("MaxManagersPerUser"), (Long) values.get("Admissions"),
                 (Long) values.get("LimitHits"), longMap((TabularData) values.get("RejectionsByReason")),
                 longMap((TabularData) values.get("ReleasesByCause")), cleanup, users);
+    }
+
+    /** The cluster view, or null when the JVM has no cluster MXBean. */
+    public ClusterView cluster() throws IOException, JMException {
+        if (!connection.isRegistered(CLUSTER)) {
+            return null;
+        }
+        Map<String, Object> values = read(CLUSTER, CLUSTER_ATTRIBUTES);
+        return new ClusterView((Boolean) values.get("Enabled"), (String) values.get("ClusterName"),
+                (String) values.get("LocalMember"), (Integer) values.get("MemberCount"),
+                (Integer) values.get("MinMembers"), (Integer) values.get("LeaseSeconds"),
+                (Long) values.get("MillisSinceRenewal"), (Boolean) values.get("Fenced"), (Long) values.get("Fencings"),
+                (Long) values.get("RenewalFailures"), (Integer) values.get("ActiveManagers"));
     }
 
     /** {@code listManagers(user)}: the user's live managers, oldest first. */
@@ -96,20 +104,51 @@ public final class FactoryConnection {
         return lines;
     }
 
+    /** The attributes in one round trip. */
+    private Map<String, Object> read(ObjectName bean, String[] names) throws IOException, JMException {
+        AttributeList list = connection.getAttributes(bean, names);
+        Map<String, Object> values = new HashMap<>();
+        for (Attribute attribute : list.asList()) {
+            values.put(attribute.getName(), attribute.getValue());
+        }
+        for (String name : names) {
+            if (!values.containsKey(name)) {
+                // getAttributes leaves out what it could not read; fetch it alone so its exception names the cause.
+                values.put(name, connection.getAttribute(bean, name));
+            }
+        }
+        return values;
+    }
+
     /** Runs an operation of the MXBean. */
     public Object invoke(String operation, Object[] params, String[] signature) throws IOException, JMException {
         return connection.invoke(NAME, operation, params, signature);
     }
 
-    /** Subscribes to every notification of the MXBean. */
+    /** Subscribes to every notification of the factory's MXBean. */
     public void subscribe(NotificationListener listener) throws IOException, InstanceNotFoundException {
         connection.addNotificationListener(NAME, listener, null, null);
+    }
+
+    /** Subscribes to the cluster view's notifications (membership, fencing); false when the JVM has no cluster MXBean. */
+    public boolean subscribeCluster(NotificationListener listener) throws IOException, InstanceNotFoundException {
+        if (!connection.isRegistered(CLUSTER)) {
+            return false;
+        }
+        connection.addNotificationListener(CLUSTER, listener, null, null);
+        return true;
     }
 
     /** Undoes {@link #subscribe}. */
     public void unsubscribe(NotificationListener listener)
             throws IOException, InstanceNotFoundException, ListenerNotFoundException {
         connection.removeNotificationListener(NAME, listener);
+    }
+
+    /** Undoes {@link #subscribeCluster}. */
+    public void unsubscribeCluster(NotificationListener listener)
+            throws IOException, InstanceNotFoundException, ListenerNotFoundException {
+        connection.removeNotificationListener(CLUSTER, listener);
     }
 
     /** A {@code Map<String, Integer|Long>} attribute, which JMX carries as TabularData of key/value rows. */

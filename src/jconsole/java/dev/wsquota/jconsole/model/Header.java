@@ -13,8 +13,11 @@ import java.util.Locale;
  * @param limitHits e.g. "0.50 /s now (37 since start)"
  * @param cleanup   e.g. "last 13:05:02 (1 s ago), next 13:05:04, on time, failures 0, timer active"
  * @param alarm     the cleanup line needs attention
+ * @param cluster   the cluster's members, lease and fencing, or "off"
+ * @param clusterAlarm the cluster line needs attention (fenced, too few members)
  */
-public record Header(String managers, String users, String limitHits, String cleanup, boolean alarm) {
+public record Header(String managers, String users, String limitHits, String cleanup, boolean alarm, String cluster,
+                     boolean clusterAlarm) {
 
     public static Header of(Snapshot snapshot, Rates rates, long usersAtQuota) {
         Snapshot.CleanupHealth cleanup = snapshot.cleanup();
@@ -40,7 +43,10 @@ public record Header(String managers, String users, String limitHits, String cle
             line.append(": ").append(cleanup.timerError());
         }
         boolean alarm = cleanup.late() || !cleanup.timerActive() || cleanup.consecutiveFailures() > 0;
-        return new Header(managers, users, hits, line.toString(), alarm);
+        ClusterView view = snapshot.cluster();
+        String cluster = view == null ? "not available (this wsquota has no " + FactoryConnection.CLUSTER + ")"
+                : view.describe();
+        return new Header(managers, users, hits, line.toString(), alarm, cluster, view != null && view.alarm());
     }
 
     private static String time(Date when, long now) {

@@ -8,6 +8,7 @@ import java.util.Map;
  * What one refresh read from the MXBean, taken off the Swing thread and handed to it whole.
  *
  * @param takenAtMillis               client clock when the read finished (rates divide by differences of it)
+ * @param cluster                     the cluster view, or null when the JVM has no cluster MXBean
  * @param activeManagers              {@code ActiveManagers}
  * @param maxManagersTotal            {@code MaxManagersTotal}, the cap of all users together
  * @param activeUsers                 {@code ActiveUsers}
@@ -19,7 +20,7 @@ import java.util.Map;
  * @param cleanup                     the cleanup timer's record
  * @param users                       one row per user holding a manager
  */
-public record Snapshot(long takenAtMillis, int activeManagers, int maxManagersTotal, int activeUsers,
+public record Snapshot(long takenAtMillis, ClusterView cluster, int activeManagers, int maxManagersTotal, int activeUsers,
                        int maxManagersPerUser, long admissions, long limitHits, Map<String, Long> rejectionsByReason,
                        Map<String, Long> releasesByCause, CleanupHealth cleanup, List<UserRow> users) {
 

@@ -35,6 +35,7 @@ public final class TabModel {
             List.of());
 
     private MBeanServerConnection subscribedTo; // guarded by this; the poll threads share it
+    private boolean clusterSubscribed; // guarded by this
     private Snapshot previous;
     private Rates rates = Rates.UNKNOWN;
     private Header header;
@@ -125,12 +126,16 @@ public final class TabModel {
 
     /** Subscribes the notification log once per connection (and again after the MBean came back). */
     private synchronized String subscribe(FactoryConnection factory) {
-        if (subscribedTo == factory.connection()) {
-            return "";
-        }
         try {
-            factory.subscribe(notifications);
-            subscribedTo = factory.connection();
+            if (subscribedTo != factory.connection()) {
+                factory.subscribe(notifications);
+                subscribedTo = factory.connection();
+                clusterSubscribed = false;
+            }
+            if (!clusterSubscribed) {
+                // the cluster MXBean may register a moment after the factory's: asked again on every refresh until it is there
+                clusterSubscribed = factory.subscribeCluster(notifications);
+            }
             return "";
         } catch (IOException | JMException | RuntimeException e) {
             return "notifications not subscribed (retried on the next refresh): " + e;
@@ -140,18 +145,24 @@ public final class TabModel {
     private synchronized void forgetSubscription() {
         // The MBean is gone, and its listeners with it; subscribe again when it comes back.
         subscribedTo = null;
+        clusterSubscribed = false;
     }
 
     /** Removes the notification listener; called when JConsole disposes of the plugin. */
     public synchronized void close() {
         if (subscribedTo != null) {
             try {
-                new FactoryConnection(subscribedTo).unsubscribe(notifications);
+                FactoryConnection factory = new FactoryConnection(subscribedTo);
+                factory.unsubscribe(notifications);
+                if (clusterSubscribed) {
+                    factory.unsubscribeCluster(notifications);
+                }
             } catch (IOException | JMException | RuntimeException e) {
                 // The connection is closing with JConsole: the server drops the listener with it.
                 System.err.println("wsquota plugin: could not remove the notification listener: " + e);
             }
             subscribedTo = null;
+            clusterSubscribed = false;
         }
     }
 }
