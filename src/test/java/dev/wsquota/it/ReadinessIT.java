@@ -34,9 +34,9 @@ class ReadinessIT {
 
     @Deployment
     static WebArchive deployment() {
-        // The test runs in the server JVM, which does not know the test's port: the archive carries it.
+        // The test runs in the server JVM, which does not know the health port: the archive carries it.
         return Deployments.product("readiness").addClasses(TimerProbe.class, Await.class)
-                .addAsResource(new StringAsset(System.getProperty("httpPort")), PORT_RESOURCE);
+                .addAsResource(new StringAsset(OpsHttp.healthPort()), PORT_RESOURCE);
     }
 
     @EJB
