@@ -45,7 +45,7 @@ class OperationsIT extends ClientSideTest {
         return Deployments.product("operations");
     }
 
-    @Tag("portable") // health; the metrics tests below are Liberty-only (WildFly 39 has no MicroProfile Metrics)
+    @Tag("portable") // also runs on WildFly (-Pwildfly), where health is on the management port
     @Test
     void readinessIsUpAndItsDataSaysWhy() {
         long runs = mxbean.getCleanupRuns();
@@ -64,7 +64,7 @@ class OperationsIT extends ClientSideTest {
         assertFalse(body.contains("\"reason\""), body);
     }
 
-    @Tag("portable") // health; the metrics tests below are Liberty-only (WildFly 39 has no MicroProfile Metrics)
+    @Tag("portable") // also runs on WildFly (-Pwildfly), where health is on the management port
     @Test
     void livenessIsUpWhileTheFactoryAnswers() {
         clients.add(WsClient.open("bob"));
@@ -78,6 +78,7 @@ class OperationsIT extends ClientSideTest {
         assertFalse(body.contains("wsquota-cleanup"), "readiness data does not belong in liveness: " + body);
     }
 
+    // The metrics tests are Liberty-only (not tagged "portable"): WildFly 39 has no MicroProfile Metrics (MetricsNoticeIT).
     @Test
     void metricsAreScrapedAnonymouslyAsPrometheusTextWithEveryDocumentedName() {
         HttpResponse<String> scrape = OpsHttp.get("/metrics?scope=application");
