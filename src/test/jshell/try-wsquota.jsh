@@ -3,6 +3,7 @@
 //   jshell -R-Dws.user=alice src/test/jshell/try-wsquota.jsh
 //   jshell -R-Dws.user=alice -R-Dws.count=6 src/test/jshell/try-wsquota.jsh    (the 6th gets 1013)
 // Options: -R-Dws.url=ws://localhost:9080/ws -R-Dws.password=wsquota
+//          -R-Dws.hold=30   keeps the connections open 30 s before closing them (e.g. to fill a quota across cluster nodes)
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -52,6 +53,11 @@ if (!first.closed.isDone()) {
     first.received.poll();
     first.ws.sendText("hello from " + user, true).join();
     System.out.println("echo:   " + first.received.poll(10, TimeUnit.SECONDS));
+}
+int hold = Integer.getInteger("ws.hold", 0);
+if (hold > 0) {
+    System.out.println("holding the open connections for " + hold + " s");
+    Thread.sleep(hold * 1000L);
 }
 for (Peer peer : peers) {
     if (!peer.closed.isDone()) peer.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();

@@ -29,6 +29,8 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.AccessTimeout;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.SessionContext;
@@ -67,6 +69,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+@DependsOn("ClusterNode") // in cluster mode, nobody is admitted before this node's member has joined
 @ConcurrencyManagement(ConcurrencyManagementType.CONTAINER)
 @Lock(LockType.READ)
 @TransactionManagement(TransactionManagementType.BEAN) // no transactional resources: a JTA transaction per call would be pure cost
@@ -90,6 +93,9 @@ public class ManagerFactory {
 
     @Resource
     private TimerService timerService;
+
+    @EJB
+    private ClusterNode cluster;
 
     @Resource
     private SessionContext context;
@@ -117,8 +123,10 @@ public class ManagerFactory {
     @PostConstruct
     void start() {
         Settings settings = Settings.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
-        registry = new ManagerRegistry(new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal()),
-                System::currentTimeMillis);
+        QuotaLimits limits = cluster.sharedQuotaOverrides()
+                .map(shared -> new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal(), shared))
+                .orElseGet(() -> new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal()));
+        registry = new ManagerRegistry(limits, System::currentTimeMillis, cluster.ledger().orElse(null));
         liveness = new Liveness(settings.pingIntervalSeconds() * 1000L, settings.pongTimeoutSeconds() * 1000L,
                 settings.idleTimeoutSeconds() * 1000L);
         admission = new ProbingAdmission(registry, scheduler, settings.onLimit(), settings.probeAfterSeconds() * 1000L,
@@ -142,6 +150,11 @@ public class ManagerFactory {
         // The watchdog runs on the managed scheduler, not on an EJB timer: it must survive the loss of the timers.
         watchdog = scheduler.scheduleWithFixedDelay(() -> runWatchdog(self), WATCHDOG_PERIOD_MILLIS,
                 WATCHDOG_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        cluster.keepLeases(registry::managerIdsByUser, () -> {
+            int closed = registry.releaseAll(ReleaseCause.FENCED, CloseCodes.GOING_AWAY, "lost contact with the cluster");
+            LOG.warning(() -> "wsquota closed this node's " + closed + " connections (1001): it lost contact with "
+                    + "the cluster and admits nobody until it renews its leases");
+        });
         LOG.info(() -> "wsquota started: " + settings + ", timers active=" + isTimerActive());
     }
 
@@ -206,7 +219,7 @@ public class ManagerFactory {
             // liveness sweep did not close the connection first: Liberty's own idle close sends 1006.
             long idleMillis = liveness.idleTimeoutMillis();
             decided.manager().connection().idleTimeout(idleMillis == 0 ? 0 : idleMillis + CONTAINER_IDLE_MARGIN_MILLIS);
-        } else {
+        } else if (decided.outcome() != Admission.Outcome.UNAVAILABLE) {
             long suppressed = limitHits.hit(decided.user());
             if (suppressed >= 0) {
                 events.limitHit(decided.user(), decided.active(), decided.limit(), decided.rejectReason(), suppressed);

@@ -5,7 +5,8 @@ package dev.wsquota.quota;
  * Under {@link OnLimitPolicy#EVICT_OLDEST}, {@code evicted} is the manager whose slot was taken over;
  * it is already released and the caller closes its connection.
  */
-public record Admission(Outcome outcome, Manager manager, String user, int active, int limit, Manager evicted) {
+public record Admission(Outcome outcome, Manager manager, String user, int active, int limit, Manager evicted,
+                        String unavailableReason) {
 
     /** What happened to the request. */
     public enum Outcome {
@@ -13,19 +14,25 @@ public record Admission(Outcome outcome, Manager manager, String user, int activ
         /** The user already holds as many live managers as their quota allows. */
         USER_QUOTA,
         /** All users together hold {@code wsquota.max-managers-total} managers. */
-        TOTAL_QUOTA
+        TOTAL_QUOTA,
+        /** The cluster cannot decide now (not joined, too few members, this node fenced): nobody is admitted. */
+        UNAVAILABLE
     }
 
     static Admission admitted(Manager manager, int active, int limit) {
-        return new Admission(Outcome.ADMITTED, manager, manager.user(), active, limit, null);
+        return new Admission(Outcome.ADMITTED, manager, manager.user(), active, limit, null, null);
     }
 
     static Admission replacing(Manager manager, Manager evicted, int active, int limit) {
-        return new Admission(Outcome.ADMITTED, manager, manager.user(), active, limit, evicted);
+        return new Admission(Outcome.ADMITTED, manager, manager.user(), active, limit, evicted, null);
     }
 
     static Admission rejected(Outcome why, String user, int active, int limit) {
-        return new Admission(why, null, user, active, limit, null);
+        return new Admission(why, null, user, active, limit, null, null);
+    }
+
+    static Admission unavailable(String user, String reason) {
+        return new Admission(Outcome.UNAVAILABLE, null, user, 0, 0, null, reason);
     }
 
     public boolean isAdmitted() {
@@ -37,6 +44,7 @@ public record Admission(Outcome outcome, Manager manager, String user, int activ
         String text = switch (outcome) {
             case USER_QUOTA -> "quota exceeded: " + active + "/" + limit + " managers for " + LogSafe.user(user);
             case TOTAL_QUOTA -> "quota exceeded: " + active + "/" + limit + " managers in total";
+            case UNAVAILABLE -> unavailableReason;
             case ADMITTED -> throw new IllegalStateException("admitted, nothing was rejected");
         };
         return CloseCodes.fitReason(text);

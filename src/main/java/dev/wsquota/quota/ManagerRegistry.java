@@ -3,10 +3,13 @@ package dev.wsquota.quota;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +38,8 @@ public final class ManagerRegistry {
     private final ConcurrentHashMap<String, Manager> managers = new ConcurrentHashMap<>();
     private final QuotaLimits limits;
     private final LongSupplier clock;
+    /** Where slots are counted across nodes; null on a single node, where the sets here are the count. */
+    private final SlotLedger ledger;
     private final AtomicLong sequence = new AtomicLong();
     private final String idPrefix;
 
@@ -50,8 +55,17 @@ public final class ManagerRegistry {
      * @param clock  wall-clock milliseconds, for activity and idleness
      */
     public ManagerRegistry(QuotaLimits limits, LongSupplier clock) {
+        this(limits, clock, null);
+    }
+
+    /**
+     * @param ledger the cluster's slots, claimed after this node's own checks and before a manager is kept;
+     *               null on a single node
+     */
+    public ManagerRegistry(QuotaLimits limits, LongSupplier clock, SlotLedger ledger) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.ledger = ledger;
         // Ids stay unique across redeployments in one JVM, which keeps log lines unambiguous.
         this.idPrefix = Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";
         for (ReleaseCause cause : ReleaseCause.values()) {
@@ -127,21 +141,67 @@ public final class ManagerRegistry {
                 }
                 Manager manager = new Manager(idPrefix + Long.toString(sequence.incrementAndGet(), 36),
                         user, connection, clock.getAsLong(), mine);
+                int clusterCount = -1;
+                if (ledger != null) {
+                    if (evicted != null) {
+                        ledger.release(user, evicted.id()); // the new manager takes over the evicted one's slot
+                    }
+                    SlotLedger.Claim claim = claimInCluster(user, manager.id(), limit);
+                    if (claim == null || !claim.granted()) {
+                        retireIfEmptyLocked(mine);
+                        if (claim == null) {
+                            return Admission.unavailable(user, ledger.unavailable()
+                                    .orElse("quota service unavailable: the cluster did not answer"));
+                        }
+                        if (countUserQuota) {
+                            userQuotaRejections.increment();
+                        }
+                        return Admission.rejected(Admission.Outcome.USER_QUOTA, user, claim.count(), limit);
+                    }
+                    clusterCount = claim.count();
+                }
                 managers.put(manager.id(), manager);
                 int total = managers.size();
                 int maxTotal = limits.maxTotal();
                 if (total > maxTotal) {
                     managers.remove(manager.id(), manager);
+                    if (ledger != null) {
+                        ledger.release(user, manager.id());
+                    }
                     retireIfEmptyLocked(mine);
                     totalQuotaRejections.increment();
                     return Admission.rejected(Admission.Outcome.TOTAL_QUOTA, user, total - 1, maxTotal);
                 }
                 mine.add(manager);
                 admissions.increment();
-                return evicted == null ? Admission.admitted(manager, mine.size(), limit)
-                        : Admission.replacing(manager, evicted, mine.size(), limit);
+                int active = clusterCount >= 0 ? clusterCount : mine.size();
+                return evicted == null ? Admission.admitted(manager, active, limit)
+                        : Admission.replacing(manager, evicted, active, limit);
             }
         }
+    }
+
+    /** The cluster's answer, or null when it cannot decide now (unavailable, or the call failed: logged). */
+    private SlotLedger.Claim claimInCluster(String user, String managerId, int limit) {
+        if (ledger.unavailable().isPresent()) {
+            return null;
+        }
+        try {
+            return ledger.claim(user, managerId, limit);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the cluster could not decide the admission of " + LogSafe.user(user)
+                    + "; refused with 1013", e);
+            return null;
+        }
+    }
+
+    /** The ids of the managers this node holds, by user: what it renews in the cluster. */
+    public Map<String, Set<String>> managerIdsByUser() {
+        Map<String, Set<String>> ids = new HashMap<>();
+        for (Manager manager : managers.values()) {
+            ids.computeIfAbsent(manager.user(), user -> new HashSet<>()).add(manager.id());
+        }
+        return ids;
     }
 
     /**
@@ -158,6 +218,9 @@ public final class ManagerRegistry {
                 return false;
             }
             retireIfEmptyLocked(owner);
+        }
+        if (ledger != null) {
+            ledger.release(manager.user(), manager.id());
         }
         return true;
     }

@@ -12,11 +12,17 @@ public final class QuotaLimits {
 
     private volatile int maxPerUser;
     private volatile int maxTotal;
-    private final Map<String, Integer> overrides = new ConcurrentHashMap<>();
+    private final Map<String, Integer> overrides;
 
     public QuotaLimits(int maxPerUser, int maxTotal) {
+        this(maxPerUser, maxTotal, new ConcurrentHashMap<>());
+    }
+
+    /** With the per-user overrides kept in {@code overrides}: in a cluster, a map every member shares. */
+    public QuotaLimits(int maxPerUser, int maxTotal, Map<String, Integer> overrides) {
         this.maxPerUser = checkQuota("max managers per user", maxPerUser);
         this.maxTotal = checkQuota("max managers in total", maxTotal);
+        this.overrides = overrides;
     }
 
     /** Refuses a quota outside [1, {@value #MAX_QUOTA}] with a message that says what is allowed. */

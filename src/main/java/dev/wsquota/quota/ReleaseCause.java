@@ -19,5 +19,7 @@ public enum ReleaseCause {
     /** The registry and the container disagreed; the drift check fixed it. */
     DRIFT,
     /** The application is stopping. */
-    SHUTDOWN
+    SHUTDOWN,
+    /** This cluster node could not renew its leases for a whole lease and closed its connections. */
+    FENCED
 }

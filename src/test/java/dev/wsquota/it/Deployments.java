@@ -11,11 +11,12 @@ public final class Deployments {
     private Deployments() {
     }
 
-    /** The product: every main class, web.xml, the context root (Liberty's and WildFly's descriptor) and the config defaults. */
+    /** The product: every main class, its library (Hazelcast), web.xml, the context root (Liberty's and WildFly's descriptor) and the config defaults. */
     public static WebArchive product(String name) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackages(true, "dev.wsquota.quota", "dev.wsquota.guard", "dev.wsquota.web", "dev.wsquota.ejb",
-                        "dev.wsquota.jmx", "dev.wsquota.ops")
+                        "dev.wsquota.jmx", "dev.wsquota.ops", "dev.wsquota.cluster")
+                .addAsLibrary(new File(System.getProperty("hazelcastJar")))
                 .addAsResource(new File("src/main/resources/META-INF/microprofile-config.properties"),
                         "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(new File("src/main/webapp/WEB-INF/web.xml"), "web.xml")

@@ -60,11 +60,22 @@ public final class WsClient implements AutoCloseable {
     }
 
     public static WsClient connect(String user, String password) {
+        return connect(endpoint(), user, password);
+    }
+
+    /** Opens a connection to another server's endpoint (a second cluster node) and waits for the server's answer. */
+    public static WsClient open(URI endpoint, String user) {
+        WsClient client = connect(endpoint, user, PASSWORD);
+        client.answer();
+        return client;
+    }
+
+    private static WsClient connect(URI endpoint, String user, String password) {
         WsClient client = new WsClient();
         client.socket = HTTP.newWebSocketBuilder()
                 .header("Authorization", basic(user, password))
                 .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(endpoint(), client.listener())
+                .buildAsync(endpoint, client.listener())
                 .orTimeout(20, TimeUnit.SECONDS)
                 .join();
         return client;

@@ -1,0 +1,106 @@
+package dev.wsquota.cluster;
+
+import dev.wsquota.quota.Settings;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The {@code wsquota.cluster*} keys, their defaults and their bounds. A bad value stops the deployment with a
+ * message naming the key, the value and what is allowed.
+ *
+ * @param enabled      {@code wsquota.cluster}: {@code hazelcast} (true) or {@code none} (false, the default)
+ * @param name         {@code wsquota.cluster.name}: members join only a cluster of the same name
+ * @param port         {@code wsquota.cluster.port}: this member's port, never auto-incremented
+ * @param members      {@code wsquota.cluster.members}: the TCP-IP join list, {@code host:port}
+ * @param leaseSeconds {@code wsquota.cluster.lease-seconds}: how long a slot lives without renewal
+ * @param minMembers   {@code wsquota.cluster.min-members}: below this many members nobody is admitted
+ */
+public record ClusterSettings(boolean enabled, String name, int port, List<String> members, int leaseSeconds,
+                              int minMembers) {
+
+    public static final String MODE = "wsquota.cluster";
+    public static final String NAME = "wsquota.cluster.name";
+    public static final String PORT = "wsquota.cluster.port";
+    public static final String MEMBERS = "wsquota.cluster.members";
+    public static final String LEASE_SECONDS = "wsquota.cluster.lease-seconds";
+    public static final String MIN_MEMBERS = "wsquota.cluster.min-members";
+
+    /** A lease shorter than this cannot be renewed three times per lease across a busy network. */
+    public static final int MIN_LEASE_SECONDS = 3;
+    public static final int MAX_LEASE_SECONDS = 3_600;
+
+    public ClusterSettings {
+        members = List.copyOf(members);
+        if (name == null || name.isBlank() || name.length() > 64) {
+            throw new IllegalArgumentException(NAME + " must be 1 to 64 characters, was '" + name + "'");
+        }
+        checkRange(PORT, port, 1, 65_535);
+        checkRange(LEASE_SECONDS, leaseSeconds, MIN_LEASE_SECONDS, MAX_LEASE_SECONDS);
+        checkRange(MIN_MEMBERS, minMembers, 1, 1_000);
+        for (String member : members) {
+            checkMember(member);
+        }
+        if (enabled && members.isEmpty()) {
+            throw new IllegalArgumentException(MEMBERS + " must list at least this member (host:port) when "
+                    + MODE + "=hazelcast");
+        }
+    }
+
+    /** Reads every key through {@code lookup} (raw text or empty), using the default where a key is absent. */
+    public static ClusterSettings load(Function<String, Optional<String>> lookup) {
+        String mode = text(lookup, MODE, "none");
+        boolean enabled = switch (mode) {
+            case "none" -> false;
+            case "hazelcast" -> true;
+            default -> throw new IllegalArgumentException(MODE + " must be 'none' or 'hazelcast', was '" + mode + "'");
+        };
+        List<String> members = new ArrayList<>();
+        for (String member : text(lookup, MEMBERS, "").split(",")) {
+            if (!member.isBlank()) {
+                members.add(member.strip());
+            }
+        }
+        return new ClusterSettings(enabled, text(lookup, NAME, "wsquota"), Settings.intValue(lookup, PORT, 5701), members,
+                Settings.intValue(lookup, LEASE_SECONDS, 15), Settings.intValue(lookup, MIN_MEMBERS, 1));
+    }
+
+    public long leaseMillis() {
+        return leaseSeconds * 1000L;
+    }
+
+    /** How often a member renews its leases: three times per lease, so one lost round never costs a slot. */
+    public long renewalMillis() {
+        return leaseMillis() / 3;
+    }
+
+    /** The host this member binds to: the host of its own entry in the members list (same port), else any. */
+    public Optional<String> bindHost() {
+        return members.stream().filter(member -> member.endsWith(":" + port))
+                .map(member -> member.substring(0, member.lastIndexOf(':'))).findFirst();
+    }
+
+    private static void checkMember(String member) {
+        int colon = member.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(MEMBERS + " entries must be host:port, was '" + member + "'");
+        }
+        try {
+            checkRange(MEMBERS + " port of '" + member + "'", Integer.parseInt(member.substring(colon + 1)), 1, 65_535);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(MEMBERS + " entries must be host:port, was '" + member + "'", e);
+        }
+    }
+
+    private static void checkRange(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    private static String text(Function<String, Optional<String>> lookup, String key, String fallback) {
+        return lookup.apply(key).map(String::strip).filter(v -> !v.isEmpty()).orElse(fallback);
+    }
+}

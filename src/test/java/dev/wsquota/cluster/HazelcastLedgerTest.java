@@ -1,0 +1,219 @@
+package dev.wsquota.cluster;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.wsquota.quota.SlotLedger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Several real Hazelcast members in one JVM, on loopback ports of their own. */
+class HazelcastLedgerTest {
+
+    private final List<HazelcastInstance> started = new ArrayList<>();
+
+    @AfterEach
+    void shutDown() {
+        started.forEach(member -> member.getLifecycleService().terminate());
+    }
+
+    /** Starts {@code count} members of one new cluster with this lease. */
+    private List<HazelcastInstance> cluster(int count, int leaseSeconds) throws IOException, InterruptedException {
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            addresses.add("127.0.0.1:" + freePort());
+        }
+        String name = "test-" + System.nanoTime();
+        List<HazelcastInstance> members = new ArrayList<>();
+        for (String address : addresses) {
+            int port = Integer.parseInt(address.substring(address.indexOf(':') + 1));
+            ClusterSettings settings = new ClusterSettings(true, name, port, addresses, leaseSeconds, 1);
+            HazelcastInstance member = Hazelcast.newHazelcastInstance(
+                    HazelcastMember.config(settings, getClass().getClassLoader()));
+            started.add(member);
+            members.add(member);
+        }
+        await(() -> members.get(0).getCluster().getMembers().size() == count, 30_000);
+        return members;
+    }
+
+    private static HazelcastLedger ledger(HazelcastInstance member, int leaseSeconds, AtomicLong clock) {
+        ClusterSettings settings = new ClusterSettings(true, "ignored", 5701, List.of("127.0.0.1:5701"), leaseSeconds, 1);
+        return new HazelcastLedger(member, settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
+                clock == null ? System::currentTimeMillis : clock::get);
+    }
+
+    @Test
+    void fourHundredConcurrentAdmissionsOverThreeMembersAdmitExactlyTheQuota() throws Exception {
+        List<HazelcastInstance> members = cluster(3, 15);
+        List<HazelcastLedger> ledgers = members.stream().map(member -> ledger(member, 15, null)).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            List<Callable<Boolean>> claims = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                HazelcastLedger on = ledgers.get(i % 3);
+                String id = "m" + i;
+                claims.add(() -> on.claim("alice", id, 5).granted());
+            }
+            int granted = 0;
+            for (Future<Boolean> claim : pool.invokeAll(claims)) {
+                granted += claim.get() ? 1 : 0;
+            }
+            assertEquals(5, granted);
+            assertEquals(5, ledgers.get(1).count("alice"));
+            assertEquals(Map.of("alice", 5), ledgers.get(2).counts());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void releaseIsIdempotentAndFreesTheSlotForAnotherMember() throws Exception {
+        List<HazelcastInstance> members = cluster(2, 15);
+        HazelcastLedger a = ledger(members.get(0), 15, null);
+        HazelcastLedger b = ledger(members.get(1), 15, null);
+        assertTrue(a.claim("bob", "m1", 1).granted());
+        assertFalse(b.claim("bob", "m2", 1).granted());
+        b.release("bob", "m1"); // another member's manager of the same id: not b's slot
+        a.release("bob", "m1");
+        a.release("bob", "m1");
+        await(() -> a.count("bob") == 0, 5_000);
+        assertTrue(b.claim("bob", "m2", 1).granted());
+        assertEquals(1, a.count("bob"));
+    }
+
+    @Test
+    void aDepartedMembersSlotsAreFreedAtOnceByTheOldestMember() throws Exception {
+        List<HazelcastInstance> members = cluster(2, 15);
+        HazelcastLedger a = ledger(members.get(0), 15, null);
+        HazelcastLedger b = ledger(members.get(1), 15, null);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(b.claim("carol", "m" + i, 5).granted());
+        }
+        long killed = System.nanoTime();
+        members.get(1).getLifecycleService().terminate(); // no goodbye, as kill -9
+        await(() -> a.count("carol") == 0, 10_000);
+        long freedMillis = (System.nanoTime() - killed) / 1_000_000;
+        assertTrue(freedMillis < 15_000, "freed by the purge, not by the 15 s lease: " + freedMillis + " ms");
+        await(() -> a.purgedSlots() == 3, 5_000);
+    }
+
+    @Test
+    void aDepartedMembersSlotsExpireWithTheirLeaseEvenWithoutThePurge() throws Exception {
+        List<HazelcastInstance> members = cluster(2, 3);
+        // Member 0 has no ledger, so no membership listener: nothing purges, only the lease can free the slots.
+        IMap<String, Slots> map = members.get(0).getMap(HazelcastLedger.SLOTS_MAP);
+        HazelcastLedger b = ledger(members.get(1), 3, null);
+        assertTrue(b.claim("dave", "m1", 5).granted());
+        assertTrue(b.claim("dave", "m2", 5).granted());
+        members.get(1).getLifecycleService().terminate();
+        assertEquals(2, map.executeOnKey("dave", new CountSlots()).size(), "still counted before the lease ends");
+        await(() -> map.executeOnKey("dave", new CountSlots()).size() == 0, 10_000);
+    }
+
+    @Test
+    void renewalRestoresTheSlotsASplitBrainMergeDropped() throws Exception {
+        List<HazelcastInstance> members = cluster(2, 15);
+        HazelcastLedger a = ledger(members.get(0), 15, null);
+        HazelcastLedger b = ledger(members.get(1), 15, null);
+        assertTrue(a.claim("erin", "a1", 5).granted());
+        assertTrue(a.claim("erin", "a2", 5).granted());
+        assertTrue(b.claim("erin", "b1", 5).granted());
+        // After a split heals, the default merge policy keeps one side's value: here b's side, without a's slots.
+        IMap<String, Slots> map = members.get(1).getMap(HazelcastLedger.SLOTS_MAP);
+        map.put("erin", new Slots(map.get("erin").list().stream().filter(s -> s.managerId().startsWith("b")).toList()));
+        assertEquals(1, b.count("erin"));
+        a.renew(Map.of("erin", Set.of("a1", "a2")));
+        assertEquals(3, b.count("erin"));
+    }
+
+    @Test
+    void aSlotSurvivesTheLossOfItsPartitionOwnerThroughTheBackup() throws Exception {
+        List<HazelcastInstance> members = cluster(3, 15);
+        HazelcastLedger a = ledger(members.get(0), 15, null);
+        HazelcastLedger c = ledger(members.get(2), 15, null);
+        String user = "frank";
+        for (int i = 0; i < 4; i++) {
+            assertTrue(a.claim(user, "m" + i, 5).granted());
+        }
+        HazelcastInstance owner = members.get(0).getPartitionService().getPartition(user).getOwner().localMember()
+                ? members.get(0) : members.stream().filter(m -> m.getPartitionService().getPartition(user).getOwner()
+                .getUuid().equals(m.getCluster().getLocalMember().getUuid())).findFirst().orElseThrow();
+        if (owner == members.get(0)) {
+            owner = members.get(1); // keep the ledger whose slots these are; lose another member instead
+        }
+        owner.getLifecycleService().terminate();
+        assertEquals(4, c.count(user), "the backup copy still holds every slot");
+    }
+
+    @Test
+    void aNodeThatCouldNotRenewForALeaseFencesItselfAndAdmitsAgainOnlyAfterALeaseOfRenewals() throws Exception {
+        List<HazelcastInstance> members = cluster(1, 3);
+        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+        HazelcastLedger a = ledger(members.get(0), 3, clock);
+        assertTrue(a.claim("gina", "m1", 5).granted());
+        assertTrue(a.unavailable().isEmpty());
+        assertFalse(a.tick(() -> Map.of("gina", Set.of("m1"))), "within the lease: nothing to fence");
+
+        clock.addAndGet(3_001); // as after a freeze: no renewal ran for longer than the lease
+        assertTrue(a.unavailable().isPresent(), "refuses before any tick noticed");
+        assertTrue(a.tick(() -> Map.of("gina", Set.of("m1"))), "the first tick after the freeze fences");
+        assertTrue(a.isFenced());
+        a.release("gina", "m1"); // as the caller closes its connections: nothing waits on the cluster now
+        assertEquals(1, a.count("gina"), "a fenced node's releases leave the cluster to its next renewal");
+        assertFalse(a.tick(Map::of), "fences once per lapse");
+
+        clock.addAndGet(1_001);
+        a.tick(Map::of); // renews, and drops the slot it no longer holds, but a lease has not passed yet
+        assertEquals(0, a.count("gina"));
+        assertTrue(a.isFenced(), "still fenced within a lease of the fence");
+        clock.addAndGet(2_000);
+        a.tick(Map::of);
+        assertFalse(a.isFenced(), "a renewal a lease after the fence ends it");
+        assertTrue(a.unavailable().isEmpty());
+
+        members.get(0).getLifecycleService().terminate(); // now no renewal can succeed
+        clock.addAndGet(3_001);
+        assertTrue(a.tick(Map::of));
+        clock.addAndGet(5_000);
+        a.tick(Map::of);
+        assertTrue(a.isFenced(), "stays fenced while it cannot renew");
+        assertTrue(a.unavailable().orElseThrow().startsWith("quota service unavailable"));
+        assertEquals(2, a.fencings());
+        assertTrue(a.renewalFailures() >= 1);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void await(BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeoutMillis + " ms");
+            }
+            Thread.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.wsquota.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The second Liberty server of the cluster tests, laid out by the build (execution create-it-node2) and
+ * started, killed, frozen and stopped by the test itself, as an operator or a crash would.
+ */
+final class SecondNode {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Path wlp = Path.of(System.getProperty("wlpHome"));
+    private final String name = System.getProperty("node2ServerName");
+    private final int httpPort = Integer.getInteger("node2HttpPort");
+
+    URI endpoint() {
+        return URI.create("ws://127.0.0.1:" + httpPort + "/ws");
+    }
+
+    /** Starts the server and waits until the application answers ready (it is ready only once it joined). */
+    void start() throws IOException, InterruptedException {
+        run(wlp.resolve("bin/server").toString(), "start", name);
+        Await.until("node 2 ready", Duration.ofSeconds(180), this::readyStatus, status -> status == 200);
+    }
+
+    /** Stops the server normally (its member leaves the cluster). */
+    void stop() throws IOException, InterruptedException {
+        run(wlp.resolve("bin/server").toString(), "stop", name);
+    }
+
+    /** The server JVM's process id, from the file Liberty writes at start. */
+    long pid() throws IOException {
+        return Long.parseLong(Files.readString(wlp.resolve("usr/servers/.pid/" + name + ".pid")).trim());
+    }
+
+    void signal(String signal) throws IOException, InterruptedException {
+        run("kill", "-" + signal, Long.toString(pid()));
+    }
+
+    /** Waits until the process is gone, e.g. after kill -9. */
+    void awaitGone() throws IOException {
+        long pid = pid();
+        Await.until("node 2 process gone", Duration.ofSeconds(30),
+                () -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), alive -> !alive);
+    }
+
+    int readyStatus() {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1; // not listening (yet)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish within 180 s");
+        }
+    }
+}
