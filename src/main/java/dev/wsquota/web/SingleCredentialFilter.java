@@ -1,5 +1,6 @@
 package dev.wsquota.web;
 
+import dev.wsquota.guard.CredentialCount;
 import dev.wsquota.quota.LogSafe;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -13,7 +14,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Locale;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -41,7 +42,9 @@ public class SingleCredentialFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!(hasBearerHeader(request) && hasJwtCookie(request))) {
+        Cookie[] cookies = request.getCookies();
+        List<String> cookieNames = cookies == null ? List.of() : Arrays.stream(cookies).map(Cookie::getName).toList();
+        if (!CredentialCount.bearerAndCookie(Collections.list(request.getHeaders("Authorization")), cookieNames, cookieName)) {
             chain.doFilter(request, response);
             return;
         }
@@ -51,19 +54,5 @@ public class SingleCredentialFilter extends HttpFilter {
         response.setHeader("WWW-Authenticate",
                 "Bearer error=\"invalid_request\", error_description=\"send the token in the header or the cookie, not both\"");
         response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "two credentials: header and cookie");
-    }
-
-    private static boolean hasBearerHeader(HttpServletRequest request) {
-        for (String value : Collections.list(request.getHeaders("Authorization"))) {
-            if (value.trim().toLowerCase(Locale.ROOT).startsWith("bearer ")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean hasJwtCookie(HttpServletRequest request) {
-        Cookie[] cookies = request.getCookies();
-        return cookies != null && Arrays.stream(cookies).anyMatch(cookie -> cookieName.equals(cookie.getName()));
     }
 }
