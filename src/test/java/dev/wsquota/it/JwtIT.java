@@ -152,4 +152,22 @@ class JwtIT {
         sameUser.put("Cookie", "wsquota-jwt=" + Jwt.valid("frank@idp.test"));
         assertRefusedWith401(sameUser);
     }
+
+    /** Liberty refuses such a upn (401); WildFly admits it as exactly that id. Either way it never counts as bob. */
+    @Test
+    void aUpnWithALineBreakIsRefusedOrKeptAsDataNeverAnotherUser() throws Exception {
+        for (String upn : new String[] {"bob\nx", "bob\u2028x"}) {
+            RawWs ws = handshake(RawWs.bearerHandshake(Jwt.valid(upn)));
+            if (ws.status() == 401) {
+                assertEquals(admissionsBefore, factory.getAdmissions(), "a refused handshake is never admitted");
+            } else {
+                assertEquals(101, ws.status(), "handshake status");
+                assertTrue(ws.readText().startsWith("{\"type\":\"welcome\""));
+                assertEquals(Map.of(upn, 1), factory.getUserManagerCounts(), "admitted under exactly its own id");
+                ws.close();
+                Await.until("its slot back", Duration.ofSeconds(15), factory::getActiveManagers, n -> n == 0);
+            }
+            admissionsBefore = factory.getAdmissions();
+        }
+    }
 }
