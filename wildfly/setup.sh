@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Prepares an unpacked WildFly 39 for wsquota: wildfly/setup.cli (Health subsystem, JWT cookie settings),
 # the DEV-ONLY application users alice, bob, carol, dave (password wsquota, group user) and, when a
-# second argument names deployments, the MP-JWT overlay for them. Runs once per WildFly home (marker file);
-# empties standalone/log every time.
+# second argument names deployments, the MP-JWT overlay for them. Runs once per WildFly home (marker file).
 #   wildfly/setup.sh <wildfly home> [jwt deployment names, e.g. jwt.war]
 set -euo pipefail
-home=${1:?usage: setup.sh <wildfly home> [jwt deployments]}
+home=$(cd "${1:?usage: setup.sh <wildfly home> [jwt deployments]}" && pwd)
 jwt=${2:-}
 cd "$(dirname "$0")/.."
 marker="$home/standalone/configuration/.wsquota-setup-done"
-# Every run starts with an empty server.log (tests read it).
-rm -f "$home"/standalone/log/server.log*
+# The wildfly profile starts every test run with an empty server.log (tests read it); a real server keeps its log.
+if [[ ${WSQUOTA_FRESH_LOG:-} == true ]]; then
+  rm -f "$home"/standalone/log/server.log*
+fi
 if [[ -f $marker ]]; then
   echo "wsquota: $home already set up ($marker)"
   exit 0
