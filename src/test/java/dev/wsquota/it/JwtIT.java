@@ -153,7 +153,7 @@ class JwtIT {
         assertRefusedWith401(sameUser);
     }
 
-    /** Liberty refuses such a upn (401); WildFly admits it as exactly that id. Either way it never counts as bob. */
+    /** Liberty refuses such a upn (401); a server that admits it must admit it as exactly that id, never as bob. */
     @Test
     void aUpnWithALineBreakIsRefusedOrKeptAsDataNeverAnotherUser() throws Exception {
         for (String upn : new String[] {"bob\nx", "bob\u2028x"}) {
