@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The benchmark run of issue 5, in one go: JMH on the plain registry, then a Liberty server
+ * The whole benchmark run in one go: JMH on the plain registry, then a Liberty server
  * ({@code wsquotaBench}, 127.0.0.1:39080) with the product WAR and a bare comparison WAR, driven by
  * Gatling (admission rate and latency), a capacity hold (10,000 connections each) and a churn soak.
  * Every number lands in bench/RESULTS.md, which this run writes whole. Started by

@@ -64,7 +64,7 @@ final class JmhStep {
         results.table(SECTION, List.of("benchmark", "params", "threads", "score", "error (99.9%)", "unit"), rows);
         double perManager = dev.wsquota.bench.jmh.Footprint.registryBytesPerManager(2000, 5);
         results.item(SECTION, "registry heap per live manager (plain registry, 2,000 users x 5, after GC; includes "
-                + "user names and a 16-byte connection stand-in)", Results.fmt(perManager, 0) + " bytes");
+                + "user names, not the connection: add 24 bytes for the product's)", Results.fmt(perManager, 0) + " bytes");
         Double zero = cleanupByStale.get("000");
         Double ten = cleanupByStale.get("010");
         if (zero != null && ten != null) {

@@ -1,5 +1,6 @@
 package dev.wsquota.bench;
 
+import dev.wsquota.it.WsClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -55,7 +56,7 @@ final class WsConn implements WebSocket.Listener {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final CompletableFuture<Boolean> opened = new CompletableFuture<>();
     private volatile CompletableFuture<String> echo;
-    private final StringBuilder partial = new StringBuilder();
+    private final WsClient.TextMessages texts = new WsClient.TextMessages();
     private volatile WebSocket socket;
 
     private WsConn(String user) {
@@ -148,10 +149,8 @@ final class WsConn implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            String text = partial.toString();
-            partial.setLength(0);
+        String text = texts.add(data, last);
+        if (text != null) {
             if (!answer.isDone()) {
                 answer.complete(new Answer(Answer.Kind.WELCOME, text, 0, null, System.nanoTime() - startedNanos));
             } else {

@@ -1,21 +1,17 @@
 package dev.wsquota.cluster;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.SlotLedger;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,35 +37,28 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final IMap<String, Slots> slots;
     private final ClusterSettings settings;
-    private final ClusterEvents events;
-    private final Executor background;
-    private final LongSupplier clock;
-    private final AtomicLong renewalFailures = new AtomicLong();
+    private final Leases leases;
+    private final DepartedMembers departed;
+    private final ClusterManagers managers;
     private final AtomicLong releaseFailures = new AtomicLong();
-    private final AtomicLong purgedSlots = new AtomicLong();
-    private final AtomicLong fencings = new AtomicLong();
-    private volatile long lastRenewedMillis;
-    private volatile long lastRenewalAttemptMillis;
-    private volatile boolean fenced;
-    /**
-     * When this node fenced itself. It admits again only after a renewal a whole lease later: right after a
-     * freeze its member may still believe in a cluster the others have already left it out of.
-     */
-    private volatile long fencedAtMillis;
-    private volatile String lastRenewalError = "";
-    /** Users this member renewed last round: a user that is gone since gets one more round that drops its slots. */
-    private Set<String> renewedUsers = Set.of();
+    private final LongSupplier clock;
 
     HazelcastLedger(HazelcastInstance hazelcast, ClusterSettings settings, ClusterEvents events, Executor background,
                     LongSupplier clock) {
         this.hazelcast = hazelcast;
         this.slots = hazelcast.getMap(SLOTS_MAP);
         this.settings = settings;
-        this.events = events;
-        this.background = background;
         this.clock = clock;
-        this.lastRenewedMillis = clock.getAsLong(); // joined just now: the first lease starts with the member
-        hazelcast.getCluster().addMembershipListener(new Membership());
+        this.leases = new Leases(slots, this::memberId, () -> hazelcast.getCluster().getMembers().size(), settings,
+                events, clock);
+        this.departed = new DepartedMembers(slots, events, background, settings.leaseSeconds());
+        hazelcast.getCluster().addMembershipListener(departed);
+        this.managers = new ClusterManagers(hazelcast, slots);
+    }
+
+    /** The users' managers wherever they are in the cluster: the operator's and admission's cross-node steps. */
+    public ClusterManagers managers() {
+        return managers;
     }
 
     /** Starts this node's Hazelcast member (joins or forms the cluster) and returns its ledger. */
@@ -95,7 +84,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      */
     @Override
     public void release(String user, String managerId) {
-        if (fenced || !hazelcast.getLifecycleService().isRunning()) {
+        if (leases.fenced() || !hazelcast.getLifecycleService().isRunning()) {
             return;
         }
         try {
@@ -117,7 +106,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         if (!hazelcast.getLifecycleService().isRunning()) {
             return Optional.of("quota service unavailable: the cluster member is not running");
         }
-        if (fenced || leaseLapsed()) {
+        if (leases.fenced() || leases.lapsed()) {
             return Optional.of("quota service unavailable: lost contact with the cluster");
         }
         int members = hazelcast.getCluster().getMembers().size();
@@ -128,10 +117,6 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         return Optional.empty();
     }
 
-    private boolean leaseLapsed() {
-        return clock.getAsLong() - lastRenewedMillis > settings.leaseMillis();
-    }
-
     /**
      * Called about once a second with the managers this node holds, by user. Fences first if the last renewal is
      * a lease old (a frozen or cut-off node finds out here, before it admits anyone); renews when one is due.
@@ -139,62 +124,12 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      * release nothing in the cluster while fenced (the next renewal drops them there).
      */
     public boolean tick(Supplier<Map<String, Set<String>>> liveByUser) {
-        if (!fenced && leaseLapsed()) {
-            fenced = true;
-            fencedAtMillis = clock.getAsLong();
-            fencings.incrementAndGet();
-            String why = "no lease renewal for " + (clock.getAsLong() - lastRenewedMillis) + " ms (lease "
-                    + settings.leaseSeconds() + " s): " + (lastRenewalError.isEmpty() ? "this node was not running"
-                    : lastRenewalError);
-            LOG.warning(() -> "wsquota fenced this node: " + why);
-            events.fenced(why);
-            return true; // the caller closes its connections first; renewal resumes on the next tick
-        }
-        if (clock.getAsLong() - lastRenewalAttemptMillis >= settings.renewalMillis()) {
-            renew(liveByUser.get());
-        }
-        return false;
+        return leases.tick(liveByUser);
     }
 
-    /** Re-asserts this member's slots, user by user; a round counts only if every user's renewal succeeded. */
+    /** Re-asserts this member's slots now (the lease keeper does it every third of a lease). */
     void renew(Map<String, Set<String>> liveByUser) {
-        long started = clock.getAsLong();
-        lastRenewalAttemptMillis = started;
-        Set<String> users = new HashSet<>(liveByUser.keySet());
-        users.addAll(renewedUsers);
-        try {
-            String member = memberId();
-            List<CompletableFuture<Integer>> rounds = new ArrayList<>(users.size());
-            for (String user : users) {
-                rounds.add(slots.submitToKey(user, new RenewSlots(member, liveByUser.getOrDefault(user, Set.of()),
-                        settings.leaseMillis())).toCompletableFuture());
-            }
-            if (users.isEmpty()) {
-                slots.containsKey(""); // no slots to renew: still prove that the cluster answers
-            }
-            CompletableFuture.allOf(rounds.toArray(CompletableFuture[]::new))
-                    .get(settings.renewalMillis(), TimeUnit.MILLISECONDS);
-            int members = hazelcast.getCluster().getMembers().size();
-            if (members < settings.minMembers()) {
-                throw new IllegalStateException("only " + members + " of " + settings.minMembers() + " members");
-            }
-            renewedUsers = liveByUser.keySet();
-            lastRenewedMillis = started;
-            lastRenewalError = "";
-            if (fenced && started - fencedAtMillis >= settings.leaseMillis()) {
-                fenced = false;
-                LOG.info("wsquota renewed its cluster leases again: this node admits again");
-                events.unfenced();
-            }
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            renewalFailures.incrementAndGet();
-            lastRenewalError = String.valueOf(e);
-            LOG.log(Level.WARNING, "wsquota could not renew its cluster leases (" + users.size() + " users); "
-                    + "it fences itself if this lasts " + settings.leaseSeconds() + " s", e);
-        }
+        leases.renew(liveByUser);
     }
 
     /** This member's id in the slots it writes; read each time, as a member that rejoins after a split gets a new one. */
@@ -224,21 +159,21 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     public List<String> members() {
         List<String> members = new ArrayList<>();
         for (Member member : hazelcast.getCluster().getMembers()) {
-            members.add(describe(member) + (member.localMember() ? " (this node)" : ""));
+            members.add(DepartedMembers.describe(member) + (member.localMember() ? " (this node)" : ""));
         }
         return members;
     }
 
     public String localMember() {
-        return describe(hazelcast.getCluster().getLocalMember());
+        return DepartedMembers.describe(hazelcast.getCluster().getLocalMember());
     }
 
     public boolean isFenced() {
-        return fenced;
+        return leases.fenced();
     }
 
     public long renewalFailures() {
-        return renewalFailures.get();
+        return leases.renewalFailures();
     }
 
     public long releaseFailures() {
@@ -246,16 +181,16 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     }
 
     public long purgedSlots() {
-        return purgedSlots.get();
+        return departed.purgedSlots();
     }
 
     public long fencings() {
-        return fencings.get();
+        return leases.fencings();
     }
 
     /** Milliseconds since this member last renewed all its leases. */
     public long millisSinceRenewal() {
-        return clock.getAsLong() - lastRenewedMillis;
+        return leases.millisSinceRenewal();
     }
 
     public ClusterSettings settings() {
@@ -266,46 +201,5 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     @Override
     public void close() {
         hazelcast.shutdown();
-    }
-
-    private static String describe(Member member) {
-        return member.getAddress().getHost() + ":" + member.getAddress().getPort();
-    }
-
-    /** Purges a departed member's slots on the oldest remaining member, so exactly one member does it. */
-    private final class Membership implements MembershipListener {
-
-        @Override
-        public void memberAdded(MembershipEvent event) {
-            LOG.info(() -> "wsquota cluster member joined: " + describe(event.getMember()) + "; members: "
-                    + event.getMembers().size());
-            events.memberJoined(describe(event.getMember()), event.getMembers().size());
-        }
-
-        @Override
-        public void memberRemoved(MembershipEvent event) {
-            String gone = event.getMember().getUuid().toString();
-            String where = describe(event.getMember());
-            int members = event.getMembers().size();
-            boolean oldest = event.getMembers().iterator().next().localMember();
-            if (!oldest) {
-                LOG.info(() -> "wsquota cluster member left: " + where + "; the oldest member purges its slots");
-                events.memberLeft(where, members, -1);
-                return;
-            }
-            background.execute(() -> {
-                try {
-                    int purged = slots.executeOnEntries(new PurgeMember(gone)).values().stream()
-                            .mapToInt(Integer::intValue).sum();
-                    purgedSlots.addAndGet(purged);
-                    LOG.info(() -> "wsquota cluster member left: " + where + "; freed its " + purged + " slots");
-                    events.memberLeft(where, members, purged);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "could not purge the slots of departed member " + where
-                            + "; their leases end them within " + settings.leaseSeconds() + " s", e);
-                    events.memberLeft(where, members, 0);
-                }
-            });
-        }
     }
 }

@@ -9,21 +9,22 @@ import java.util.Map;
 /**
  * The operator's view of the manager factory, registered as {@code dev.wsquota:type=ManagerFactory}.
  *
- * <p>Every count is read from the live registry at the moment of the call. Every write takes effect at
- * once, is refused with an {@link IllegalArgumentException} saying what is allowed when the value is
- * bad (nothing changes then), and is reported as a {@value #ADMIN} notification and an audit log line.
+ * <p>Each member is documented once, in its {@link Description}, which JConsole shows. Every count
+ * is read from the live registry at the moment of the call. Every write takes effect at once, is
+ * refused with an {@link IllegalArgumentException} saying what is allowed when the value is bad
+ * (nothing changes then), and is reported as a {@value #ADMIN} notification and an audit log line.
  *
  * <p>Notifications (JConsole's Notifications tab), each with a {@code CompositeData} as user data:
  * <ul>
  *   <li>{@value #LIMIT_HIT}: a connection was refused at a quota; at most one per user per second,
  *       with the number of hits suppressed since the previous one.</li>
  *   <li>{@value #CLEANUP_FAILED}: a cleanup pass could not clean some managers.</li>
- *   <li>{@value #TIMER_RECREATED}: the cleanup or liveness timer was missing and the watchdog re-created it.</li>
+ *   <li>{@value #TIMER_RECREATED}: the cleanup or ping sweep timer was missing and the watchdog re-created it.</li>
  *   <li>{@value #DRIFT_CORRECTED}: the registry and the container disagreed about a session; fixed.</li>
  *   <li>{@value #ADMIN}: an attribute was written or an operation run: what, old and new value, who.</li>
  * </ul>
  */
-@Description("wsquota: per-user quotas of WebSocket managers, their cleanup and liveness timers, and the operations to fix any user at runtime")
+@Description("wsquota: per-user quotas of WebSocket managers, their cleanup and ping sweep timers, and the operations to fix any user at runtime")
 public interface ManagerFactoryMXBean {
 
     /** Notification type: a connection was refused at a quota. */
@@ -39,217 +40,158 @@ public interface ManagerFactoryMXBean {
 
     // ---- quotas ----
 
-    /** Default quota: managers each user may hold at once (key {@code wsquota.max-managers-per-user}). */
     @Description(value = "Default quota: managers each user may hold at once (key wsquota.max-managers-per-user).")
     int getMaxManagersPerUser();
 
-    /**
-     * Sets the default quota, 1 to 1,000,000. Lowering it closes nobody: a user above the new quota keeps
-     * their connections and is refused new ones until under it; {@link #enforceQuotas()} closes the excess.
-     */
     @Description(value = "Sets the default quota, 1 to 1,000,000. Lowering it closes nobody: a user above the new quota keeps their connections and is refused new ones until under it; enforceQuotas() closes the excess.", params = {"managers"})
     void setMaxManagersPerUser(int managers);
 
-    /** Cap on the managers of all users together (key {@code wsquota.max-managers-total}). */
     @Description(value = "Cap on the managers of all users together (key wsquota.max-managers-total).")
     int getMaxManagersTotal();
 
-    /** Sets the cap on all managers, 1 to 1,000,000; lowering it closes nobody. */
     @Description(value = "Sets the cap on all managers, 1 to 1,000,000; lowering it closes nobody.", params = {"managers"})
     void setMaxManagersTotal(int managers);
 
-    /** Per-user quotas that replace the default: user to quota. */
     @Description(value = "Per-user quotas that replace the default: user to quota.")
     Map<String, Integer> getUserQuotaOverrides();
 
-    /** Gives one user their own quota (1 to 1,000,000); closes nobody. Returns what changed. */
     @Description(value = "Gives one user their own quota (1 to 1,000,000); closes nobody. Returns what changed.", params = {"user", "managers"})
     String setUserQuota(String user, int managers);
 
-    /** Removes one user's own quota so the default applies again. Returns what changed. */
     @Description(value = "Removes one user's own quota so the default applies again. Returns what changed.", params = {"user"})
     String clearUserQuota(String user);
 
-    /** Closes (1008, "over quota: closed by an operator") the managers above each user's quota, newest first; returns how many. */
     @Description(value = "Closes (1008, \"over quota: closed by an operator\") the managers above each user's quota, newest first; returns how many.")
     int enforceQuotas();
 
     // ---- timing settings ----
 
-    /** Seconds between two runs of the cleanup timer (key {@code wsquota.cleanup-interval-seconds}). */
     @Description(value = "Seconds between two runs of the cleanup timer (key wsquota.cleanup-interval-seconds).")
     int getCleanupIntervalSeconds();
 
-    /** Reschedules the cleanup timer at once; 1 to 86,400 seconds. */
     @Description(value = "Reschedules the cleanup timer at once; 1 to 86,400 seconds.", params = {"seconds"})
     void setCleanupIntervalSeconds(int seconds);
 
-    /** Seconds a connection may stay silent before cleanup closes it with 1001; 0 = never. */
     @Description(value = "Seconds a connection may stay silent before cleanup closes it with 1001; 0 = never.")
     int getIdleTimeoutSeconds();
 
-    /** Sets the idle timeout: 0 (never) or 1 to 86,400 seconds. */
     @Description(value = "Sets the idle timeout: 0 (never) or 1 to 86,400 seconds.", params = {"seconds"})
     void setIdleTimeoutSeconds(int seconds);
 
-    /** Seconds of silence after which a manager is pinged; 0 = no pings. */
     @Description(value = "Seconds of silence after which a manager is pinged; 0 = no pings.")
     int getPingIntervalSeconds();
 
-    /** Sets the ping interval: 0 (off) or 1 to 86,400 seconds; the liveness timer is rescheduled at once. */
-    @Description(value = "Sets the ping interval: 0 (off) or 1 to 86,400 seconds; the liveness timer is rescheduled at once.", params = {"seconds"})
+    @Description(value = "Sets the ping interval: 0 (off) or 1 to 86,400 seconds; the ping sweep timer is rescheduled at once.", params = {"seconds"})
     void setPingIntervalSeconds(int seconds);
 
-    /** Seconds a ping may stay unanswered before the manager is closed (4002) and released. */
     @Description(value = "Seconds a ping may stay unanswered before the manager is closed (4002) and released.")
     int getPongTimeoutSeconds();
 
-    /** Sets the pong timeout, 1 to 86,400 seconds. */
     @Description(value = "Sets the pong timeout, 1 to 86,400 seconds.", params = {"seconds"})
     void setPongTimeoutSeconds(int seconds);
 
-    /** At the quota, managers silent for at least this many seconds are probed before a rejection; 0 = all. */
     @Description(value = "At the quota, managers silent for at least this many seconds are probed before a rejection; 0 = all.")
     int getProbeAfterSeconds();
 
-    /** Sets the probe threshold: 0 to 86,400 seconds. */
     @Description(value = "Sets the probe threshold: 0 to 86,400 seconds.", params = {"seconds"})
     void setProbeAfterSeconds(int seconds);
 
-    /** Milliseconds a new connection at the quota waits for the probed managers to answer. */
     @Description(value = "Milliseconds a new connection at the quota waits for the probed managers to answer.")
     int getProbeTimeoutMillis();
 
-    /** Sets the probe timeout, 1 to 30,000 milliseconds. */
     @Description(value = "Sets the probe timeout, 1 to 30,000 milliseconds.", params = {"millis"})
     void setProbeTimeoutMillis(int millis);
 
-    /** At the quota once probing found every manager alive: {@code reject} (1013) or {@code evict-oldest} (4001 to the oldest). */
     @Description(value = "At the quota once probing found every manager alive: reject (1013) or evict-oldest (4001 to the oldest).")
     String getOnLimitPolicy();
 
-    /** Sets the on-limit policy: {@code reject} or {@code evict-oldest}. */
     @Description(value = "Sets the on-limit policy: reject or evict-oldest.", params = {"policy"})
     void setOnLimitPolicy(String policy);
 
     // ---- live state ----
 
-    /** Managers alive now, all users together. */
     @Description(value = "Managers alive now, all users together.")
     int getActiveManagers();
 
-    /** Users holding at least one manager now. */
     @Description(value = "Users holding at least one manager now.")
     int getActiveUsers();
 
-    /** Live managers per user (user to count), for users holding at least one. */
     @Description(value = "Live managers per user (user to count), for users holding at least one.")
     Map<String, Integer> getUserManagerCounts();
 
-    /**
-     * One row per user holding a manager, sorted by user: user, active, quota, oldestManagerAgeSeconds
-     * (seconds since their oldest live manager was admitted), lastActivitySecondsAgo (seconds since any
-     * of their peers sent anything). JMX clients see an array of CompositeData (JConsole: a table).
-     */
     @Description(value = "One row per user holding a manager, sorted by user: user, active, quota, oldestManagerAgeSeconds (seconds since their oldest live manager was admitted), lastActivitySecondsAgo (seconds since any of their peers sent anything). JMX clients see an array of CompositeData (JConsole: a table).")
     List<UserView> getUsers();
 
-    /**
-     * One row per live manager of the user, oldest first: managerId, remoteAddress, openedAt (date),
-     * idleSeconds, messagesIn, messagesOut. Empty for a user with none.
-     */
     @Description(value = "One row per live manager of the user, oldest first: managerId, remoteAddress, openedAt (date), idleSeconds, messagesIn, messagesOut. Empty for a user with none.", params = {"user"})
     List<ManagerRow> listManagers(String user);
 
-    /** Closes (1008, "closed by an operator") and releases one manager. Returns what it did. */
     @Description(value = "Closes (1008, \"closed by an operator\") and releases one manager. Returns what it did.", params = {"managerId"})
     String closeManager(String managerId);
 
-    /** Closes (1008, "disconnected by an operator") and releases every manager of the user; returns how many. */
     @Description(value = "Closes (1008, \"disconnected by an operator\") and releases every manager of the user; returns how many.", params = {"user"})
     int disconnectUser(String user);
 
     // ---- counters since start ----
 
-    /** Connections refused at a quota (per user or total) since start. */
     @Description(value = "Connections refused at a quota (per user or total) since start.")
     long getLimitHits();
 
-    /** Connections refused since start by reason: USER_QUOTA, TOTAL_QUOTA. */
     @Description(value = "Connections refused since start by reason: USER_QUOTA, TOTAL_QUOTA.")
     Map<String, Long> getRejectionsByReason();
 
-    /** Connections admitted since start. */
     @Description(value = "Connections admitted since start.")
     long getAdmissions();
 
-    /** Slots given back since start, by cause: CLOSE, ERROR, STALE, IDLE, PONG_TIMEOUT, EVICTED, ADMIN, DRIFT, SHUTDOWN. */
     @Description(value = "Slots given back since start, by cause: CLOSE, ERROR, STALE, IDLE, PONG_TIMEOUT, EVICTED, ADMIN, DRIFT, SHUTDOWN.")
     Map<String, Long> getReleasesByCause();
 
-    /** Probes started since start (a user at quota with silent managers). */
     @Description(value = "Probes started since start (a user at quota with silent managers).")
     long getProbes();
 
-    /** Managers closed and released because they did not answer a probe, since start. */
     @Description(value = "Managers closed and released because they did not answer a probe, since start.")
     long getProbeReclaimed();
 
     // ---- cleanup and its watchdog ----
 
-    /** Cleanup passes since start, timer and forced together. */
     @Description(value = "Cleanup passes since start, timer and forced together.")
     long getCleanupRuns();
 
-    /** Slots the last cleanup pass gave back. */
     @Description(value = "Slots the last cleanup pass gave back.")
     int getLastCleanupReclaimed();
 
-    /** When the last cleanup pass started; null before the first. */
     @Description(value = "When the last cleanup pass started; null before the first.")
     Date getLastCleanupTime();
 
-    /** When the cleanup timer fires next; null while the timer is missing. */
     @Description(value = "When the cleanup timer fires next; null while the timer is missing.")
     Date getNextCleanupTime();
 
-    /** How long the last cleanup pass took, in milliseconds. */
     @Description(value = "How long the last cleanup pass took, in milliseconds.")
     long getLastCleanupDurationMillis();
 
-    /** Managers that cleanup failed to clean, summed over all passes since start. */
     @Description(value = "Managers that cleanup failed to clean, summed over all passes since start.")
     long getCleanupFailures();
 
-    /** Cleanup passes in a row, up to the last, that had at least one failure. */
     @Description(value = "Cleanup passes in a row, up to the last, that had at least one failure.")
     long getConsecutiveCleanupFailures();
 
-    /** True when no cleanup pass started within twice the cleanup interval. */
     @Description(value = "True when no cleanup pass started within twice the cleanup interval.")
     boolean isCleanupLate();
 
-    /** True while both the cleanup timer and the liveness timer exist in the container. */
-    @Description(value = "True while both the cleanup timer and the liveness timer exist in the container.")
+    @Description(value = "True while both the cleanup timer and the ping sweep timer exist in the container.")
     boolean isTimerActive();
 
-    /** Why a timer could not be created; empty when both were. */
     @Description(value = "Why a timer could not be created; empty when both were.")
     String getTimerError();
 
-    /** Timers the watchdog found missing and re-created, since start. */
     @Description(value = "Timers the watchdog found missing and re-created, since start.")
     long getTimerRecreations();
 
-    /** Differences between the registry and the container's open sessions fixed by the drift check, since start. */
     @Description(value = "Differences between the registry and the container's open sessions fixed by the drift check, since start.")
     long getDriftCorrections();
 
-    /** Runs a cleanup pass over everyone now and returns how many slots it gave back. */
     @Description(value = "Runs a cleanup pass over everyone now and returns how many slots it gave back.")
     int forceCleanup();
 
-    /** Runs a cleanup pass over one user's managers now and returns how many slots it gave back. */
     @Description(value = "Runs a cleanup pass over one user's managers now and returns how many slots it gave back.", params = {"user"})
     int forceCleanupUser(String user);
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
  * What readiness is decided on, read from the factory in one go, and the decision itself: a plain
  * record so the rule is unit-tested without a container.
  *
- * @param timerActive                 the cleanup (and liveness) timer exists in the container
+ * @param timerActive                 the cleanup and the ping sweep timer exist in the container
  * @param timerError                  why the timer could not be created, or empty
  * @param cleanupLate                 the last cleanup pass is older than twice the interval
  * @param cleanupIntervalSeconds      the configured cleanup interval

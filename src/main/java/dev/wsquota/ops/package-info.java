@@ -1,5 +1,2 @@
-/**
- * The operator surface outside JMX: MicroProfile Health checks and MicroProfile Metrics gauges. Each class
- * is a thin adapter that reads {@link dev.wsquota.ejb.ManagerFactory}; the numbers live in the factory.
- */
+/** The operator surface outside JMX: MicroProfile Health checks and Metrics gauges that read the factory. */
 package dev.wsquota.ops;

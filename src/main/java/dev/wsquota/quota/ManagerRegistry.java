@@ -2,7 +2,6 @@ package dev.wsquota.quota;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +12,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,17 +36,12 @@ public final class ManagerRegistry {
     private final ConcurrentHashMap<String, Manager> managers = new ConcurrentHashMap<>();
     private final QuotaLimits limits;
     private final LongSupplier clock;
-    /** Where slots are counted across nodes; null on a single node, where the sets here are the count. */
-    private final SlotLedger ledger;
+    /** Where slots are counted across nodes; on a single node the sets here are the count. */
+    private final ClusterSlots slots;
     private final AtomicLong sequence = new AtomicLong();
     private final String idPrefix;
 
-    private final LongAdder admissions = new LongAdder();
-    private final LongAdder userQuotaRejections = new LongAdder();
-    private final LongAdder totalQuotaRejections = new LongAdder();
-    private final LongAdder sendFailures = new LongAdder();
-    private final LongAdder closeFailures = new LongAdder();
-    private final Map<ReleaseCause, LongAdder> releases = new EnumMap<>(ReleaseCause.class);
+    private final RegistryCounters counters = new RegistryCounters();
 
     /**
      * @param limits the quotas, read at every admission
@@ -65,12 +58,9 @@ public final class ManagerRegistry {
     public ManagerRegistry(QuotaLimits limits, LongSupplier clock, SlotLedger ledger) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.ledger = ledger;
+        this.slots = new ClusterSlots(ledger);
         // Ids stay unique across redeployments in one JVM, which keeps log lines unambiguous.
         this.idPrefix = Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";
-        for (ReleaseCause cause : ReleaseCause.values()) {
-            releases.put(cause, new LongAdder());
-        }
     }
 
     public QuotaLimits limits() {
@@ -112,7 +102,7 @@ public final class ManagerRegistry {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(connection, "connection");
         if (managers.size() >= limits.maxTotal()) {
-            reclaimAllStale();
+            reclaimStale(managers.values());
         }
         for (;;) {
             UserManagers mine = users.computeIfAbsent(user, UserManagers::new);
@@ -135,63 +125,42 @@ public final class ManagerRegistry {
                 }
                 if (mine.size() >= limit && evicted == null) {
                     if (countUserQuota) {
-                        userQuotaRejections.increment();
+                        counters.rejected(Admission.Outcome.USER_QUOTA);
                     }
                     return Admission.rejected(Admission.Outcome.USER_QUOTA, user, mine.size(), limit);
                 }
                 Manager manager = new Manager(idPrefix + Long.toString(sequence.incrementAndGet(), 36),
                         user, connection, clock.getAsLong(), mine);
-                int clusterCount = -1;
-                if (ledger != null) {
-                    if (evicted != null) {
-                        ledger.release(user, evicted.id()); // the new manager takes over the evicted one's slot
+                if (evicted != null) {
+                    slots.release(user, evicted.id()); // the new manager takes over the evicted one's slot
+                }
+                SlotLedger.Claim claim = slots.claim(user, manager.id(), limit);
+                if (claim == null || !claim.granted()) {
+                    retireIfEmptyLocked(mine);
+                    if (claim == null) {
+                        return Admission.unavailable(user, slots.unavailableReason());
                     }
-                    SlotLedger.Claim claim = claimInCluster(user, manager.id(), limit);
-                    if (claim == null || !claim.granted()) {
-                        retireIfEmptyLocked(mine);
-                        if (claim == null) {
-                            return Admission.unavailable(user, ledger.unavailable()
-                                    .orElse("quota service unavailable: the cluster did not answer"));
-                        }
-                        if (countUserQuota) {
-                            userQuotaRejections.increment();
-                        }
-                        return Admission.rejected(Admission.Outcome.USER_QUOTA, user, claim.count(), limit);
+                    if (countUserQuota) {
+                        counters.rejected(Admission.Outcome.USER_QUOTA);
                     }
-                    clusterCount = claim.count();
+                    return Admission.rejected(Admission.Outcome.USER_QUOTA, user, claim.count(), limit);
                 }
                 managers.put(manager.id(), manager);
                 int total = managers.size();
                 int maxTotal = limits.maxTotal();
                 if (total > maxTotal) {
                     managers.remove(manager.id(), manager);
-                    if (ledger != null) {
-                        ledger.release(user, manager.id());
-                    }
+                    slots.release(user, manager.id());
                     retireIfEmptyLocked(mine);
-                    totalQuotaRejections.increment();
+                    counters.rejected(Admission.Outcome.TOTAL_QUOTA);
                     return Admission.rejected(Admission.Outcome.TOTAL_QUOTA, user, total - 1, maxTotal);
                 }
                 mine.add(manager);
-                admissions.increment();
-                int active = clusterCount >= 0 ? clusterCount : mine.size();
+                counters.admitted();
+                int active = claim.count() == ClusterSlots.LOCAL ? mine.size() : claim.count();
                 return evicted == null ? Admission.admitted(manager, active, limit)
                         : Admission.replacing(manager, evicted, active, limit);
             }
-        }
-    }
-
-    /** The cluster's answer, or null when it cannot decide now (unavailable, or the call failed: logged). */
-    private SlotLedger.Claim claimInCluster(String user, String managerId, int limit) {
-        if (ledger.unavailable().isPresent()) {
-            return null;
-        }
-        try {
-            return ledger.claim(user, managerId, limit);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "the cluster could not decide the admission of " + LogSafe.user(user)
-                    + "; refused with 1013", e);
-            return null;
         }
     }
 
@@ -219,9 +188,7 @@ public final class ManagerRegistry {
             }
             retireIfEmptyLocked(owner);
         }
-        if (ledger != null) {
-            ledger.release(manager.user(), manager.id());
-        }
+        slots.release(manager.user(), manager.id());
         return true;
     }
 
@@ -230,7 +197,7 @@ public final class ManagerRegistry {
             return false;
         }
         managers.remove(manager.id(), manager);
-        releases.get(cause).increment();
+        counters.released(cause);
         return true;
     }
 
@@ -260,7 +227,7 @@ public final class ManagerRegistry {
         try {
             manager.connection().close(code, CloseCodes.fitReason(reason));
         } catch (Exception e) {
-            closeFailures.increment();
+            counters.closeFailed();
             LOG.log(Level.FINE, "close frame to " + manager + " failed after its release (" + cause + ")", e);
         }
         return true;
@@ -269,42 +236,6 @@ public final class ManagerRegistry {
     /** True while the manager holds its slot. */
     public boolean isLive(Manager manager) {
         return managers.get(manager.id()) == manager;
-    }
-
-    /**
-     * One pass over every manager: reclaims those whose connection is closed, and closes and
-     * reclaims those idle longer than {@code idleTimeoutMillis} (0 = never). A failure on one
-     * manager is recorded and the pass goes on.
-     */
-    public CleanupReport cleanup(long idleTimeoutMillis) {
-        return cleanup(idleTimeoutMillis, managers.values());
-    }
-
-    /** As {@link #cleanup(long)}, over the given managers only (e.g. one user's). */
-    public CleanupReport cleanup(long idleTimeoutMillis, Iterable<Manager> candidates) {
-        long started = System.nanoTime();
-        long now = clock.getAsLong();
-        int stale = 0;
-        int idle = 0;
-        int failures = 0;
-        List<CleanupReport.CleanupFailure> errors = new ArrayList<>();
-        for (Manager manager : candidates) {
-            try {
-                if (!manager.connection().isOpen()) {
-                    if (release(manager, ReleaseCause.STALE)) {
-                        stale++;
-                    }
-                } else if (closeIfIdle(manager, now, idleTimeoutMillis)) {
-                    idle++;
-                }
-            } catch (Exception e) {
-                failures++;
-                if (errors.size() < CleanupReport.MAX_ERRORS_KEPT) {
-                    errors.add(new CleanupReport.CleanupFailure(manager.id(), manager.user(), e));
-                }
-            }
-        }
-        return new CleanupReport(stale, idle, failures, List.copyOf(errors), System.nanoTime() - started);
     }
 
     /**
@@ -317,30 +248,13 @@ public final class ManagerRegistry {
                 "idle for more than " + (idleTimeoutMillis / 1000) + " s");
     }
 
-    /** Reclaims one user's managers whose connection is already closed; returns how many. */
-    public int reclaimStale(String user) {
-        UserManagers mine = users.get(user);
-        if (mine == null) {
-            return 0;
-        }
-        synchronized (mine) {
-            return reclaimStaleLocked(mine);
-        }
-    }
-
-    private int reclaimAllStale() {
-        int reclaimed = 0;
-        for (Manager manager : managers.values()) {
-            if (!manager.connection().isOpen() && release(manager, ReleaseCause.STALE)) {
-                reclaimed++;
-            }
-        }
-        return reclaimed;
-    }
-
     private int reclaimStaleLocked(UserManagers mine) {
+        return reclaimStale(mine.snapshot());
+    }
+
+    private int reclaimStale(Iterable<Manager> candidates) {
         int reclaimed = 0;
-        for (Manager manager : mine.snapshot()) {
+        for (Manager manager : candidates) {
             if (!manager.connection().isOpen() && release(manager, ReleaseCause.STALE)) {
                 reclaimed++;
             }
@@ -353,79 +267,6 @@ public final class ManagerRegistry {
             mine.retired = true;
             users.remove(mine.user, mine);
         }
-    }
-
-    /** Sends a text event to every live manager of the user; a failed send is counted, not thrown. */
-    public Delivery deliver(String user, String text) {
-        int sent = 0;
-        int failed = 0;
-        for (Manager manager : managersOf(user)) {
-            try {
-                manager.connection().send(text);
-                manager.messageOut();
-                sent++;
-            } catch (Exception e) {
-                failed++;
-                sendFailures.increment();
-            }
-        }
-        return new Delivery(sent, failed);
-    }
-
-    /** How a delivery to one user's managers went. */
-    public record Delivery(int sent, int failed) {
-    }
-
-    /** Releases every manager with the given cause and closes its connection; returns how many. */
-    public int releaseAll(ReleaseCause cause, int code, String reason) {
-        int released = 0;
-        for (Manager manager : managers.values()) {
-            try {
-                if (releaseAndClose(manager, cause, code, reason)) {
-                    released++;
-                }
-            } catch (Exception e) {
-                // The slot is already back; the peer we could not tell is gone or going anyway.
-                closeFailures.increment();
-                released++;
-            }
-        }
-        return released;
-    }
-
-    /** The managers by which the user exceeds their quota, newest first; empty if within it. */
-    public List<Manager> excessOf(String user) {
-        List<Manager> mine = managersOf(user);
-        int excess = mine.size() - limits.limitFor(user);
-        if (excess <= 0) {
-            return Collections.emptyList();
-        }
-        List<Manager> newestFirst = new ArrayList<>(mine.subList(mine.size() - excess, mine.size()));
-        Collections.reverse(newestFirst);
-        return newestFirst;
-    }
-
-    /** One row per user holding at least one manager, sorted by user. */
-    public List<UserView> userViews() {
-        long now = clock.getAsLong();
-        List<UserView> rows = new ArrayList<>();
-        for (String user : users()) {
-            List<Manager> mine = managersOf(user);
-            if (mine.isEmpty()) {
-                continue; // left between the two reads
-            }
-            long oldest = mine.stream().mapToLong(Manager::openedAtMillis).min().orElse(now);
-            long lastActivity = mine.stream().mapToLong(Manager::lastActivityMillis).max().orElse(now);
-            rows.add(new UserView(user, mine.size(), limits.limitFor(user), Math.max(0, now - oldest) / 1000,
-                    Math.max(0, now - lastActivity) / 1000));
-        }
-        return rows;
-    }
-
-    /** One row per live manager of the user, oldest first. */
-    public List<ManagerView> managerViews(String user) {
-        long now = clock.getAsLong();
-        return managersOf(user).stream().map(manager -> ManagerView.of(manager, now)).toList();
     }
 
     /** Users holding at least one manager, sorted. */
@@ -477,6 +318,11 @@ public final class ManagerRegistry {
         return new ArrayList<>(managers.values());
     }
 
+    /** Every live manager as the index holds it now, without a copy: for one pass over all of them. */
+    Iterable<Manager> liveManagers() {
+        return managers.values();
+    }
+
     public int activeManagers() {
         return managers.size();
     }
@@ -485,35 +331,8 @@ public final class ManagerRegistry {
         return users.size();
     }
 
-    /** Connections admitted since start. */
-    public long admissions() {
-        return admissions.sum();
-    }
-
-    /** Connections refused because their user was at quota, since start. */
-    public long userQuotaRejections() {
-        return userQuotaRejections.sum();
-    }
-
-    /** Connections refused because the server was at its total cap, since start. */
-    public long totalQuotaRejections() {
-        return totalQuotaRejections.sum();
-    }
-
-    /** Server events that could not be handed to a connection, since start. */
-    public long sendFailures() {
-        return sendFailures.sum();
-    }
-
-    /** Connections whose close frame could not be sent when the server released them in bulk, since start. */
-    public long closeFailures() {
-        return closeFailures.sum();
-    }
-
-    /** Slots given back since start, by cause. */
-    public Map<ReleaseCause, Long> releasesByCause() {
-        Map<ReleaseCause, Long> copy = new EnumMap<>(ReleaseCause.class);
-        releases.forEach((cause, count) -> copy.put(cause, count.sum()));
-        return copy;
+    /** Since-start totals of admissions, rejections and releases. */
+    public RegistryCounters counters() {
+        return counters;
     }
 }

@@ -1,5 +1,7 @@
 package dev.wsquota.quota;
 
+import java.util.List;
+
 /**
  * One row of the operator's table of a user's managers.
  *
@@ -12,7 +14,13 @@ package dev.wsquota.quota;
  * @param messagesOut   messages sent to the peer
  */
 public record ManagerView(String managerId, String user, String remoteAddress, long openedAtMillis, long idleSeconds,
-                          long messagesIn, long messagesOut) {
+                          long messagesIn, long messagesOut) implements java.io.Serializable {
+
+    /** One row per live manager of the user, oldest first. */
+    public static List<ManagerView> rows(ManagerRegistry registry, String user) {
+        long now = registry.now();
+        return registry.managersOf(user).stream().map(manager -> of(manager, now)).toList();
+    }
 
     static ManagerView of(Manager manager, long nowMillis) {
         return new ManagerView(manager.id(), manager.user(), manager.connection().remoteAddress(),

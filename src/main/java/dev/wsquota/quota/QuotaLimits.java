@@ -20,8 +20,8 @@ public final class QuotaLimits {
 
     /** With the per-user overrides kept in {@code overrides}: in a cluster, a map every member shares. */
     public QuotaLimits(int maxPerUser, int maxTotal, Map<String, Integer> overrides) {
-        this.maxPerUser = checkQuota("max managers per user", maxPerUser);
-        this.maxTotal = checkQuota("max managers in total", maxTotal);
+        this.maxPerUser = checkQuota("MaxManagersPerUser", maxPerUser);
+        this.maxTotal = checkQuota("MaxManagersTotal", maxTotal);
         this.overrides = overrides;
     }
 
@@ -38,7 +38,7 @@ public final class QuotaLimits {
     }
 
     public void setMaxPerUser(int value) {
-        maxPerUser = checkQuota("max managers per user", value);
+        maxPerUser = checkQuota("MaxManagersPerUser", value);
     }
 
     public int maxTotal() {
@@ -46,7 +46,7 @@ public final class QuotaLimits {
     }
 
     public void setMaxTotal(int value) {
-        maxTotal = checkQuota("max managers in total", value);
+        maxTotal = checkQuota("MaxManagersTotal", value);
     }
 
     /** The quota of one user: the override if there is one, else the default. */

@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * goes through one lock per connection. Pings and server-side closes run on the managed executor,
  * never on the caller's thread: Liberty's ping and close block while an earlier write to a slow peer
  * is pending, and the caller is the sweep or cleanup timer that serves every other connection (a
- * blocked timer once held the factory's lock and stalled every admission behind a waiting writer).
+ * blocked timer would hold its bean's lock and stall everything queued behind a waiting writer).
  */
 final class SessionConnection implements Connection, ContainerView {
 

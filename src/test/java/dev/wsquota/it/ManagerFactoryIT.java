@@ -1,5 +1,6 @@
 package dev.wsquota.it;
 
+import dev.wsquota.quota.FakeConnection;
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.jmx.ManagerFactoryAdmin;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
@@ -32,7 +33,7 @@ class ManagerFactoryIT {
 
     @Deployment
     static WebArchive deployment() {
-        return Deployments.product("factory").addClasses(TestConnection.class, TimerProbe.class, Await.class);
+        return Deployments.product("factory").addClasses(FakeConnection.class, TimerProbe.class, Await.class);
     }
 
     @EJB
@@ -59,12 +60,12 @@ class ManagerFactoryIT {
     @Test
     void theFactoryEnforcesTheQuotaPerUser() {
         for (int i = 1; i <= 5; i++) {
-            assertTrue(factory.admit("quota-user", new TestConnection()).isAdmitted());
+            assertTrue(factory.admit("quota-user", new FakeConnection()).isAdmitted());
         }
-        Admission sixth = factory.admit("quota-user", new TestConnection());
+        Admission sixth = factory.admit("quota-user", new FakeConnection());
         assertEquals(Admission.Outcome.USER_QUOTA, sixth.outcome());
         assertEquals("quota exceeded: 5/5 managers for quota-user", sixth.rejectReason());
-        assertTrue(factory.admit("other-user", new TestConnection()).isAdmitted());
+        assertTrue(factory.admit("other-user", new FakeConnection()).isAdmitted());
         assertEquals(5, factory.countOf("quota-user"));
     }
 
@@ -95,8 +96,8 @@ class ManagerFactoryIT {
 
     @Test
     void forceCleanupReclaimsClosedSessionsAndSaysHowMany() {
-        TestConnection leaked = new TestConnection();
-        TestConnection alive = new TestConnection();
+        FakeConnection leaked = new FakeConnection();
+        FakeConnection alive = new FakeConnection();
         factory.admit("cleanup-user", leaked);
         factory.admit("cleanup-user", alive);
         leaked.open = false;
@@ -107,11 +108,10 @@ class ManagerFactoryIT {
     }
 
     @Test
-    void idleManagersAreClosedWith1001AndReclaimed() throws Exception {
+    void idleManagersAreClosedWith1001AndReclaimed() {
         mxbean.setIdleTimeoutSeconds(1);
-        TestConnection idle = new TestConnection();
+        FakeConnection idle = new FakeConnection();
         factory.admit("idle-user", idle);
-        Thread.sleep(1_100);
         Await.until("the idle manager is reclaimed", Duration.ofSeconds(10), () -> factory.countOf("idle-user"), n -> n == 0);
         assertEquals(1001, idle.closeCode);
         assertEquals("idle for more than 1 s", idle.closeReason);
@@ -119,9 +119,9 @@ class ManagerFactoryIT {
 
     @Test
     void aFailureOnOneManagerIsCountedAndTheTimerKeepsRunning() {
-        TestConnection broken = new TestConnection();
-        broken.broken = true;
-        TestConnection leaked = new TestConnection();
+        FakeConnection broken = new FakeConnection();
+        broken.failOnIsOpen = true;
+        FakeConnection leaked = new FakeConnection();
         factory.admit("broken-user", broken);
         factory.admit("leaky-user", leaked);
         leaked.open = false;
@@ -133,7 +133,7 @@ class ManagerFactoryIT {
         long runs = mxbean.getCleanupRuns();
         Await.until("timer runs after the failure", Duration.ofSeconds(10), mxbean::getCleanupRuns, r -> r >= runs + 1);
         assertTrue(mxbean.isTimerActive());
-        broken.broken = false;
+        broken.failOnIsOpen = false;
         broken.open = false;
         mxbean.forceCleanup();
         assertEquals(0, factory.countOf("broken-user"));

@@ -1,6 +1,7 @@
 package dev.wsquota.it;
 
 import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.ejb.TimerWatchdog;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -45,7 +46,7 @@ class ReadinessIT {
     private TimerProbe timers;
 
     @EJB
-    private ManagerFactory factory;
+    private TimerWatchdog watchdog;
 
     @Test
     void aLostCleanupTimerMakesReadinessDownUntilTheWatchdogHealsIt() throws Exception {
@@ -54,7 +55,7 @@ class ReadinessIT {
         // The watchdog (every 2 s) may re-create the timer between the cancel and the GET; then try again.
         HttpResponse<String> down = null;
         for (int attempt = 1; attempt <= ATTEMPTS && down == null; attempt++) {
-            Await.until("both timers present before cancelling", Duration.ofSeconds(10), factory::isTimerActive, a -> a);
+            Await.until("both timers present before cancelling", Duration.ofSeconds(10), watchdog::isTimerActive, a -> a);
             assertEquals(1, timers.cancel(ManagerFactory.CLEANUP_TIMER));
             HttpResponse<String> response = ready();
             if (response.statusCode() == 503) {

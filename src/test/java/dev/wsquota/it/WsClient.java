@@ -29,7 +29,7 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<String> welcome = new CompletableFuture<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-    private final StringBuilder partial = new StringBuilder();
+    private final TextMessages texts = new TextMessages();
     private volatile WebSocket socket;
 
     /** How the server ended the connection. */
@@ -92,10 +92,8 @@ public final class WsClient implements AutoCloseable {
         return new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    String text = partial.toString();
-                    partial.setLength(0);
+                String text = texts.add(data, last);
+                if (text != null) {
                     if (!welcome.isDone()) {
                         welcome.complete(text);
                     } else {
@@ -198,5 +196,22 @@ public final class WsClient implements AutoCloseable {
 
     public static List<WsClient> newList() {
         return new CopyOnWriteArrayList<>();
+    }
+
+    /** Joins the fragments of a text message as the JDK's {@code WebSocket.Listener} hands them over; one per socket. */
+    public static final class TextMessages {
+
+        private final StringBuilder partial = new StringBuilder();
+
+        /** The whole message once its last fragment has arrived, else null. */
+        public String add(CharSequence fragment, boolean last) {
+            partial.append(fragment);
+            if (!last) {
+                return null;
+            }
+            String text = partial.toString();
+            partial.setLength(0);
+            return text;
+        }
     }
 }

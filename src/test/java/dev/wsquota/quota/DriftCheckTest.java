@@ -79,7 +79,7 @@ class DriftCheckTest {
         assertEquals(1, corrections.size());
         assertEquals(phantom.id(), corrections.get(0).managerId());
         assertEquals(1, registry.countOf("alice"));
-        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.DRIFT));
+        assertEquals(1L, registry.counters().releasesByCause().get(ReleaseCause.DRIFT));
     }
 
     @Test
@@ -110,7 +110,7 @@ class DriftCheckTest {
         check.reconcile(registry, List.of()); // seen once without its session: a close in flight
         registry.release(closing, ReleaseCause.CLOSE); // the close callback arrives
         assertTrue(check.reconcile(registry, List.of()).corrections().isEmpty());
-        assertEquals(0L, registry.releasesByCause().get(ReleaseCause.DRIFT));
+        assertEquals(0L, registry.counters().releasesByCause().get(ReleaseCause.DRIFT));
     }
 
     @Test

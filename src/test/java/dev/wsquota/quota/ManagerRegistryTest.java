@@ -41,7 +41,7 @@ class ManagerRegistryTest {
         assertNull(sixth.manager());
         assertEquals("quota exceeded: 5/5 managers for alice", sixth.rejectReason());
         assertEquals(5, registry.countOf("alice"));
-        assertEquals(1, registry.userQuotaRejections());
+        assertEquals(1, registry.counters().userQuotaRejections());
     }
 
     @Test
@@ -65,8 +65,8 @@ class ManagerRegistryTest {
         assertFalse(registry.release((Manager) null, ReleaseCause.CLOSE));
         assertEquals(1, registry.countOf("alice"));
         assertTrue(registry.find(second.id()).isPresent());
-        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.CLOSE));
-        assertEquals(0L, registry.releasesByCause().get(ReleaseCause.ERROR));
+        assertEquals(1L, registry.counters().releasesByCause().get(ReleaseCause.CLOSE));
+        assertEquals(0L, registry.counters().releasesByCause().get(ReleaseCause.ERROR));
     }
 
     @Test
@@ -93,7 +93,7 @@ class ManagerRegistryTest {
         Admission admission = admit("alice");
         assertTrue(admission.isAdmitted(), "a leaked slot must never cause a rejection");
         assertEquals(4, admission.active());
-        assertEquals(2L, registry.releasesByCause().get(ReleaseCause.STALE));
+        assertEquals(2L, registry.counters().releasesByCause().get(ReleaseCause.STALE));
     }
 
     @Test
@@ -153,9 +153,9 @@ class ManagerRegistryTest {
             five.add(admit("alice").manager());
             now.incrementAndGet();
         }
-        assertTrue(registry.excessOf("alice").isEmpty());
+        assertTrue(new ServerActions(registry).excessOf("alice").isEmpty());
         registry.limits().setOverride("alice", 3);
-        assertEquals(List.of(five.get(4), five.get(3)), registry.excessOf("alice"));
+        assertEquals(List.of(five.get(4), five.get(3)), new ServerActions(registry).excessOf("alice"));
     }
 
     @Test
@@ -165,8 +165,8 @@ class ManagerRegistryTest {
         admit("alice");
         now.addAndGet(5_000);
         first.messageIn(now.get() - 2_000);
-        assertEquals(List.of(new UserView("alice", 2, 5, 15, 2)), registry.userViews());
-        ManagerView view = registry.managerViews("alice").get(0);
+        assertEquals(List.of(new UserView("alice", 2, 5, 15, 2)), UserView.rows(registry));
+        ManagerView view = ManagerView.rows(registry, "alice").get(0);
         assertEquals(first.id(), view.managerId());
         assertEquals(2, view.idleSeconds());
         assertEquals(1, view.messagesIn());
@@ -194,7 +194,7 @@ class ManagerRegistryTest {
         now.addAndGet(301_000);
         busyManager.messageIn(now.get());
 
-        CleanupReport report = registry.cleanup(300_000);
+        CleanupReport report = CleanupPass.reclaim(registry, 300_000);
 
         assertEquals(1, report.stale());
         assertEquals(1, report.idle());
@@ -204,7 +204,7 @@ class ManagerRegistryTest {
         assertEquals("idle for more than 300 s", idle.closeReason);
         assertTrue(busy.open);
         assertEquals(Map.of("bob", 1), registry.userCounts());
-        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.IDLE));
+        assertEquals(1L, registry.counters().releasesByCause().get(ReleaseCause.IDLE));
     }
 
     @Test
@@ -212,7 +212,7 @@ class ManagerRegistryTest {
         FakeConnection idle = new FakeConnection();
         registry.admit("alice", idle);
         now.addAndGet(86_400_000L);
-        assertEquals(0, registry.cleanup(0).reclaimed());
+        assertEquals(0, CleanupPass.reclaim(registry, 0).reclaimed());
         assertTrue(idle.open);
     }
 
@@ -226,7 +226,7 @@ class ManagerRegistryTest {
         registry.admit("carol", closed(new FakeConnection()));
         closed.open = false;
 
-        CleanupReport report = registry.cleanup(0);
+        CleanupReport report = CleanupPass.reclaim(registry, 0);
 
         assertEquals(1, report.failures());
         assertEquals(1, report.errors().size());
@@ -246,8 +246,8 @@ class ManagerRegistryTest {
         Manager manager = registry.admit("alice", connection).manager();
         assertTrue(registry.releaseAndClose(manager, ReleaseCause.ADMIN, 1008, "closed by an operator"));
         assertFalse(registry.release(manager, ReleaseCause.CLOSE), "the @OnClose that follows is a no-op");
-        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.ADMIN));
-        assertEquals(0L, registry.releasesByCause().get(ReleaseCause.CLOSE));
+        assertEquals(1L, registry.counters().releasesByCause().get(ReleaseCause.ADMIN));
+        assertEquals(0L, registry.counters().releasesByCause().get(ReleaseCause.CLOSE));
         assertEquals(1008, connection.closeCode);
     }
 
@@ -257,10 +257,10 @@ class ManagerRegistryTest {
         failing.failOnClose = true;
         registry.admit("alice", failing);
         registry.admit("bob", new FakeConnection());
-        assertEquals(2, registry.releaseAll(ReleaseCause.SHUTDOWN, 1001, "server shutting down"));
+        assertEquals(2, new ServerActions(registry).releaseAll(ReleaseCause.SHUTDOWN, 1001, "server shutting down"));
         assertEquals(0, registry.activeManagers());
         assertEquals(0, registry.activeUsers());
-        assertEquals(1, registry.closeFailures());
+        assertEquals(1, registry.counters().closeFailures());
     }
 
     @Test
@@ -272,12 +272,12 @@ class ManagerRegistryTest {
         registry.admit("alice", a2);
         registry.admit("bob", b1);
         a2.open = false;
-        ManagerRegistry.Delivery delivery = registry.deliver("alice", "{\"type\":\"event\"}");
+        ServerActions.Delivery delivery = new ServerActions(registry).deliver("alice", "{\"type\":\"event\"}");
         assertEquals(1, delivery.sent());
         assertEquals(1, delivery.failed());
-        assertEquals(List.of("{\"type\":\"event\"}"), a1.sent);
-        assertTrue(b1.sent.isEmpty());
-        assertEquals(1, registry.sendFailures());
+        assertEquals(List.of("{\"type\":\"event\"}"), a1.sent());
+        assertTrue(b1.sent().isEmpty());
+        assertEquals(1, registry.counters().sendFailures());
     }
 
     @Test
@@ -325,8 +325,8 @@ class ManagerRegistryTest {
         assertEquals(0, registry.countOf("alice"), "no drift after 80,000 operations");
         assertEquals(0, registry.activeManagers());
         assertEquals(0, registry.activeUsers());
-        assertEquals(registry.admissions(), registry.releasesByCause().get(ReleaseCause.CLOSE));
-        assertEquals(threads * operationsPerThread, registry.admissions() + registry.userQuotaRejections());
+        assertEquals(registry.counters().admissions(), registry.counters().releasesByCause().get(ReleaseCause.CLOSE));
+        assertEquals(threads * operationsPerThread, registry.counters().admissions() + registry.counters().userQuotaRejections());
     }
 
     @Test
@@ -348,7 +348,7 @@ class ManagerRegistryTest {
         pool.shutdown();
         assertEquals(5, admitted);
         assertEquals(5, registry.countOf("alice"));
-        assertEquals(45, registry.userQuotaRejections());
+        assertEquals(45, registry.counters().userQuotaRejections());
     }
 
     @Test

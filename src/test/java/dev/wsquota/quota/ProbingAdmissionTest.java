@@ -52,10 +52,10 @@ class ProbingAdmissionTest {
             live("alice");
         }
         assertEquals(Admission.Outcome.USER_QUOTA, ask("alice", new FakeConnection()).outcome());
-        assertEquals(1, registry.userQuotaRejections(), "the first try and the decision are one refusal");
+        assertEquals(1, registry.counters().userQuotaRejections(), "the first try and the decision are one refusal");
         admission.setProbeAfterMillis(60_000);
         assertEquals(Admission.Outcome.USER_QUOTA, ask("alice", new FakeConnection()).outcome());
-        assertEquals(2, registry.userQuotaRejections());
+        assertEquals(2, registry.counters().userQuotaRejections());
     }
 
     @Test
@@ -80,7 +80,7 @@ class ProbingAdmissionTest {
         assertEquals(CloseCodes.PONG_TIMEOUT, dead1.closeCode);
         assertEquals(CloseCodes.PONG_TIMEOUT, dead2.closeCode);
         alive.forEach(connection -> assertTrue(connection.open, "the live ones are untouched"));
-        assertEquals(2L, registry.releasesByCause().get(ReleaseCause.PONG_TIMEOUT));
+        assertEquals(2L, registry.counters().releasesByCause().get(ReleaseCause.PONG_TIMEOUT));
         assertEquals(2, admission.probeReclaimed());
     }
 
@@ -114,7 +114,7 @@ class ProbingAdmissionTest {
         assertEquals(5, answer.active());
         assertEquals(CloseCodes.REPLACED, oldest.closeCode);
         assertEquals("replaced by a newer connection", oldest.closeReason);
-        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.EVICTED));
+        assertEquals(1L, registry.counters().releasesByCause().get(ReleaseCause.EVICTED));
     }
 
     @Test

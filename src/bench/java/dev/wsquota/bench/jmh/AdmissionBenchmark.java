@@ -1,5 +1,6 @@
 package dev.wsquota.bench.jmh;
 
+import dev.wsquota.quota.FakeConnection;
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.QuotaLimits;
@@ -52,7 +53,7 @@ public class AdmissionBenchmark {
             for (int i = 0; i < users; i++) {
                 names[i] = "user" + i;
                 for (int h = 0; h < preHeld; h++) {
-                    registry.admit(names[i], new OpenConnection(true));
+                    registry.admit(names[i], new FakeConnection(true));
                 }
             }
         }
@@ -62,7 +63,7 @@ public class AdmissionBenchmark {
     @State(Scope.Thread)
     public static class Cursor {
         int next;
-        final OpenConnection connection = new OpenConnection(true);
+        final FakeConnection connection = new FakeConnection(true);
 
         @Setup(Level.Trial)
         public void setUp(Registry state) {

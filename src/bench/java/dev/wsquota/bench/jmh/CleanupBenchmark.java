@@ -1,5 +1,7 @@
 package dev.wsquota.bench.jmh;
 
+import dev.wsquota.quota.FakeConnection;
+import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.CleanupReport;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.QuotaLimits;
@@ -42,12 +44,12 @@ public class CleanupBenchmark {
 
     ManagerRegistry registry;
     String[] staleUsers;
-    OpenConnection closed;
+    FakeConnection closed;
 
     @Setup(Level.Trial)
     public void setUp() {
         registry = new ManagerRegistry(new QuotaLimits(PER_USER, QuotaLimits.MAX_QUOTA), System::currentTimeMillis);
-        closed = new OpenConnection(false);
+        closed = new FakeConnection(false);
         int staleCount = managers * stalePercent / 100;
         staleUsers = new String[staleCount];
         // Stale managers are spread evenly over the whole registry, not bunched at one end.
@@ -56,7 +58,7 @@ public class CleanupBenchmark {
         for (int i = 0; i < managers; i++) {
             String user = "user" + (i % USERS);
             boolean isStale = stale < staleCount && i % every == 0;
-            registry.admit(user, isStale ? closed : new OpenConnection(true));
+            registry.admit(user, isStale ? closed : new FakeConnection(true));
             if (isStale) {
                 staleUsers[stale++] = user;
             }
@@ -81,7 +83,7 @@ public class CleanupBenchmark {
 
     @Benchmark
     public int cleanupPass() {
-        CleanupReport report = registry.cleanup(0);
+        CleanupReport report = CleanupPass.reclaim(registry, 0);
         if (report.stale() != staleUsers.length) {
             throw new IllegalStateException("reclaimed " + report.stale() + ", expected " + staleUsers.length);
         }

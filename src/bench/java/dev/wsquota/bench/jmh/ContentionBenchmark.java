@@ -1,5 +1,6 @@
 package dev.wsquota.bench.jmh;
 
+import dev.wsquota.quota.FakeConnection;
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.QuotaLimits;
@@ -38,14 +39,14 @@ public class ContentionBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         registry = new ManagerRegistry(new QuotaLimits(5, QuotaLimits.MAX_QUOTA), System::currentTimeMillis);
-        registry.admit(USER, new OpenConnection(true));
-        registry.admit(USER, new OpenConnection(true));
+        registry.admit(USER, new FakeConnection(true));
+        registry.admit(USER, new FakeConnection(true));
     }
 
     /** Per thread, so the connection object is not shared. */
     @State(Scope.Thread)
     public static class Mine {
-        final OpenConnection connection = new OpenConnection(true);
+        final FakeConnection connection = new FakeConnection(true);
     }
 
     @Benchmark

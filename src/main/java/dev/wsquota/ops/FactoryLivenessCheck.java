@@ -13,12 +13,12 @@ import java.util.logging.Logger;
 /** Liveness (/health/live): UP while the factory EJB answers and its registry can be read; a restart is the cure otherwise. */
 @Liveness
 @ApplicationScoped
-public class WsquotaLiveness implements HealthCheck {
+public class FactoryLivenessCheck implements HealthCheck {
 
     /** The name of the liveness check in /health/live. */
     public static final String CHECK_NAME = "wsquota-factory";
 
-    private static final Logger LOG = Logger.getLogger(WsquotaLiveness.class.getName());
+    private static final Logger LOG = Logger.getLogger(FactoryLivenessCheck.class.getName());
 
     @EJB
     private ManagerFactory factory;

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LivenessTest {
+class PingSweepTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000L);
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), now::get);
-    private final Liveness liveness = new Liveness(20_000, 10_000, 0);
+    private final PingSweep sweep = new PingSweep(registry, 20_000, 10_000, 0);
 
     @Test
     void aSilentPeerIsPingedOnceAndAnActiveOneNotAtAll() {
@@ -23,12 +23,12 @@ class LivenessTest {
         now.addAndGet(20_000);
         chattyManager.messageIn(now.get() - 1);
 
-        assertEquals(1, liveness.sweep(registry).pinged());
+        assertEquals(1, sweep.sweep().pinged());
         assertEquals(1, silent.pings.get());
         assertEquals(0, chatty.pings.get());
 
         now.addAndGet(1_000);
-        assertEquals(0, liveness.sweep(registry).pinged(), "no second ping while one is outstanding");
+        assertEquals(0, sweep.sweep().pinged(), "no second ping while one is outstanding");
     }
 
     @Test
@@ -36,18 +36,18 @@ class LivenessTest {
         FakeConnection dead = new FakeConnection();
         registry.admit("alice", dead);
         now.addAndGet(20_000);
-        liveness.sweep(registry);
+        sweep.sweep();
         now.addAndGet(9_999);
-        assertEquals(0, liveness.sweep(registry).timedOut(), "not before the pong timeout");
+        assertEquals(0, sweep.sweep().timedOut(), "not before the pong timeout");
         now.addAndGet(1);
 
-        Liveness.SweepReport report = liveness.sweep(registry);
+        PingSweep.SweepReport report = sweep.sweep();
 
         assertEquals(1, report.timedOut());
         assertEquals(0, registry.activeManagers());
         assertEquals(CloseCodes.PONG_TIMEOUT, dead.closeCode);
         assertEquals("no pong within 10000 ms", dead.closeReason);
-        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.PONG_TIMEOUT));
+        assertEquals(1L, registry.counters().releasesByCause().get(ReleaseCause.PONG_TIMEOUT));
     }
 
     @Test
@@ -57,9 +57,9 @@ class LivenessTest {
         healthy.onPing = () -> manager.touch(now.get());
         for (int round = 0; round < 10; round++) {
             now.addAndGet(20_000);
-            liveness.sweep(registry);
+            sweep.sweep();
             now.addAndGet(10_000);
-            assertEquals(0, liveness.sweep(registry).timedOut());
+            assertEquals(0, sweep.sweep().timedOut());
         }
         assertTrue(registry.isLive(manager));
         assertEquals(10, healthy.pings.get());
@@ -74,11 +74,11 @@ class LivenessTest {
         registry.admit("bob", fine);
         now.addAndGet(20_000);
 
-        Liveness.SweepReport report = liveness.sweep(registry);
+        PingSweep.SweepReport report = sweep.sweep();
 
         assertEquals(1, report.failures());
         assertEquals(1, report.pinged());
-        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.ERROR));
+        assertEquals(1L, registry.counters().releasesByCause().get(ReleaseCause.ERROR));
         assertEquals(1, registry.countOf("bob"));
     }
 
@@ -90,16 +90,16 @@ class LivenessTest {
         writing.busy = true;
         now.addAndGet(20_000);
 
-        Liveness.SweepReport first = liveness.sweep(registry);
+        PingSweep.SweepReport first = sweep.sweep();
         assertEquals(0, first.pinged());
         assertEquals(1, first.busy());
         assertEquals(0, manager.pingQueuedMillis(), "no ping is outstanding for one that was not queued");
 
         now.addAndGet(10_000);
-        assertEquals(0, liveness.sweep(registry).timedOut(), "never timed out for a ping it did not get");
+        assertEquals(0, sweep.sweep().timedOut(), "never timed out for a ping it did not get");
         writing.busy = false;
         now.addAndGet(250);
-        assertEquals(1, liveness.sweep(registry).pinged());
+        assertEquals(1, sweep.sweep().pinged());
         assertTrue(registry.isLive(manager));
     }
 
@@ -109,14 +109,14 @@ class LivenessTest {
         lagging.holdPings = true; // the executor is saturated: the ping waits in its queue
         Manager manager = registry.admit("alice", lagging).manager();
         now.addAndGet(20_000);
-        liveness.sweep(registry);
+        sweep.sweep();
         now.addAndGet(15_000);
-        assertEquals(0, liveness.sweep(registry).timedOut(), "queued 15 s ago, written never: not yet judged (2 x 10 s)");
+        assertEquals(0, sweep.sweep().timedOut(), "queued 15 s ago, written never: not yet judged (2 x 10 s)");
         lagging.writeHeldPing(); // written now
         now.addAndGet(9_999);
-        assertEquals(0, liveness.sweep(registry).timedOut(), "written 9.999 s ago: within the pong timeout");
+        assertEquals(0, sweep.sweep().timedOut(), "written 9.999 s ago: within the pong timeout");
         now.addAndGet(1);
-        assertEquals(1, liveness.sweep(registry).timedOut());
+        assertEquals(1, sweep.sweep().timedOut());
         assertFalse(registry.isLive(manager));
     }
 
@@ -126,47 +126,47 @@ class LivenessTest {
         stuck.holdPings = true; // stuck behind a write to a peer that stopped reading
         Manager manager = registry.admit("alice", stuck).manager();
         now.addAndGet(20_000);
-        liveness.sweep(registry);
+        sweep.sweep();
         now.addAndGet(19_999);
-        assertEquals(0, liveness.sweep(registry).timedOut());
+        assertEquals(0, sweep.sweep().timedOut());
         now.addAndGet(1);
-        assertEquals(1, liveness.sweep(registry).timedOut());
+        assertEquals(1, sweep.sweep().timedOut());
         assertFalse(registry.isLive(manager));
     }
 
     @Test
     void pingingCanBeTurnedOff() {
-        Liveness off = new Liveness(0, 10_000, 0);
+        PingSweep off = new PingSweep(registry, 0, 10_000, 0);
         FakeConnection silent = new FakeConnection();
         registry.admit("alice", silent);
         now.addAndGet(86_400_000L);
-        assertEquals(0, off.sweep(registry).pinged());
+        assertEquals(0, off.sweep().pinged());
         assertFalse(silent.closeCode != 0);
     }
 
     @Test
     void anIdlePeerIsClosedWith1001BeforeTheContainerWould() {
-        Liveness withIdle = new Liveness(0, 10_000, 60_000);
+        PingSweep withIdle = new PingSweep(registry, 0, 10_000, 60_000);
         FakeConnection idle = new FakeConnection();
         registry.admit("alice", idle);
         now.addAndGet(60_000);
-        assertEquals(0, withIdle.sweep(registry).idled(), "not before the idle timeout has passed");
+        assertEquals(0, withIdle.sweep().idled(), "not before the idle timeout has passed");
         now.addAndGet(1);
 
-        Liveness.SweepReport report = withIdle.sweep(registry);
+        PingSweep.SweepReport report = withIdle.sweep();
 
         assertEquals(1, report.idled());
         assertEquals(1001, idle.closeCode);
         assertEquals("idle for more than 60 s", idle.closeReason);
-        assertEquals(1L, registry.releasesByCause().get(ReleaseCause.IDLE));
+        assertEquals(1L, registry.counters().releasesByCause().get(ReleaseCause.IDLE));
     }
 
     @Test
     void theSweepPeriodFollowsTheShorterSettingWithinBounds() {
-        assertEquals(500, new Liveness(0, 10_000, 2_000).sweepPeriodMillis());
-        assertEquals(2_500, new Liveness(20_000, 10_000, 0).sweepPeriodMillis());
-        assertEquals(250, new Liveness(1_000, 1_000, 0).sweepPeriodMillis());
-        assertEquals(5_000, new Liveness(3_600_000, 3_600_000, 0).sweepPeriodMillis());
-        assertEquals(2_500, new Liveness(0, 10_000, 0).sweepPeriodMillis());
+        assertEquals(500, new PingSweep(registry, 0, 10_000, 2_000).sweepPeriodMillis());
+        assertEquals(2_500, new PingSweep(registry, 20_000, 10_000, 0).sweepPeriodMillis());
+        assertEquals(250, new PingSweep(registry, 1_000, 1_000, 0).sweepPeriodMillis());
+        assertEquals(5_000, new PingSweep(registry, 3_600_000, 3_600_000, 0).sweepPeriodMillis());
+        assertEquals(2_500, new PingSweep(registry, 0, 10_000, 0).sweepPeriodMillis());
     }
 }

@@ -1,6 +1,8 @@
 package dev.wsquota.ops;
 
 import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.ejb.TimerWatchdog;
+import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.CleanupStatistics;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,12 +17,15 @@ import java.util.logging.Logger;
 /** Readiness (/health/ready): DOWN while leaked slots would not be reclaimed, i.e. the cleanup timer is missing or late, or drift keeps recurring. */
 @Readiness
 @ApplicationScoped
-public class WsquotaReadiness implements HealthCheck {
+public class CleanupReadinessCheck implements HealthCheck {
 
-    private static final Logger LOG = Logger.getLogger(WsquotaReadiness.class.getName());
+    private static final Logger LOG = Logger.getLogger(CleanupReadinessCheck.class.getName());
 
     @EJB
     private ManagerFactory factory;
+
+    @EJB
+    private TimerWatchdog watchdog;
 
     @Override
     public HealthCheckResponse call() {
@@ -37,11 +42,11 @@ public class WsquotaReadiness implements HealthCheck {
     }
 
     private CleanupHealth read() {
-        CleanupStatistics.Snapshot cleanup = factory.getCleanupStatistics();
-        return new CleanupHealth(factory.isTimerActive(), factory.getTimerError(), factory.isCleanupLate(),
-                factory.getCleanupIntervalSeconds(),
-                cleanup.lastRunMillis() == 0 ? null : new Date(cleanup.lastRunMillis()),
-                factory.getNextCleanupTime(), cleanup.consecutiveFailedRuns(), factory.getDriftCorrections(),
-                factory.isDriftRecurring(), factory.getActiveManagers());
+        CleanupPass.Status cleanup = factory.cleanupStatus();
+        CleanupStatistics.Snapshot passes = cleanup.statistics();
+        return new CleanupHealth(watchdog.isTimerActive(), watchdog.getTimerError(), cleanup.late(),
+                factory.getCleanupIntervalSeconds(), passes.lastRunMillis() == 0 ? null : new Date(passes.lastRunMillis()),
+                factory.cleanupTimerStatus().next(), passes.consecutiveFailedRuns(), cleanup.driftCorrections(),
+                cleanup.driftRecurring(), factory.getActiveManagers());
     }
 }

@@ -2,6 +2,7 @@ package dev.wsquota.ops;
 
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.guard.GuardStatistics;
+import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.web.GuardRuntime;
 import jakarta.ejb.EJB;
@@ -27,12 +28,12 @@ import java.util.logging.Logger;
  * No metric carries a user id: tags are only the fixed reason/cause/kind names.
  */
 @ApplicationScoped
-public class WsquotaMetrics {
+public class QuotaMetrics {
 
-    /** Rejection reasons the factory counts (keys of getRejectionsByReason). */
-    static final List<String> REJECTION_REASONS = List.of("USER_QUOTA", "TOTAL_QUOTA");
+    /** The reasons a connection is refused at a quota. */
+    static final List<Admission.Outcome> REJECTION_REASONS = List.of(Admission.Outcome.USER_QUOTA, Admission.Outcome.TOTAL_QUOTA);
 
-    private static final Logger LOG = Logger.getLogger(WsquotaMetrics.class.getName());
+    private static final Logger LOG = Logger.getLogger(QuotaMetrics.class.getName());
 
     @Inject
     private MetricRegistry registry;
@@ -47,27 +48,27 @@ public class WsquotaMetrics {
         gauge("wsquota.users.active", "Users with at least one manager now.",
                 MetricUnits.NONE, () -> factory.getActiveUsers());
         gauge("wsquota.admissions", "Managers admitted since start.",
-                MetricUnits.NONE, () -> factory.getAdmissions());
-        for (String reason : REJECTION_REASONS) {
+                MetricUnits.NONE, () -> factory.counters().admissions());
+        for (Admission.Outcome reason : REJECTION_REASONS) {
             gauge("wsquota.rejections", "Connections refused by a quota since start, by reason.", MetricUnits.NONE,
-                    () -> factory.getRejectionsByReason().getOrDefault(reason, 0L), tag("reason", reason));
+                    () -> factory.counters().rejections(reason), tag("reason", reason.name()));
         }
         for (ReleaseCause cause : ReleaseCause.values()) {
             gauge("wsquota.releases", "Slots given back since start, by cause.", MetricUnits.NONE,
-                    () -> factory.getReleasesByCause().getOrDefault(cause, 0L), tag("cause", cause.name()));
+                    () -> factory.counters().releasesByCause().getOrDefault(cause, 0L), tag("cause", cause.name()));
         }
         for (GuardStatistics.Refused kind : GuardStatistics.Refused.values()) {
             gauge("wsquota.guard.refusals", "Handshakes or connections refused by a guard since start, by kind.",
                     MetricUnits.NONE, () -> GuardRuntime.current().statistics().get(kind), tag("kind", kind.name()));
         }
         gauge("wsquota.cleanup.runs", "Cleanup passes since start.",
-                MetricUnits.NONE, () -> factory.getCleanupStatistics().runs());
+                MetricUnits.NONE, () -> factory.cleanupStatus().statistics().runs());
         gauge("wsquota.cleanup.duration", "Duration of the last cleanup pass.",
-                MetricUnits.SECONDS, () -> factory.getCleanupStatistics().lastDurationMillis() / 1000.0);
+                MetricUnits.SECONDS, () -> factory.cleanupStatus().statistics().lastDurationMillis() / 1000.0);
         gauge("wsquota.cleanup.failures", "Managers a cleanup pass failed to clean, plus aborted passes, since start.",
-                MetricUnits.NONE, () -> factory.getCleanupStatistics().totalFailures());
+                MetricUnits.NONE, () -> factory.cleanupStatus().statistics().totalFailures());
         gauge("wsquota.drift.corrections", "Registry/container disagreements the drift check fixed since start.",
-                MetricUnits.NONE, () -> factory.getDriftCorrections());
+                MetricUnits.NONE, () -> factory.cleanupStatus().driftCorrections());
         LOG.info("wsquota metrics registered in the application registry");
     }
 

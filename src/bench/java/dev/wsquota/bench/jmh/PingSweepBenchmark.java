@@ -1,6 +1,7 @@
 package dev.wsquota.bench.jmh;
 
-import dev.wsquota.quota.Liveness;
+import dev.wsquota.quota.FakeConnection;
+import dev.wsquota.quota.PingSweep;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.QuotaLimits;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One liveness sweep over 100,000 managers (20,000 users x 5) with a no-op ping: the cost of the one
+ * One ping sweep over 100,000 managers (20,000 users x 5) with a no-op ping: the cost of the one
  * timer that replaces a thread per connection. dueForPing = 0: every peer spoke recently, the sweep
  * only looks; 100: every peer has been silent a ping interval, the sweep pings them all.
  */
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 @State(Scope.Thread)
-public class LivenessBenchmark {
+public class PingSweepBenchmark {
 
     static final long PING_INTERVAL_MILLIS = 20_000;
 
@@ -43,17 +44,17 @@ public class LivenessBenchmark {
 
     final AtomicLong now = new AtomicLong(1_000_000_000L);
     ManagerRegistry registry;
-    Liveness liveness;
+    PingSweep pingSweep;
     List<Manager> all;
 
     @Setup(Level.Trial)
     public void setUp() {
         registry = new ManagerRegistry(new QuotaLimits(5, QuotaLimits.MAX_QUOTA), now::get);
         for (int i = 0; i < managers; i++) {
-            registry.admit("user" + (i % 20_000), new OpenConnection(true));
+            registry.admit("user" + (i % 20_000), new FakeConnection(true));
         }
         all = registry.allManagers();
-        liveness = new Liveness(PING_INTERVAL_MILLIS, 10_000, 0);
+        pingSweep = new PingSweep(registry, PING_INTERVAL_MILLIS, 10_000, 0);
     }
 
     /** Every manager spoke just now, or a full ping interval ago, with no ping outstanding. */
@@ -67,7 +68,7 @@ public class LivenessBenchmark {
 
     @Benchmark
     public int sweep() {
-        Liveness.SweepReport report = liveness.sweep(registry);
+        PingSweep.SweepReport report = pingSweep.sweep();
         int expected = dueForPing == 100 ? managers : 0;
         if (report.pinged() != expected || report.failures() != 0) {
             throw new IllegalStateException("pinged " + report.pinged() + ", expected " + expected);

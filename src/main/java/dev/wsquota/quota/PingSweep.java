@@ -10,18 +10,21 @@ import java.util.List;
  * ({@link Manager#touch}). The sweep, not the container, closes the idle, because Liberty's own idle
  * close sends code 1006, which must never appear on the wire and which clients reject.
  */
-public final class Liveness {
+public final class PingSweep {
 
+    private final ManagerRegistry registry;
     private volatile long pingIntervalMillis;
     private volatile long pongTimeoutMillis;
     private volatile long idleTimeoutMillis;
 
     /**
+     * @param registry           the managers to sweep
      * @param pingIntervalMillis silence after which a manager is pinged; 0 turns pinging off
      * @param pongTimeoutMillis  how long a ping may stay unanswered
      * @param idleTimeoutMillis  silence after which a manager is closed as idle; 0 = never
      */
-    public Liveness(long pingIntervalMillis, long pongTimeoutMillis, long idleTimeoutMillis) {
+    public PingSweep(ManagerRegistry registry, long pingIntervalMillis, long pongTimeoutMillis, long idleTimeoutMillis) {
+        this.registry = registry;
         this.pingIntervalMillis = pingIntervalMillis;
         this.pongTimeoutMillis = pongTimeoutMillis;
         this.idleTimeoutMillis = idleTimeoutMillis;
@@ -64,7 +67,7 @@ public final class Liveness {
     }
 
     /** One pass: ping the silent, close the unanswered. A failure on one manager is recorded and the pass goes on. */
-    public SweepReport sweep(ManagerRegistry registry) {
+    public SweepReport sweep() {
         long now = registry.now();
         long interval = pingIntervalMillis;
         long timeout = pongTimeoutMillis;
@@ -116,7 +119,7 @@ public final class Liveness {
     }
 
     /**
-     * What one liveness sweep did.
+     * What one ping sweep did.
      *
      * @param pinged   pings sent
      * @param busy     pings put off to the next sweep because they could not be queued

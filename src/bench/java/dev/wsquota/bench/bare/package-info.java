@@ -1,0 +1,2 @@
+/** The comparison endpoint without any quota, so the cost of the quota is measured as a ratio. */
+package dev.wsquota.bench.bare;

@@ -1,0 +1,136 @@
+package dev.wsquota.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.map.IMap;
+import dev.wsquota.quota.ManagerView;
+import dev.wsquota.quota.OtherNodes;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BinaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Operations on a user's managers wherever in the cluster they are: each member acts on its own managers
+ * (through Hazelcast's executor), and a member that does not answer in time is logged and left out.
+ */
+public final class ClusterManagers implements OtherNodes {
+
+    static final String EXECUTOR = "wsquota-operations";
+    /** How long an operator's cluster-wide operation waits for the members. */
+    static final long OPERATOR_WAIT_MILLIS = 10_000;
+
+    private static final Logger LOG = Logger.getLogger(ClusterManagers.class.getName());
+
+    private final HazelcastInstance hazelcast;
+    private final IMap<String, Slots> slots;
+    private final IExecutorService executor;
+
+    ClusterManagers(HazelcastInstance hazelcast, IMap<String, Slots> slots) {
+        this.hazelcast = hazelcast;
+        this.slots = slots;
+        this.executor = hazelcast.getExecutorService(EXECUTOR);
+    }
+
+    /** Lets the other members act on this node's managers; until then they get nothing from this node. */
+    public void serve(LocalManagers local) {
+        hazelcast.getUserContext().put(LocalManagers.USER_CONTEXT_KEY, local);
+    }
+
+    public void stopServing() {
+        hazelcast.getUserContext().remove(LocalManagers.USER_CONTEXT_KEY);
+    }
+
+    /** The user's managers on every member, oldest first. */
+    public List<ManagerView> list(String user) {
+        List<ManagerView> rows = onAll(new OnMember.ListManagers(user), OPERATOR_WAIT_MILLIS, List.of(),
+                (a, b) -> {
+                    List<ManagerView> both = new ArrayList<>(a);
+                    both.addAll(b);
+                    return both;
+                });
+        return rows.stream().sorted(Comparator.comparingLong(ManagerView::openedAtMillis)).toList();
+    }
+
+    /** Closes every manager of the user on every member; returns how many. */
+    public int disconnect(String user) {
+        return onAll(new OnMember.Disconnect(user), OPERATOR_WAIT_MILLIS, 0, Integer::sum);
+    }
+
+    /** Closes (1008) the manager on whichever member holds it; its row, or empty if no member holds it. */
+    public Optional<ManagerView> close(String managerId) {
+        return Optional.ofNullable(onAll(new OnMember.Close(managerId, false), OPERATOR_WAIT_MILLIS, null,
+                (a, b) -> a != null ? a : b));
+    }
+
+    /** Asks every other member to probe the user's silent managers, within {@code waitMillis}; returns how many went. */
+    @Override
+    public int probe(String user, long waitMillis) {
+        Set<Member> others = hazelcast.getCluster().getMembers().stream().filter(member -> !member.localMember())
+                .collect(Collectors.toSet());
+        if (others.isEmpty()) {
+            return 0;
+        }
+        return gather(executor.submitToMembers(new OnMember.Probe(user), others), waitMillis, 0, Integer::sum);
+    }
+
+    /**
+     * Closes (4001) the user's oldest manager in the cluster on the member that holds it, so a new connection can
+     * take its slot; true if it was closed.
+     */
+    @Override
+    public boolean evictOldest(String user, long waitMillis) {
+        Optional<Slot> oldest = slots.executeOnKey(user, new CountSlots()).list().stream().findFirst();
+        if (oldest.isEmpty()) {
+            return false;
+        }
+        Optional<Member> owner = hazelcast.getCluster().getMembers().stream()
+                .filter(member -> member.getUuid().toString().equals(oldest.get().memberId())).findFirst();
+        if (owner.isEmpty()) {
+            return false; // its member is gone: the purge or the lease frees the slot
+        }
+        try {
+            return executor.submitToMember(new OnMember.Close(oldest.get().managerId(), true), owner.get())
+                    .get(waitMillis, TimeUnit.MILLISECONDS) != null;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.log(Level.WARNING, "could not evict the oldest manager " + oldest.get().managerId() + " on "
+                    + DepartedMembers.describe(owner.get()), e);
+            return false;
+        }
+    }
+
+    private <T> T onAll(OnMember<T> task, long waitMillis, T none, BinaryOperator<T> combine) {
+        return gather(executor.submitToAllMembers(task), waitMillis, none, combine);
+    }
+
+    private <T> T gather(Map<Member, Future<T>> answers, long waitMillis, T none, BinaryOperator<T> combine) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        T result = none;
+        for (Map.Entry<Member, Future<T>> answer : answers.entrySet()) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                result = combine.apply(result, answer.getValue().get(left, TimeUnit.NANOSECONDS));
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.log(Level.WARNING, "cluster member " + DepartedMembers.describe(answer.getKey())
+                        + " did not answer within " + waitMillis + " ms; its managers are left out", e);
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.wsquota.cluster;
+
+import com.hazelcast.map.IMap;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This member's leases: renewed every third of a lease, and the fence that goes up when they could not be
+ * renewed for a whole lease, so a frozen or cut-off node never keeps slots the cluster gave to someone else.
+ */
+final class Leases {
+
+    private static final Logger LOG = Logger.getLogger(Leases.class.getName());
+
+    private final IMap<String, Slots> slots;
+    private final Supplier<String> memberId;
+    private final IntSupplier members;
+    private final ClusterSettings settings;
+    private final ClusterEvents events;
+    private final LongSupplier clock;
+    private final AtomicLong renewalFailures = new AtomicLong();
+    private final AtomicLong fencings = new AtomicLong();
+    private volatile long lastRenewedMillis;
+    private volatile long lastRenewalAttemptMillis;
+    private volatile boolean fenced;
+    /**
+     * When this node fenced itself. It admits again only after a renewal a whole lease later: right after a
+     * freeze its member may still believe in a cluster the others have already left it out of.
+     */
+    private volatile long fencedAtMillis;
+    private volatile String lastRenewalError = "";
+    /** Users this member renewed last round: a user that is gone since gets one more round that drops its slots. */
+    private Set<String> renewedUsers = Set.of();
+
+    Leases(IMap<String, Slots> slots, Supplier<String> memberId, IntSupplier members, ClusterSettings settings,
+           ClusterEvents events, LongSupplier clock) {
+        this.slots = slots;
+        this.memberId = memberId;
+        this.members = members;
+        this.settings = settings;
+        this.events = events;
+        this.clock = clock;
+        this.lastRenewedMillis = clock.getAsLong(); // joined just now: the first lease starts with the member
+    }
+
+    /** True once the last successful renewal is older than a lease. */
+    boolean lapsed() {
+        return clock.getAsLong() - lastRenewedMillis > settings.leaseMillis();
+    }
+
+    boolean fenced() {
+        return fenced;
+    }
+
+    /** See {@link HazelcastLedger#tick}. */
+    boolean tick(Supplier<Map<String, Set<String>>> liveByUser) {
+        if (!fenced && lapsed()) {
+            fenced = true;
+            fencedAtMillis = clock.getAsLong();
+            fencings.incrementAndGet();
+            String why = "no lease renewal for " + (clock.getAsLong() - lastRenewedMillis) + " ms (lease "
+                    + settings.leaseSeconds() + " s): " + (lastRenewalError.isEmpty() ? "this node was not running"
+                    : lastRenewalError);
+            LOG.warning(() -> "wsquota fenced this node: " + why);
+            events.fenced(why);
+            return true; // the caller closes its connections first; renewal resumes on the next tick
+        }
+        if (clock.getAsLong() - lastRenewalAttemptMillis >= settings.renewalMillis()) {
+            renew(liveByUser.get());
+        }
+        return false;
+    }
+
+    /** Re-asserts this member's slots, user by user; a round counts only if every user's renewal succeeded. */
+    void renew(Map<String, Set<String>> liveByUser) {
+        long started = clock.getAsLong();
+        lastRenewalAttemptMillis = started;
+        Set<String> users = new HashSet<>(liveByUser.keySet());
+        users.addAll(renewedUsers);
+        try {
+            String member = memberId.get();
+            List<CompletableFuture<Integer>> rounds = new ArrayList<>(users.size());
+            for (String user : users) {
+                rounds.add(slots.submitToKey(user, new RenewSlots(member, liveByUser.getOrDefault(user, Set.of()),
+                        settings.leaseMillis())).toCompletableFuture());
+            }
+            if (users.isEmpty()) {
+                slots.containsKey(""); // no slots to renew: still prove that the cluster answers
+            }
+            CompletableFuture.allOf(rounds.toArray(CompletableFuture[]::new))
+                    .get(settings.renewalMillis(), TimeUnit.MILLISECONDS);
+            int now = members.getAsInt();
+            if (now < settings.minMembers()) {
+                throw new IllegalStateException("only " + now + " of " + settings.minMembers() + " members");
+            }
+            renewedUsers = liveByUser.keySet();
+            lastRenewedMillis = started;
+            lastRenewalError = "";
+            if (fenced && started - fencedAtMillis >= settings.leaseMillis()) {
+                fenced = false;
+                LOG.info("wsquota renewed its cluster leases again: this node admits again");
+                events.unfenced();
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            renewalFailures.incrementAndGet();
+            lastRenewalError = String.valueOf(e);
+            LOG.log(Level.WARNING, "wsquota could not renew its cluster leases (" + users.size() + " users); "
+                    + "it fences itself if this lasts " + settings.leaseSeconds() + " s", e);
+        }
+    }
+
+    long renewalFailures() {
+        return renewalFailures.get();
+    }
+
+    long fencings() {
+        return fencings.get();
+    }
+
+    long millisSinceRenewal() {
+        return clock.getAsLong() - lastRenewedMillis;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.wsquota.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+
+import dev.wsquota.quota.ManagerView;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * A cluster-wide operation's part that runs on one member, against that member's own managers (found in its
+ * Hazelcast user context). A member whose application has not registered them yet answers with nothing.
+ */
+abstract class OnMember<T> implements Callable<T>, Serializable, HazelcastInstanceAware {
+
+    private static final long serialVersionUID = 1L;
+
+    private transient HazelcastInstance member;
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance member) {
+        this.member = member;
+    }
+
+    @Override
+    public T call() {
+        Object local = member.getUserContext().get(LocalManagers.USER_CONTEXT_KEY);
+        return local instanceof LocalManagers managers ? on(managers) : nothing();
+    }
+
+    abstract T on(LocalManagers managers);
+
+    abstract T nothing();
+
+    static final class ListManagers extends OnMember<List<ManagerView>> {
+        private static final long serialVersionUID = 1L;
+        private final String user;
+
+        ListManagers(String user) {
+            this.user = user;
+        }
+
+        @Override
+        List<ManagerView> on(LocalManagers managers) {
+            return List.copyOf(managers.list(user));
+        }
+
+        @Override
+        List<ManagerView> nothing() {
+            return List.of();
+        }
+    }
+
+    static final class Disconnect extends OnMember<Integer> {
+        private static final long serialVersionUID = 1L;
+        private final String user;
+
+        Disconnect(String user) {
+            this.user = user;
+        }
+
+        @Override
+        Integer on(LocalManagers managers) {
+            return managers.disconnect(user);
+        }
+
+        @Override
+        Integer nothing() {
+            return 0;
+        }
+    }
+
+    static final class Close extends OnMember<ManagerView> {
+        private static final long serialVersionUID = 1L;
+        private final String managerId;
+        private final boolean evicted;
+
+        Close(String managerId, boolean evicted) {
+            this.managerId = managerId;
+            this.evicted = evicted;
+        }
+
+        @Override
+        ManagerView on(LocalManagers managers) {
+            return managers.close(managerId, evicted);
+        }
+
+        @Override
+        ManagerView nothing() {
+            return null;
+        }
+    }
+
+    static final class Probe extends OnMember<Integer> {
+        private static final long serialVersionUID = 1L;
+        private final String user;
+
+        Probe(String user) {
+            this.user = user;
+        }
+
+        @Override
+        Integer on(LocalManagers managers) {
+            return managers.probe(user);
+        }
+
+        @Override
+        Integer nothing() {
+            return 0;
+        }
+    }
+}

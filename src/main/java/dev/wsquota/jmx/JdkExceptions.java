@@ -1,0 +1,49 @@
+package dev.wsquota.jmx;
+
+import jakarta.ejb.EJBException;
+
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Calls into the beans for a JMX client: whatever goes wrong leaves as a plain JDK exception with its
+ * message, because JConsole and jmxterm have no EE classes to deserialize an {@code EJBException} with.
+ */
+final class JdkExceptions {
+
+    private static final Logger LOG = Logger.getLogger(JdkExceptions.class.getName());
+
+    private JdkExceptions() {
+    }
+
+    static <T> T call(Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (EJBException e) {
+            throw jdkException(e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    static void run(Runnable operation) {
+        call(() -> {
+            operation.run();
+            return null;
+        });
+    }
+
+    /** The root cause as a JDK exception with its message and no EE classes in its chain. */
+    static RuntimeException jdkException(Throwable thrown) {
+        Throwable root = thrown;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof IllegalArgumentException) {
+            return new IllegalArgumentException(root.getMessage());
+        }
+        LOG.log(Level.WARNING, "wsquota JMX call failed", thrown);
+        return new IllegalStateException(root.getClass().getSimpleName() + ": " + root.getMessage());
+    }
+}

@@ -1,0 +1,87 @@
+package dev.wsquota.quota;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Since-start totals of what happened to the registry (admissions, rejections, releases by cause,
+ * failed frames). Only events are counted here: how many managers are live is always read from the
+ * registry's own sets.
+ */
+public final class RegistryCounters {
+
+    private final LongAdder admissions = new LongAdder();
+    private final LongAdder userQuotaRejections = new LongAdder();
+    private final LongAdder totalQuotaRejections = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder closeFailures = new LongAdder();
+    private final Map<ReleaseCause, LongAdder> releases = new EnumMap<>(ReleaseCause.class);
+
+    RegistryCounters() {
+        for (ReleaseCause cause : ReleaseCause.values()) {
+            releases.put(cause, new LongAdder());
+        }
+    }
+
+    void admitted() {
+        admissions.increment();
+    }
+
+    void rejected(Admission.Outcome outcome) {
+        (outcome == Admission.Outcome.TOTAL_QUOTA ? totalQuotaRejections : userQuotaRejections).increment();
+    }
+
+    void released(ReleaseCause cause) {
+        releases.get(cause).increment();
+    }
+
+    void sendFailed() {
+        sendFailures.increment();
+    }
+
+    void closeFailed() {
+        closeFailures.increment();
+    }
+
+    /** Connections admitted since start. */
+    public long admissions() {
+        return admissions.sum();
+    }
+
+    /** Connections refused because their user was at quota, since start. */
+    public long userQuotaRejections() {
+        return userQuotaRejections.sum();
+    }
+
+    /** Connections refused because the server was at its total cap, since start. */
+    public long totalQuotaRejections() {
+        return totalQuotaRejections.sum();
+    }
+
+    /** Connections refused since start for this reason (USER_QUOTA or TOTAL_QUOTA). */
+    public long rejections(Admission.Outcome reason) {
+        return switch (reason) {
+            case USER_QUOTA -> userQuotaRejections();
+            case TOTAL_QUOTA -> totalQuotaRejections();
+            default -> 0;
+        };
+    }
+
+    /** Server events that could not be handed to a connection, since start. */
+    public long sendFailures() {
+        return sendFailures.sum();
+    }
+
+    /** Connections whose close frame could not be sent after their slot was given back, since start. */
+    public long closeFailures() {
+        return closeFailures.sum();
+    }
+
+    /** Slots given back since start, by cause. */
+    public Map<ReleaseCause, Long> releasesByCause() {
+        Map<ReleaseCause, Long> copy = new EnumMap<>(ReleaseCause.class);
+        releases.forEach((cause, count) -> copy.put(cause, count.sum()));
+        return copy;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.wsquota.quota;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the server does to live managers from outside their own connection: an operator closing the
+ * excess, one manager or one user (1008), a server event to a user, and the release of everyone at
+ * shutdown. Every close gives the slot back first, so the recorded cause is this one.
+ */
+public final class ServerActions {
+
+    private final ManagerRegistry registry;
+
+    public ServerActions(ManagerRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Closes (1008) and releases every manager above its user's quota, newest first; returns how many. */
+    public int enforceQuotas() {
+        int closed = 0;
+        for (String user : registry.users()) {
+            for (Manager excess : excessOf(user)) {
+                if (registry.releaseAndCloseQuietly(excess, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+                        "over quota: closed by an operator")) {
+                    closed++;
+                }
+            }
+        }
+        return closed;
+    }
+
+    /** The managers by which the user exceeds their quota, newest first; empty if within it. */
+    public List<Manager> excessOf(String user) {
+        List<Manager> mine = registry.managersOf(user);
+        int excess = mine.size() - registry.limits().limitFor(user);
+        if (excess <= 0) {
+            return Collections.emptyList();
+        }
+        List<Manager> newestFirst = new ArrayList<>(mine.subList(mine.size() - excess, mine.size()));
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
+    /** Closes (1008) and releases one manager; returns its view, or empty if no live manager has that id. */
+    public Optional<ManagerView> closeManager(String managerId) {
+        if (managerId == null || managerId.isBlank() || managerId.length() > UserIds.MAX_LENGTH) {
+            throw new IllegalArgumentException("managerId must be a manager id as listManagers shows it, was '"
+                    + LogSafe.user(managerId) + "'");
+        }
+        Optional<Manager> found = registry.find(managerId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Manager manager = found.get();
+        ManagerView view = ManagerView.of(manager, registry.now());
+        boolean closed = registry.releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+                "closed by an operator");
+        return closed ? Optional.of(view) : Optional.empty();
+    }
+
+    /** Closes (4001) and releases one manager so a newer connection of its user, on another node, takes its slot. */
+    public boolean evict(String managerId) {
+        Optional<Manager> found = registry.find(managerId);
+        return found.isPresent() && registry.releaseAndCloseQuietly(found.get(), ReleaseCause.EVICTED,
+                CloseCodes.REPLACED, "replaced by a newer connection");
+    }
+
+    /** Closes (1008) and releases every manager of the user; returns how many. */
+    public int disconnectUser(String user) {
+        UserIds.check(user);
+        int closed = 0;
+        for (Manager manager : registry.managersOf(user)) {
+            if (registry.releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+                    "disconnected by an operator")) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /** Sends a text event to every live manager of the user; a failed send is counted, not thrown. */
+    public Delivery deliver(String user, String text) {
+        int sent = 0;
+        int failed = 0;
+        for (Manager manager : registry.managersOf(user)) {
+            try {
+                manager.connection().send(text);
+                manager.messageOut();
+                sent++;
+            } catch (Exception e) {
+                failed++;
+                registry.counters().sendFailed();
+            }
+        }
+        return new Delivery(sent, failed);
+    }
+
+    /** How a delivery to one user's managers went. */
+    public record Delivery(int sent, int failed) {
+    }
+
+    /** Releases every manager with the given cause and closes its connection; returns how many. */
+    public int releaseAll(ReleaseCause cause, int code, String reason) {
+        int released = 0;
+        for (Manager manager : registry.allManagers()) {
+            try {
+                if (registry.releaseAndClose(manager, cause, code, reason)) {
+                    released++;
+                }
+            } catch (Exception e) {
+                // The slot is already back; the peer we could not tell is gone or going anyway.
+                registry.counters().closeFailed();
+                released++;
+            }
+        }
+        return released;
+    }
+}
