@@ -34,6 +34,7 @@ public final class FakeCluster extends NotificationBroadcasterSupport implements
     @Override public long getRenewalFailures() { return 0; }
     @Override public long getReleaseFailures() { return 0; }
     @Override public long getPurgedSlots() { return 0; }
+    @Override public long getUnavailableRejections() { return 0; }
     @Override public Map<String, Integer> getUserManagerCounts() { return Map.of("alice", 4); }
     @Override public int getActiveManagers() { return 4; }
 }
