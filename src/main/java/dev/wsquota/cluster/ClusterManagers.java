@@ -64,7 +64,8 @@ public final class ClusterManagers implements OtherNodes {
 
     /** Closes every manager of the user on every member; returns how many. */
     public int disconnect(String user) {
-        return onAll(new OnMember.Disconnect(user), OPERATOR_WAIT_MILLIS, 0, Integer::sum);
+        return onAll(new OnMember.ForUser(OnMember.ForUser.Action.DISCONNECT, user), OPERATOR_WAIT_MILLIS, 0,
+                Integer::sum);
     }
 
     /** Closes (1008) the manager on whichever member holds it; its row, or empty if no member holds it. */
@@ -81,7 +82,8 @@ public final class ClusterManagers implements OtherNodes {
         if (others.isEmpty()) {
             return 0;
         }
-        return gather(executor.submitToMembers(new OnMember.Probe(user), others), waitMillis, 0, Integer::sum);
+        return gather(executor.submitToMembers(new OnMember.ForUser(OnMember.ForUser.Action.PROBE, user), others),
+                waitMillis, 0, Integer::sum);
     }
 
     /**

@@ -53,17 +53,23 @@ abstract class OnMember<T> implements Callable<T>, Serializable, HazelcastInstan
         }
     }
 
-    static final class Disconnect extends OnMember<Integer> {
+    /** An action on one user's managers that answers how many it closed. */
+    static final class ForUser extends OnMember<Integer> {
+
+        enum Action { DISCONNECT, PROBE }
+
         private static final long serialVersionUID = 1L;
+        private final Action action;
         private final String user;
 
-        Disconnect(String user) {
+        ForUser(Action action, String user) {
+            this.action = action;
             this.user = user;
         }
 
         @Override
         Integer on(LocalManagers managers) {
-            return managers.disconnect(user);
+            return action == Action.DISCONNECT ? managers.disconnect(user) : managers.probe(user);
         }
 
         @Override
@@ -90,25 +96,6 @@ abstract class OnMember<T> implements Callable<T>, Serializable, HazelcastInstan
         @Override
         ManagerView nothing() {
             return null;
-        }
-    }
-
-    static final class Probe extends OnMember<Integer> {
-        private static final long serialVersionUID = 1L;
-        private final String user;
-
-        Probe(String user) {
-            this.user = user;
-        }
-
-        @Override
-        Integer on(LocalManagers managers) {
-            return managers.probe(user);
-        }
-
-        @Override
-        Integer nothing() {
-            return 0;
         }
     }
 }

@@ -164,22 +164,22 @@ class ClusterIT {
     void theOperatorOnOneNodeSeesAndClosesTheUsersManagersOnEveryNode() throws Exception {
         List<WsClient> onTwo = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            onTwo.add(onNode2("erin"));
+            onTwo.add(onNode2("alice"));
         }
-        WsClient onOne = onNode1("erin");
+        WsClient onOne = onNode1("alice");
         try (JmxClient jmx = JmxClient.connect()) {
             ManagerFactoryMXBean factory = jmx.factory();
-            List<String> ids = factory.listManagers("erin").stream().map(ManagerRow::managerId).toList();
-            assertEquals(4, ids.size(), "node 1 lists erin's managers on both nodes: " + ids);
+            List<String> ids = factory.listManagers("alice").stream().map(ManagerRow::managerId).toList();
+            assertEquals(4, ids.size(), "node 1 lists alice's managers on both nodes: " + ids);
             assertTrue(ids.contains(onTwo.get(0).welcomeField("managerId")));
             String closed = factory.closeManager(onTwo.get(1).welcomeField("managerId"));
             assertTrue(closed.contains(onTwo.get(1).welcomeField("managerId")), closed);
             assertEquals(new WsClient.Close(1008, "closed by an operator"), onTwo.get(1).awaitClose());
-            assertEquals(3, factory.disconnectUser("erin"), "one on node 1 and the two left on node 2");
+            assertEquals(3, factory.disconnectUser("alice"), "one on node 1 and the two left on node 2");
             for (WsClient client : List.of(onOne, onTwo.get(0), onTwo.get(2))) {
                 assertEquals(1008, client.awaitClose().code());
             }
-            assertEquals(List.of(), factory.listManagers("erin"));
+            assertEquals(List.of(), factory.listManagers("alice"));
         }
         WsClient.closeAll(CLIENTS);
     }
@@ -189,16 +189,16 @@ class ClusterIT {
     void evictOldestOnOneNodeReplacesTheUsersOldestManagerOnTheOther() throws Exception {
         List<WsClient> onTwo = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            onTwo.add(onNode2("frank"));
+            onTwo.add(onNode2("bob"));
         }
         for (int i = 0; i < 2; i++) {
-            assertTrue(onNode1("frank").admitted());
+            assertTrue(onNode1("bob").admitted());
         }
         try (JmxClient jmx = JmxClient.connect()) {
             ManagerFactoryMXBean factory = jmx.factory();
             factory.setOnLimitPolicy("evict-oldest");
             try {
-                WsClient newest = onNode1("frank");
+                WsClient newest = onNode1("bob");
                 assertTrue(newest.admitted(), "admitted by evicting the oldest manager, held on node 2");
                 assertEquals(new WsClient.Close(4001, "replaced by a newer connection"), onTwo.get(0).awaitClose());
                 assertEquals("5", newest.welcomeField("active"));
