@@ -219,8 +219,9 @@ public class ManagersEndpoint {
         try {
             factory.release(mine, cause);
         } catch (EJBException e) {
-            // Only while the application stops: the factory has released every manager in its @PreDestroy.
-            LOG.log(Level.INFO, "factory unavailable while releasing " + mine + " (" + cause + "): " + e);
+            // Only while the application stops: the factory released every manager in its @PreDestroy (counted
+            // there as SHUTDOWN and summed up in its one stop line), so this release had nothing left to give back.
+            LOG.log(Level.FINE, () -> "factory stopped before the release of " + mine + " (" + cause + "): " + e);
         }
     }
 }
