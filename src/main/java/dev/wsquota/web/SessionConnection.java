@@ -1,6 +1,7 @@
 package dev.wsquota.web;
 
 import dev.wsquota.quota.Connection;
+import dev.wsquota.quota.ConnectionClosingException;
 import dev.wsquota.quota.ContainerView;
 import dev.wsquota.quota.OpenSession;
 import jakarta.websocket.CloseReason;
@@ -100,15 +101,29 @@ final class SessionConnection implements Connection, ContainerView {
         }
     }
 
-    /** Sends a whole text message, after any write in progress on this connection. */
+    /**
+     * Sends a whole text message, after any write in progress on this connection. A write refused because the
+     * session is closing or closed (Liberty: "write not allowed") is a {@link ConnectionClosingException}.
+     */
     @Override
     public void send(String text) throws IOException {
         writing.lock();
         try {
             session.getBasicRemote().sendText(text);
+        } catch (IOException | IllegalStateException e) {
+            if (closing()) {
+                throw new ConnectionClosingException("session " + session.getId() + " is closing", e);
+            }
+            throw e;
         } finally {
             writing.unlock();
         }
+    }
+
+    /** True once the server started to close the session or the session is no longer open. */
+    boolean closing() {
+        Map<String, Object> properties = session.getUserProperties();
+        return properties == null || Boolean.TRUE.equals(properties.get(CLOSING)) || !session.isOpen();
     }
 
     /** Queues the ping on the executor; it is written after any write in progress. False if it cannot be queued (the sweep counts it). */
