@@ -1,9 +1,11 @@
 package dev.wsquota.ejb;
 
+import jakarta.ejb.NoSuchObjectLocalException;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 
+import java.util.Date;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -28,10 +30,16 @@ final class IntervalTimer {
         this.info = info;
     }
 
-    /** Creates the timer with this period, then cancels any older one, so there is never none; throws if refused. */
+    /**
+     * Creates the timer with this period, then cancels any older one, so there is never none; throws if refused.
+     * The first run of the new timer is no later than the run the old one had planned, so rescheduling, however
+     * often, never postpones a run.
+     */
     void schedule(long periodMillis) {
+        long nowMillis = System.currentTimeMillis();
+        long firstDelay = firstDelayMillis(nowMillis, timer().map(IntervalTimer::nextTimeoutMillis).orElse(null), periodMillis);
         // Not persistent: Liberty creates no timer at all for a persistent one without a database.
-        Timer created = service.createIntervalTimer(periodMillis, periodMillis, new TimerConfig(info, false));
+        Timer created = service.createIntervalTimer(new Date(nowMillis + firstDelay), periodMillis, new TimerConfig(info, false));
         for (Timer timer : service.getTimers()) {
             if (info.equals(timer.getInfo()) && !timer.equals(created)) {
                 timer.cancel();
@@ -65,6 +73,26 @@ final class IntervalTimer {
             error = String.valueOf(e);
             LOG.log(Level.SEVERE, "wsquota timer " + info + " is missing and could NOT be re-created", e);
             return Optional.empty();
+        }
+    }
+
+    /**
+     * How long until the first run of a timer with a new period: the period, or less if the old timer's next run
+     * ({@code oldNextMillis}, null if there is no old timer) comes sooner; never negative (an overdue run goes now).
+     */
+    static long firstDelayMillis(long nowMillis, Long oldNextMillis, long periodMillis) {
+        if (oldNextMillis == null) {
+            return periodMillis;
+        }
+        return Math.max(0, Math.min(periodMillis, oldNextMillis - nowMillis));
+    }
+
+    /** The timer's next run in epoch milliseconds, or null if the container cannot say (e.g. it was just cancelled). */
+    private static Long nextTimeoutMillis(Timer timer) {
+        try {
+            return timer.getNextTimeout().getTime();
+        } catch (IllegalStateException | NoSuchObjectLocalException e) {
+            return null; // expired or cancelled meanwhile: nothing planned to keep
         }
     }
 

@@ -73,6 +73,8 @@ public class ManagerFactory {
     public static final String CLEANUP_TIMER = "wsquota-cleanup";
     /** How much later than the sweep's idle close the container's own idle timeout fires. */
     static final long CONTAINER_IDLE_MARGIN_MILLIS = 10_000;
+    /** How long the stop waits for the close frames to go out before the container closes what is left. */
+    static final long SHUTDOWN_CLOSE_WAIT_MILLIS = 2_000;
 
     private static final Logger LOG = Logger.getLogger(ManagerFactory.class.getName());
 
@@ -130,8 +132,20 @@ public class ManagerFactory {
     void stop() {
         events = OperatorEvents.NONE;
         cluster.cluster().ifPresent(ledger -> ledger.managers().stopServing());
-        int released = actions.releaseAll(ReleaseCause.SHUTDOWN, CloseCodes.GOING_AWAY, "server shutting down");
-        LOG.info(() -> "wsquota stopped: released " + released + " managers");
+        closeAllForShutdown(SHUTDOWN_CLOSE_WAIT_MILLIS);
+    }
+
+    /**
+     * Releases every manager and closes its connection with 1001 "server shutting down", waiting up to
+     * {@code maxWaitMillis} for the peers to answer; returns how many were released. One summary line, never
+     * one per connection.
+     */
+    public int closeAllForShutdown(long maxWaitMillis) {
+        ServerActions.Shutdown done = actions.closeAllForShutdown(maxWaitMillis);
+        LOG.info(() -> "wsquota stopped: released " + done.released() + " managers, closing each connection with 1001 "
+                + ServerActions.SHUTTING_DOWN + (done.stillOpen() == 0 ? "" : "; " + done.stillOpen()
+                + " peers had not answered the close after " + maxWaitMillis + " ms (the container ends those)"));
+        return done.released();
     }
 
     /** Where limit hits, cleanup failures and drift corrections are reported from now on. */

@@ -22,6 +22,8 @@ public final class GuardStatistics {
         BINARY,
         /** Over the message rate: close 1008. */
         RATE,
+        /** Handshake over the user's handshake rate (wsquota.handshakes-per-second): HTTP 429 with Retry-After. */
+        HANDSHAKE_RATE,
         /** Closed by the container for a protocol error (invalid UTF-8 1007, bad frame 1002, frame over its buffer 1009). */
         PROTOCOL
     }

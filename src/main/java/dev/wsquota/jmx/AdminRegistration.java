@@ -16,9 +16,12 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 
 import java.security.Principal;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Puts the factory's MXBean on the platform MBeanServer when the application starts and connects its
@@ -43,24 +46,34 @@ public class AdminRegistration {
     @Resource
     private SessionContext context;
 
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+
     private PlatformRegistration registration;
+    private AdminAudit audit;
+    private ScheduledFuture<?> auditFlush;
 
     @PostConstruct
     void start() {
         OperatorNotifications notifications = new OperatorNotifications();
         AdminRegistration self = context.getBusinessObject(AdminRegistration.class);
-        ManagerFactoryAdmin admin = new ManagerFactoryAdmin(factory, sweepTimer, watchdog,
-                new AdminAudit(notifications, self::callerName));
+        audit = new AdminAudit(notifications, self::callerName);
+        ManagerFactoryAdmin admin = new ManagerFactoryAdmin(factory, sweepTimer, watchdog, audit);
         registration = PlatformRegistration.register(new DescribedMBean<>(admin, ManagerFactoryMXBean.class, notifications),
                 ManagerFactoryAdmin.OBJECT_NAME, "operators cannot see or steer this instance");
         factory.setOperatorEvents(notifications);
         watchdog.setOperatorEvents(notifications);
+        // Folded audit records come out when their second ends, even if no write follows.
+        auditFlush = scheduler.scheduleAtFixedRate(audit::flush, AdminAudit.FOLD_WINDOW_MILLIS, AdminAudit.FOLD_WINDOW_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
     void stop() {
         factory.setOperatorEvents(OperatorEvents.NONE);
         watchdog.setOperatorEvents(OperatorEvents.NONE);
+        auditFlush.cancel(false);
+        audit.flushAll();
         registration.unregister();
     }
 

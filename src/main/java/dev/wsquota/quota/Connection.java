@@ -11,6 +11,14 @@ public interface Connection {
     /** Closes the connection with a WebSocket close code and a reason of at most 123 UTF-8 bytes. */
     void close(int code, String reason) throws IOException;
 
+    /**
+     * As {@link #close}, but the close frame is written before this returns, on the calling thread: at shutdown,
+     * when the container is about to close the sessions itself, without the reason.
+     */
+    default void closeBeforeReturning(int code, String reason) throws IOException {
+        close(code, reason);
+    }
+
     /** Sends a text message to the peer, after any write in progress on this connection. */
     void send(String text) throws IOException;
 

@@ -2,12 +2,15 @@ package dev.wsquota.web;
 
 import dev.wsquota.guard.GuardSettings;
 import dev.wsquota.guard.GuardStatistics;
+import dev.wsquota.guard.HandshakeLimiter;
+import dev.wsquota.guard.HandshakeSettings;
 import dev.wsquota.jmx.GuardAdmin;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -23,8 +26,9 @@ public class GuardRuntime implements ServletContextListener {
     /** The application's guard state; one application, one class loader, one value. */
     private static volatile State current;
 
-    /** Settings and counters of the running application. */
-    public record State(GuardSettings settings, GuardStatistics statistics) {
+    /** Settings and counters of the running application, and the handshake limiter (empty when the limit is off). */
+    public record State(GuardSettings settings, GuardStatistics statistics, HandshakeSettings handshakeSettings,
+                        Optional<HandshakeLimiter> handshakes) {
     }
 
     private GuardAdmin admin;
@@ -32,11 +36,13 @@ public class GuardRuntime implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         GuardSettings settings = GuardSettings.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
-        State state = new State(settings, new GuardStatistics());
+        HandshakeSettings handshakes = HandshakeSettings.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+        State state = new State(settings, new GuardStatistics(), handshakes, handshakes.newLimiter(System::nanoTime));
         current = state;
         admin = GuardAdmin.register(state.settings(), state.statistics());
         LOG.info(() -> "wsquota guard: allowed origins = " + settings.allowedOrigins() + ", max message = "
-                + settings.maxMessageBytes() + " bytes, max " + settings.maxMessagesPerSecond() + " messages/s per connection");
+                + settings.maxMessageBytes() + " bytes, max " + settings.maxMessagesPerSecond() + " messages/s per connection"
+                + ", handshakes " + handshakes);
     }
 
     @Override

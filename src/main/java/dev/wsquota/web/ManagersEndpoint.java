@@ -4,6 +4,7 @@ import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.guard.GuardStatistics;
 import dev.wsquota.guard.InboundGuard;
 import dev.wsquota.quota.Admission;
+import dev.wsquota.quota.ConnectionClosingException;
 import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ReleaseCause;
@@ -122,6 +123,10 @@ public class ManagersEndpoint {
                     .add("active", admission.active())
                     .add("limit", admission.limit())
                     .build().toString());
+        } catch (ConnectionClosingException closing) {
+            // Closed while its welcome was being written (e.g. at shutdown): its normal end.
+            LOG.log(Level.FINE, () -> "welcome to " + manager + " dropped: " + closing.getMessage());
+            release(ReleaseCause.CLOSE);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.INFO, "could not answer a new connection (" + e + "); releasing its slot", e);
             release(ReleaseCause.ERROR);
@@ -143,7 +148,13 @@ public class ManagersEndpoint {
         InboundGuard.Step step = guard.onText(fragment, last);
         if (step instanceof InboundGuard.Message message) {
             mine.messageIn(System.currentTimeMillis());
-            connection.send(message.text());
+            try {
+                connection.send(message.text());
+            } catch (ConnectionClosingException closing) {
+                // An echo racing the close of its connection (e.g. at shutdown): that connection's normal end.
+                LOG.log(Level.FINE, () -> "echo to " + mine + " dropped: " + closing.getMessage());
+                return;
+            }
             mine.messageOut();
         } else if (step instanceof InboundGuard.Refusal refusal) {
             refuse(session, refusal);
@@ -219,8 +230,9 @@ public class ManagersEndpoint {
         try {
             factory.release(mine, cause);
         } catch (EJBException e) {
-            // Only while the application stops: the factory has released every manager in its @PreDestroy.
-            LOG.log(Level.INFO, "factory unavailable while releasing " + mine + " (" + cause + "): " + e);
+            // Only while the application stops: the factory released every manager in its @PreDestroy (counted
+            // there as SHUTDOWN and summed up in its one stop line), so this release had nothing left to give back.
+            LOG.log(Level.FINE, () -> "factory stopped before the release of " + mine + " (" + cause + "): " + e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.wsquota.web;
 
 import dev.wsquota.quota.Connection;
+import dev.wsquota.quota.ConnectionClosingException;
 import dev.wsquota.quota.ContainerView;
 import dev.wsquota.quota.OpenSession;
 import jakarta.websocket.CloseReason;
@@ -58,14 +59,29 @@ final class SessionConnection implements Connection, ContainerView {
         return session.isOpen();
     }
 
-    /** Marks the session as closing at once and sends the close frame on the executor. */
+    /**
+     * Marks the session as closing at once and sends the close frame on the executor, or on this thread
+     * when the executor refuses: Liberty shuts the managed executor down before the application's
+     * {@code @PreDestroy}, and a dropped close would leave the client with 1006 instead of the reason.
+     */
     @Override
     public void close(int code, String reason) {
         Map<String, Object> properties = session.getUserProperties();
         if (properties != null) {
             properties.put(CLOSING, Boolean.TRUE);
         }
-        runOnIo(() -> closeNow(code, reason), "close " + code);
+        if (!runOnIo(() -> closeNow(code, reason))) {
+            closeNow(code, reason);
+        }
+    }
+
+    @Override
+    public void closeBeforeReturning(int code, String reason) {
+        Map<String, Object> properties = session.getUserProperties();
+        if (properties != null) {
+            properties.put(CLOSING, Boolean.TRUE);
+        }
+        closeNow(code, reason);
     }
 
     private void closeNow(int code, String reason) {
@@ -85,21 +101,35 @@ final class SessionConnection implements Connection, ContainerView {
         }
     }
 
-    /** Sends a whole text message, after any write in progress on this connection. */
+    /**
+     * Sends a whole text message, after any write in progress on this connection. A write refused because the
+     * session is closing or closed (Liberty: "write not allowed") is a {@link ConnectionClosingException}.
+     */
     @Override
     public void send(String text) throws IOException {
         writing.lock();
         try {
             session.getBasicRemote().sendText(text);
+        } catch (IOException | IllegalStateException e) {
+            if (closing()) {
+                throw new ConnectionClosingException("session " + session.getId() + " is closing", e);
+            }
+            throw e;
         } finally {
             writing.unlock();
         }
     }
 
-    /** Queues the ping on the executor; it is written after any write in progress. False if it cannot be queued. */
+    /** True once the server started to close the session or the session is no longer open. */
+    boolean closing() {
+        Map<String, Object> properties = session.getUserProperties();
+        return properties == null || Boolean.TRUE.equals(properties.get(CLOSING)) || !session.isOpen();
+    }
+
+    /** Queues the ping on the executor; it is written after any write in progress. False if it cannot be queued (the sweep counts it). */
     @Override
     public boolean ping(Runnable written) {
-        return runOnIo(() -> pingNow(written), "ping");
+        return runOnIo(() -> pingNow(written));
     }
 
     private void pingNow(Runnable written) {
@@ -115,13 +145,12 @@ final class SessionConnection implements Connection, ContainerView {
         }
     }
 
-    private boolean runOnIo(Runnable write, String what) {
+    /** Queues the write on the executor; false if the executor refuses it, which it does only while the application stops. */
+    private boolean runOnIo(Runnable write) {
         try {
             io.execute(write);
             return true;
         } catch (RejectedExecutionException e) {
-            LOG.log(Level.WARNING, "could not queue a " + what + " for session " + session.getId()
-                    + " (the executor refused it: the application is stopping?)", e);
             return false;
         }
     }
