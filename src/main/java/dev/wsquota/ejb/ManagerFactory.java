@@ -138,7 +138,8 @@ public class ManagerFactory {
     /**
      * Releases every manager and closes its connection with 1001 "server shutting down", waiting up to
      * {@code maxWaitMillis} for the peers to answer; returns how many were released. One summary line, never
-     * one per connection.
+     * one per connection. Also called when the web module stops: WildFly closes the WebSocket sessions itself
+     * (1001, no reason) before this bean's {@code @PreDestroy} runs.
      */
     public int closeAllForShutdown(long maxWaitMillis) {
         ServerActions.Shutdown done = actions.closeAllForShutdown(maxWaitMillis);
@@ -156,30 +157,6 @@ public class ManagerFactory {
     /** The liveness settings and sweep, for the bean that runs the sweep timer. */
     public PingSweep pingSweep() {
         return pingSweep;
-    }
-
-    /**
-     * Closes every connection with 1001 "server shutting down" and waits up to {@code maxWaitMillis} for the
-     * close frames to go out; returns how many were closed. Called when the web module stops: WildFly closes the
-     * WebSocket sessions itself (1001, no reason) before this bean's {@code @PreDestroy} runs.
-     */
-    public int closeAllForShutdown(long maxWaitMillis) {
-        List<Connection> connections = registry.allManagers().stream().map(Manager::connection).toList();
-        int released = actions.releaseAll(ReleaseCause.SHUTDOWN, CloseCodes.GOING_AWAY, "server shutting down");
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
-        try {
-            while (connections.stream().anyMatch(Connection::isOpen) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        long stillOpen = connections.stream().filter(Connection::isOpen).count();
-        if (stillOpen > 0) {
-            LOG.warning(() -> stillOpen + " of " + connections.size() + " connections were still open " + maxWaitMillis
-                    + " ms after their close at shutdown; the container closes them");
-        }
-        return released;
     }
 
     /** Asks for a slot for this user's new connection at once, without probing (in-process callers). */
