@@ -96,4 +96,50 @@ final class JfrProfile {
         }
         return counts;
     }
+
+    /**
+     * The methods most often on the stack in the quota layer's own calls during the phases whose names start
+     * with {@code phasePrefix}: for each sample with a dev.wsquota frame, every distinct method from the top of
+     * the stack down to the outermost dev.wsquota frame counts once. Ordered by count, at most {@code limit}.
+     */
+    static Map<String, Long> topQuotaFrames(Path file, java.util.Properties phases, String phasePrefix, int limit)
+            throws Exception {
+        List<long[]> windows = new ArrayList<>();
+        for (String phase : phases.getProperty("phases").split(",")) {
+            if (phase.startsWith(phasePrefix)) {
+                windows.add(new long[] {Long.parseLong(phases.getProperty("phase." + phase + ".startMillis")),
+                        Long.parseLong(phases.getProperty("phase." + phase + ".endMillis"))});
+            }
+        }
+        Map<String, Long> counts = new java.util.HashMap<>();
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                RecordedEvent event = recording.readEvent();
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+                    continue;
+                }
+                long t = event.getStartTime().toEpochMilli();
+                if (windows.stream().noneMatch(w -> t >= w[0] && t <= w[1])) {
+                    continue;
+                }
+                List<String> methods = new ArrayList<>();
+                int outermost = -1;
+                for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+                    String m = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+                    methods.add(m);
+                    if (m.startsWith("dev.wsquota.")) {
+                        outermost = methods.size() - 1;
+                    }
+                }
+                if (outermost >= 0) {
+                    new java.util.LinkedHashSet<>(methods.subList(0, outermost + 1))
+                            .forEach(m -> counts.merge(m, 1L, Long::sum));
+                }
+            }
+        }
+        Map<String, Long> top = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
+                .forEach(e -> top.put(e.getKey(), e.getValue()));
+        return top;
+    }
 }
