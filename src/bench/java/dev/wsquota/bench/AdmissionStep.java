@@ -238,8 +238,9 @@ final class AdmissionStep {
                     Results.fmt(frame.getValue() / (double) total[0] * perConn[0], 0)));
         }
         if (!top.isEmpty()) {
-            results.line(SECTION, "Managed phases: the frames of the quota layer (dev.wsquota) and what they call, "
-                    + "inclusive (a sample counts once per method on its stack), top 15:");
+            results.line(SECTION, "Managed phases: the quota layer's own calls (samples whose innermost dev.wsquota "
+                    + "frame is not a filter passing the request on) and what they call, inclusive (a sample counts "
+                    + "once per method on its stack), top 15:");
             results.table(SECTION, List.of("method", "% of managed samples", "us/connection"), top);
         }
     }

@@ -1,6 +1,7 @@
 package dev.wsquota.web;
 
 import dev.wsquota.quota.Connection;
+import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ContainerView;
 import dev.wsquota.quota.OpenSession;
 import jakarta.websocket.CloseReason;
@@ -16,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,10 +29,13 @@ import java.util.logging.Logger;
  * never on the caller's thread: Liberty's ping and close block while an earlier write to a slow peer
  * is pending, and the caller is the sweep or cleanup timer that serves every other connection (a
  * blocked timer would hold its bean's lock and stall everything queued behind a waiting writer).
+ *
+ * <p>The write lock is this object itself (a non-reentrant mutex on {@link AbstractQueuedSynchronizer}):
+ * one object per connection instead of three (a ReentrantLock and its Sync besides this one).
  */
-final class SessionConnection implements Connection, ContainerView {
+final class SessionConnection extends AbstractQueuedSynchronizer implements Connection, ContainerView {
 
-    /** The user property under which the endpoint records the manager id of an admitted session. */
+    /** The user property under which the endpoint records the manager of an admitted session. */
     static final String MANAGER_ID = "wsquota.managerId";
     /** The user property set when the server starts to close the session. */
     static final String CLOSING = "wsquota.closing";
@@ -45,7 +49,6 @@ final class SessionConnection implements Connection, ContainerView {
     private final Session session;
     private final String remoteAddress;
     private final Executor io;
-    private final ReentrantLock writing = new ReentrantLock();
 
     SessionConnection(Session session, String remoteAddress, Executor io) {
         this.session = session;
@@ -71,7 +74,7 @@ final class SessionConnection implements Connection, ContainerView {
     private void closeNow(int code, String reason) {
         boolean locked = false;
         try {
-            locked = writing.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            locked = tryAcquireNanos(1, TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS));
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
         } catch (IOException | RuntimeException e) {
             // The slot was released before the close; a peer we cannot tell is gone or going anyway.
@@ -80,7 +83,7 @@ final class SessionConnection implements Connection, ContainerView {
             Thread.currentThread().interrupt();
         } finally {
             if (locked) {
-                writing.unlock();
+                release(1);
             }
         }
     }
@@ -88,11 +91,11 @@ final class SessionConnection implements Connection, ContainerView {
     /** Sends a whole text message, after any write in progress on this connection. */
     @Override
     public void send(String text) throws IOException {
-        writing.lock();
+        acquire(1);
         try {
             session.getBasicRemote().sendText(text);
         } finally {
-            writing.unlock();
+            release(1);
         }
     }
 
@@ -103,7 +106,7 @@ final class SessionConnection implements Connection, ContainerView {
     }
 
     private void pingNow(Runnable written) {
-        writing.lock();
+        acquire(1);
         try {
             session.getBasicRemote().sendPing(ByteBuffer.wrap(PING_PAYLOAD));
             written.run();
@@ -111,7 +114,7 @@ final class SessionConnection implements Connection, ContainerView {
             // A broken connection: the container reports it through @OnError/@OnClose, or the pong timeout does.
             LOG.log(Level.FINE, "ping to session " + session.getId() + " failed", e);
         } finally {
-            writing.unlock();
+            release(1);
         }
     }
 
@@ -124,6 +127,17 @@ final class SessionConnection implements Connection, ContainerView {
                     + " (the executor refused it: the application is stopping?)", e);
             return false;
         }
+    }
+
+    @Override
+    protected boolean tryAcquire(int ignored) {
+        return compareAndSetState(0, 1);
+    }
+
+    @Override
+    protected boolean tryRelease(int ignored) {
+        setState(0);
+        return true;
     }
 
     @Override
@@ -161,7 +175,7 @@ final class SessionConnection implements Connection, ContainerView {
         public String managerId() {
             Map<String, Object> properties = session.getUserProperties();
             Object id = properties == null ? null : properties.get(MANAGER_ID);
-            return id == null ? null : id.toString();
+            return id instanceof Manager manager ? manager.id() : id == null ? null : id.toString();
         }
 
         @Override
