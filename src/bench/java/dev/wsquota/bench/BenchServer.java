@@ -101,6 +101,10 @@ final class BenchServer {
         return port;
     }
 
+    long pid() {
+        return pid;
+    }
+
     Path serverDir() {
         return wlp.resolve("usr/servers").resolve(name);
     }
