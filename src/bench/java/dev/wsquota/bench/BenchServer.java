@@ -147,7 +147,8 @@ final class BenchServer {
 
         int nofile = Props.integer("bench.serverOpenFiles", 65536);
         launched = true;
-        int rc = exec(120, "bash", "-c", "ulimit -n " + nofile + " 2>/dev/null || ulimit -n $(ulimit -Hn); exec \""
+        // A large pre-touched heap on busy cores can take minutes before "server start" returns.
+        int rc = exec(Props.integer("bench.serverStartSeconds", 120), "bash", "-c", "ulimit -n " + nofile + " 2>/dev/null || ulimit -n $(ulimit -Hn); exec \""
                 + wlp.resolve("bin/server") + "\" start " + name + " --clean");
         if (rc != 0) {
             throw new IllegalStateException("server start exited " + rc + "; see " + dir.resolve("logs"));
