@@ -23,7 +23,10 @@ public final class CleanupPass {
      * pass costs the same at 10,000 managers as at 1,000,000 and every manager is still looked at in time.
      */
     static final int SAMPLE_PER_PASS = 1_000;
-    /** Every how many scheduled passes the drift check (a walk over every manager and session) runs. */
+    /**
+     * Every how many scheduled passes the drift check (a walk over every manager and session) runs when there
+     * are more managers than one sample; with fewer it runs every pass.
+     */
     static final int DRIFT_EVERY_PASSES = 10;
 
     /** Cleanup passes in a row with a drift correction after which drift counts as recurring. */
@@ -94,7 +97,8 @@ public final class CleanupPass {
      * {@link #SAMPLE_PER_PASS} managers in turn, so its cost follows the stale managers, not the total.
      * Closed sessions leave through their own callbacks, a silent leak is found by the ping sweep (its
      * pong times out), at the user's quota (admission reclaims closed ones first) or by this sample; the
-     * drift check runs every {@link #DRIFT_EVERY_PASSES} passes. An operator's {@link #run} looks at everyone.
+     * drift check runs every pass up to {@link #SAMPLE_PER_PASS} managers and every {@link #DRIFT_EVERY_PASSES}
+     * passes above. An operator's {@link #run} looks at everyone.
      */
     public synchronized CleanupReport runScheduled() {
         long started = registry.now();
@@ -115,7 +119,11 @@ public final class CleanupPass {
                     }
                 }
             }
-            int driftFailures = ++scheduledPasses % DRIFT_EVERY_PASSES == 0 ? reconcileWithContainer() : 0;
+            // Up to one sample's worth of managers the pass looks at everyone anyway, so the drift check runs every
+            // pass (its grace period needs two looks a few seconds apart); above that, every few passes.
+            boolean drift = registry.activeManagers() <= SAMPLE_PER_PASS || scheduledPasses % DRIFT_EVERY_PASSES == 0;
+            scheduledPasses++;
+            int driftFailures = drift ? reconcileWithContainer() : 0;
             if (driftFailures > 0) {
                 report = new CleanupReport(report.stale(), report.idle(), report.failures() + driftFailures,
                         report.errors(), report.durationNanos());

@@ -238,6 +238,11 @@ public class ManagersEndpoint {
         }
         // Set before any manager exists: admission went through factory(), which fetched it. Idempotent, and
         // harmless after the factory's @PreDestroy released everyone.
-        releaser.test(mine, cause);
+        try {
+            releaser.test(mine, cause);
+        } catch (RuntimeException e) {
+            // The registry's own state never throws here; a failing cluster ledger is logged by the ledger itself.
+            LOG.log(Level.WARNING, "could not release " + mine + " (" + cause + "); cleanup or its lease reclaims it", e);
+        }
     }
 }
