@@ -18,6 +18,11 @@ final class AdmissionStep {
     private static final Pattern REQUEST_COUNT = Pattern.compile(
             "request count\\s*\\|\\s*([\\d,]+)\\s*\\|\\s*([\\d,]+|-)\\s*\\|\\s*([\\d,]+|-)");
 
+    /** The endpoints as AdmissionSimulation names them, in its order. */
+    static final String[] ENDPOINTS = {"managed", "fair", "bare"};
+    /** Ratios reported: managed / fair, managed / bare, fair / bare. */
+    private static final int[][] RATIOS = {{0, 1}, {0, 2}, {1, 2}};
+
     private AdmissionStep() {
     }
 
@@ -100,16 +105,19 @@ final class AdmissionStep {
 
         results.line(SECTION, "Each virtual user is its own bench user and does, " + iterations + " times: connect -> wait "
                 + "for the welcome -> 10 echoes (each awaited) -> close. " + vus + " virtual users at once per phase; phases "
-                + "run one after another: warm-up (managed, bare; " + warmup + " iterations each), then managed, bare "
-                + "alternating for " + rounds + " rounds. connections/s = completed connect..close cycles / summed phase "
+                + "run one after another: warm-up (managed, fair, bare; " + warmup + " iterations each), then managed, fair, "
+                + "bare in turn for " + rounds + " rounds. managed = the product (/ws); fair = the bare endpoint in a WAR "
+                + "with CDI on (beans.xml, all), in the same server with the same features, so fair - bare is the cost of "
+                + "the platform features in the application and managed - fair the cost of the quota layer; bare = the "
+                + "bare endpoint in a WAR without CDI. connections/s = completed connect..close cycles / summed phase "
                 + "wall time. Latency = just before the connect action until the welcome check passed (the welcome is "
                 + "the admission signal), over every measured connection. Gatling report: target/bench/gatling/.");
         List<List<?>> rows = new ArrayList<>();
-        double[] rate = new double[2];
-        long[][] lat = new long[2][];
-        String[] endpoints = {"managed", "bare"};
-        for (int i = 0; i < 2; i++) {
-            String e = endpoints[i];
+        int n = ENDPOINTS.length;
+        double[] rate = new double[n];
+        long[][] lat = new long[n][];
+        for (int i = 0; i < n; i++) {
+            String e = ENDPOINTS[i];
             long conns = Long.parseLong(p.getProperty(e + ".connections", "0"));
             long nanos = Long.parseLong(p.getProperty(e + ".nanos", "1"));
             rate[i] = conns / (nanos / 1e9);
@@ -117,43 +125,53 @@ final class AdmissionStep {
             rows.add(List.of(e, conns, Results.fmt(nanos / 1e9, 1), Results.fmt(rate[i], 0),
                     ms(lat[i][0]), ms(lat[i][1]), ms(lat[i][2]), ms(lat[i][3]), ms(lat[i][4])));
         }
-        rows.add(List.of("managed / bare", "", "", Results.fmt(rate[0] / rate[1], 3),
-                ratio(lat[0][0], lat[1][0]), ratio(lat[0][1], lat[1][1]), ratio(lat[0][2], lat[1][2]),
-                ratio(lat[0][3], lat[1][3]), ratio(lat[0][4], lat[1][4])));
+        for (int[] pair : RATIOS) {
+            int a = pair[0];
+            int b = pair[1];
+            rows.add(List.of(ENDPOINTS[a] + " / " + ENDPOINTS[b], "", "", Results.fmt(rate[a] / rate[b], 3),
+                    ratio(lat[a][0], lat[b][0]), ratio(lat[a][1], lat[b][1]), ratio(lat[a][2], lat[b][2]),
+                    ratio(lat[a][3], lat[b][3]), ratio(lat[a][4], lat[b][4])));
+        }
         results.table(SECTION, List.of("endpoint", "connections", "phase time (s)", "connections/s",
                 "p50 (ms)", "p95 (ms)", "p99 (ms)", "mean (ms)", "max (ms)"), rows);
         results.line(SECTION, "Managed reaches " + Results.fmt(100 * rate[0] / rate[1], 1)
-                + "% of bare's connection rate; its connect-to-welcome latency is " + relative(lat[0][0], lat[1][0])
-                + " bare's at p50, " + relative(lat[0][1], lat[1][1]) + " at p95 and " + relative(lat[0][2], lat[1][2])
-                + " at p99.");
+                + "% of the fair baseline's connection rate (target: 90%) and " + Results.fmt(100 * rate[0] / rate[2], 1)
+                + "% of bare's; the fair baseline reaches " + Results.fmt(100 * rate[1] / rate[2], 1) + "% of bare's. "
+                + "Managed's connect-to-welcome latency is " + relative(lat[0][0], lat[1][0]) + " the fair baseline's at p50, "
+                + relative(lat[0][1], lat[1][1]) + " at p95 and " + relative(lat[0][2], lat[1][2]) + " at p99.");
         List<List<?>> phases = new ArrayList<>();
-        double[] cpuNanos = new double[2];
-        long[] cpuConns = new long[2];
+        double[] cpuNanos = new double[n];
+        long[] cpuConns = new long[n];
         for (String phase : p.getProperty("phases").split(",")) {
             long c = Long.parseLong(p.getProperty("phase." + phase + ".connections"));
-            long n = Long.parseLong(p.getProperty("phase." + phase + ".nanos"));
+            long t = Long.parseLong(p.getProperty("phase." + phase + ".nanos"));
             double used = cpu.between(Long.parseLong(p.getProperty("phase." + phase + ".start")),
                     Long.parseLong(p.getProperty("phase." + phase + ".end")));
-            phases.add(List.of(phase, c, Results.fmt(n / 1e9, 2), Results.fmt(c / (n / 1e9), 0),
-                    used < 0 ? "-" : Results.fmt(used / 1e3 / c, 0), used < 0 ? "-" : Results.fmt(100 * used / n, 0)));
-            int i = phase.startsWith("managed") ? 0 : phase.startsWith("bare") ? 1 : -1;
+            phases.add(List.of(phase, c, Results.fmt(t / 1e9, 2), Results.fmt(c / (t / 1e9), 0),
+                    used < 0 ? "-" : Results.fmt(used / 1e3 / c, 0), used < 0 ? "-" : Results.fmt(100 * used / t, 0)));
+            int i = endpointOf(phase);
             if (i >= 0 && used >= 0) {
                 cpuNanos[i] += used;
                 cpuConns[i] += c;
             }
         }
-        if (cpuConns[0] > 0 && cpuConns[1] > 0) {
+        boolean allCpu = cpuConns[0] > 0 && cpuConns[1] > 0 && cpuConns[2] > 0;
+        if (allCpu) {
             double cm = cpuNanos[0] / cpuConns[0] / 1e3;
-            double cb = cpuNanos[1] / cpuConns[1] / 1e3;
+            double cf = cpuNanos[1] / cpuConns[1] / 1e3;
+            double cb = cpuNanos[2] / cpuConns[2] / 1e3;
             results.item(SECTION, "server CPU per connection (connect, welcome, 10 echoes, close)",
-                    "managed " + Results.fmt(cm, 0) + " us, bare " + Results.fmt(cb, 0) + " us, managed - bare "
-                            + Results.fmt(cm - cb, 0) + " us (" + Results.fmt(100 * (cm - cb) / cb, 1) + "%); "
-                            + "from the server's ProcessCpuTime sampled every 100 ms over each phase");
+                    "managed " + Results.fmt(cm, 0) + " us, fair " + Results.fmt(cf, 0) + " us, bare " + Results.fmt(cb, 0)
+                            + " us; from the server's ProcessCpuTime sampled every 100 ms over each phase");
+            results.item(SECTION, "cost of the quota layer (managed - fair)", Results.fmt(cm - cf, 0) + " us per connection ("
+                    + Results.fmt(100 * (cm - cf) / cf, 1) + "% of fair; target: under 300 us)");
+            results.item(SECTION, "cost of the platform features in the application (fair - bare)",
+                    Results.fmt(cf - cb, 0) + " us per connection (" + Results.fmt(100 * (cf - cb) / cb, 1) + "% of bare)");
         }
         results.line(SECTION, "Per phase (in run order):");
         results.table(SECTION, List.of("phase", "connections", "time (s)", "connections/s",
                 "server CPU per connection (us)", "server CPU use (% of one core)"), phases);
-        if (profile && cpuConns[0] > 0 && cpuConns[1] > 0) {
+        if (profile && allCpu) {
             profileTable(results, p, jfrFile, cpuNanos, cpuConns);
         }
         results.item(SECTION, "requests planned", planned);
@@ -164,46 +182,77 @@ final class AdmissionStep {
         }
     }
 
-    /** Server CPU per connection by component, managed vs bare, from the JFR samples of the measured phases. */
+    /** Server CPU per connection by component and endpoint, from the JFR samples of the measured phases. */
     private static void profileTable(Results results, Properties p, Path jfrFile, double[] cpuNanos, long[] cpuConns)
             throws Exception {
-        Map<String, Long>[] counts = new Map[2];
-        for (int i = 0; i < 2; i++) {
-            counts[i] = new java.util.LinkedHashMap<>();
+        int n = ENDPOINTS.length;
+        List<Map<String, Long>> counts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            counts.add(new java.util.LinkedHashMap<>());
         }
         for (String phase : p.getProperty("phases").split(",")) {
-            int i = phase.startsWith("managed") ? 0 : phase.startsWith("bare") ? 1 : -1;
+            int i = endpointOf(phase);
             if (i < 0) {
                 continue;
             }
             Map<String, Long> c = JfrProfile.count(jfrFile, Long.parseLong(p.getProperty("phase." + phase + ".startMillis")),
                     Long.parseLong(p.getProperty("phase." + phase + ".endMillis")));
-            c.forEach((k, v) -> counts[i].merge(k, v, Long::sum));
+            c.forEach((k, v) -> counts.get(i).merge(k, v, Long::sum));
         }
-        long totalM = counts[0].getOrDefault("", 0L);
-        long totalB = counts[1].getOrDefault("", 0L);
-        if (totalM == 0 || totalB == 0) {
-            results.line(SECTION, "JFR: no execution samples in the measured phases.");
-            return;
+        long[] total = new long[n];
+        double[] perConn = new double[n];
+        for (int i = 0; i < n; i++) {
+            total[i] = counts.get(i).getOrDefault("", 0L);
+            perConn[i] = cpuNanos[i] / cpuConns[i] / 1e3;
+            if (total[i] == 0) {
+                results.line(SECTION, "JFR: no execution samples in the measured " + ENDPOINTS[i] + " phases.");
+                return;
+            }
         }
-        double perConnM = cpuNanos[0] / cpuConns[0] / 1e3;
-        double perConnB = cpuNanos[1] / cpuConns[1] / 1e3;
         List<List<?>> rows = new ArrayList<>();
         for (String component : JfrProfile.COMPONENTS.keySet()) {
-            double shareM = counts[0].getOrDefault(component, 0L) / (double) totalM;
-            double shareB = counts[1].getOrDefault(component, 0L) / (double) totalB;
-            rows.add(List.of(component, Results.fmt(100 * shareM, 1), Results.fmt(100 * shareB, 1),
-                    Results.fmt(shareM * perConnM, 0), Results.fmt(shareB * perConnB, 0),
-                    Results.fmt(shareM * perConnM - shareB * perConnB, 0)));
+            double[] us = new double[n];
+            List<Object> row = new ArrayList<>(List.of(component));
+            for (int i = 0; i < n; i++) {
+                double share = counts.get(i).getOrDefault(component, 0L) / (double) total[i];
+                us[i] = share * perConn[i];
+                row.add(Results.fmt(100 * share, 1));
+            }
+            for (int i = 0; i < n; i++) {
+                row.add(Results.fmt(us[i], 0));
+            }
+            row.add(Results.fmt(us[0] - us[1], 0));
+            rows.add(row);
         }
-        rows.add(List.of("all server CPU", "100", "100", Results.fmt(perConnM, 0), Results.fmt(perConnB, 0),
-                Results.fmt(perConnM - perConnB, 0)));
+        rows.add(List.of("all server CPU", "100", "100", "100", Results.fmt(perConn[0], 0), Results.fmt(perConn[1], 0),
+                Results.fmt(perConn[2], 0), Results.fmt(perConn[0] - perConn[1], 0)));
         results.line(SECTION, "Where the server's CPU goes (JFR execution samples of the server during the measured "
-                + "phases: " + totalM + " managed, " + totalB + " bare; a sample counts for every component on its "
-                + "stack, so rows overlap; us = share x server CPU per connection). Recording: "
+                + "phases: " + total[0] + " managed, " + total[1] + " fair, " + total[2] + " bare; a sample counts for "
+                + "every component on its stack, so rows overlap; us = share x server CPU per connection). Recording: "
                 + "target/bench/server-admission.jfr.");
-        results.table(SECTION, List.of("component (frames on the stack)", "managed % of samples", "bare % of samples",
-                "managed us/connection", "bare us/connection", "managed - bare (us)"), rows);
+        results.table(SECTION, List.of("component (frames on the stack)", "managed %", "fair %", "bare %",
+                "managed us/conn", "fair us/conn", "bare us/conn", "managed - fair (us)"), rows);
+        List<List<?>> top = new ArrayList<>();
+        for (Map.Entry<String, Long> frame : JfrProfile.topQuotaFrames(jfrFile, p, "managed-", 15).entrySet()) {
+            top.add(List.of(frame.getKey(), Results.fmt(100.0 * frame.getValue() / total[0], 1),
+                    Results.fmt(frame.getValue() / (double) total[0] * perConn[0], 0)));
+        }
+        if (!top.isEmpty()) {
+            results.line(SECTION, "Managed phases: the quota layer's own calls (samples whose innermost dev.wsquota "
+                    + "frame is not a filter passing the request on) and what they call, inclusive (a sample counts "
+                    + "once per method on its stack), top 15:");
+            results.table(SECTION, List.of("method", "% of managed samples", "us/connection"), top);
+        }
+    }
+
+    /** Index in {@link #ENDPOINTS} of a measured phase ("managed-1" -> 0), -1 for warm-ups. */
+    private static int endpointOf(String phase) {
+        for (int i = 0; i < ENDPOINTS.length; i++) {
+            if (phase.startsWith(ENDPOINTS[i] + "-")) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static long num(Properties p, String endpoint, String key) {

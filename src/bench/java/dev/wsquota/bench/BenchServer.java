@@ -92,8 +92,17 @@ final class BenchServer {
         return URI.create("ws://127.0.0.1:" + port + "/bare/ws");
     }
 
+    /** The fair baseline: the bare endpoint in a WAR with CDI on, in the same server with the same features. */
+    URI fair() {
+        return URI.create("ws://127.0.0.1:" + port + "/fair/ws");
+    }
+
     int port() {
         return port;
+    }
+
+    long pid() {
+        return pid;
     }
 
     Path serverDir() {
@@ -132,17 +141,20 @@ final class BenchServer {
             case "beans-none" -> copyWithBeansXml(productWar, dropins.resolve("wsquota.war"));
             default -> throw new IllegalArgumentException("bench.productVariant must be asis or beans-none, was " + variant);
         }
-        writeBareWar(dropins.resolve("bare.war"));
+        writeBareWar(dropins.resolve("bare.war"), "bare", false);
+        writeBareWar(dropins.resolve("fair.war"), "fair", true);
         deleteTree(dir.resolve("logs"));
 
         int nofile = Props.integer("bench.serverOpenFiles", 65536);
         launched = true;
-        int rc = exec(120, "bash", "-c", "ulimit -n " + nofile + " 2>/dev/null || ulimit -n $(ulimit -Hn); exec \""
+        // A large pre-touched heap on busy cores can take minutes before "server start" returns.
+        int rc = exec(Props.integer("bench.serverStartSeconds", 120), "bash", "-c", "ulimit -n " + nofile + " 2>/dev/null || ulimit -n $(ulimit -Hn); exec \""
                 + wlp.resolve("bin/server") + "\" start " + name + " --clean");
         if (rc != 0) {
             throw new IllegalStateException("server start exited " + rc + "; see " + dir.resolve("logs"));
         }
         waitForLog(List.of("CWWKZ0001I: Application wsquota started", "CWWKZ0001I: Application bare started",
+                "CWWKZ0001I: Application fair started",
                 "CWWKF0011I"), 180);
         connector = JMXConnectorFactory.connect(new JMXServiceURL(Files.readString(
                 dir.resolve("logs/state/com.ibm.ws.jmx.local.address")).trim()));
@@ -159,7 +171,8 @@ final class BenchServer {
                 + ", configDropins/overrides/bench-users.xml, bench only)");
         results.item(section, "endpoints", "managed " + managed() + (variant.equals("asis") ? " (product WAR, unchanged)"
                 : " (EXPERIMENT: product WAR + WEB-INF/beans.xml bean-discovery-mode=none)") + ", bare " + bare()
-                + " (bench WAR: same container, same BASIC auth, same welcome + echo, no quota factory)");
+                + " (bench WAR: same container, same BASIC auth, same welcome + echo, no quota factory, no CDI), fair " + fair()
+                + " (the same endpoint in a WAR with WEB-INF/beans.xml bean-discovery-mode=all: CDI on, as in the product)");
         System.out.println("[bench] server " + name + " started, pid " + pid);
     }
 
@@ -241,14 +254,18 @@ final class BenchServer {
         Files.writeString(file, xml, StandardCharsets.UTF_8);
     }
 
-    /** bare.war: the one endpoint class plus its web.xml (BASIC, same realm) and context root /bare. */
-    private void writeBareWar(Path war) throws IOException {
+    /**
+     * bare.war / fair.war: the one endpoint class plus its web.xml (BASIC, same realm) and context root
+     * /{@code name}; with {@code cdi} a beans.xml (discovery all) makes the module a CDI bean archive whose
+     * endpoint instances the container creates through CDI, as it does for the product.
+     */
+    private void writeBareWar(Path war, String name, boolean cdi) throws IOException {
         String cls = "dev/wsquota/bench/bare/BareEndpoint.class";
         byte[] bytes = Files.readAllBytes(testClasses.resolve(cls));
         String webXml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                    <display-name>wsquota bench: bare endpoint</display-name>
+                    <display-name>wsquota bench: bare endpoint (%s)</display-name>
                     <security-constraint>
                         <web-resource-collection>
                             <web-resource-name>bare</web-resource-name>
@@ -263,17 +280,21 @@ final class BenchServer {
                         <realm-name>wsquota</realm-name>
                     </login-config>
                 </web-app>
-                """;
+                """.formatted(name);
         String ext = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-ext xmlns="http://websphere.ibm.com/xml/ns/javaee" version="1.1">
-                    <context-root uri="/bare"/>
+                    <context-root uri="/%s"/>
                 </web-ext>
-                """;
+                """.formatted(name);
         try (OutputStream os = Files.newOutputStream(war); ZipOutputStream zip = new ZipOutputStream(os)) {
             put(zip, "WEB-INF/classes/" + cls, bytes);
             put(zip, "WEB-INF/web.xml", webXml.getBytes(StandardCharsets.UTF_8));
             put(zip, "WEB-INF/ibm-web-ext.xml", ext.getBytes(StandardCharsets.UTF_8));
+            if (cdi) {
+                put(zip, "WEB-INF/beans.xml", ("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\" "
+                        + "bean-discovery-mode=\"all\"/>\n").getBytes(StandardCharsets.UTF_8));
+            }
         }
     }
 

@@ -50,6 +50,7 @@ final class CapacityStep {
         // An unmeasured hold first, so the container's pools and caches have grown before either measurement.
         hold(server, server.bare(), "warm-up (bare)", users, perUser, window, factory);
         Hold managed = hold(server, server.managed(), "managed", users, perUser, window, factory);
+        Hold fair = hold(server, server.fair(), "fair", users, perUser, window, factory);
         Hold bare = hold(server, server.bare(), "bare", users, perUser, window, factory);
 
         results.line(SECTION, users + " users x " + perUser + " connections = " + users * perUser + " held at once per "
@@ -57,9 +58,9 @@ final class CapacityStep {
                 + "flight). Heap = used after explicit full GCs (min of 3), before vs. while held. RSS = server process "
                 + "VmRSS; the heap is fixed and pre-touched, so RSS deltas are memory outside the Java heap. "
                 + "An unmeasured hold of the same size (bare) runs first so container pools have grown; then managed, "
-                + "then bare. 'retained after close' = heap after closing all and GC minus heap before: a leak shows there.");
+                + "fair (the bare endpoint in a CDI-enabled WAR), then bare. 'retained after close' = heap after closing all and GC minus heap before: a leak shows there.");
         List<List<?>> rows = new ArrayList<>();
-        for (Hold h : List.of(managed, bare)) {
+        for (Hold h : List.of(managed, fair, bare)) {
             rows.add(List.of(h.endpoint(), h.held() + " / " + h.planned(), h.failed(), Results.fmt(h.fillSeconds(), 1),
                     Results.mib(h.heapBefore()), Results.mib(h.heapHeld()), Results.kib(h.heapPerConnection()),
                     Results.mib(h.rssBefore()), Results.mib(h.rssHeld()), Results.kib(h.rssPerConnection()),
@@ -74,10 +75,13 @@ final class CapacityStep {
                 Results.fmt(heapOverhead, 0) + " bytes (" + Results.kib(heapOverhead) + ")");
         results.item(SECTION, "overhead per managed connection (RSS outside the heap, managed - bare)",
                 Results.fmt(rssOverhead, 0) + " bytes (" + Results.kib(rssOverhead) + ")");
+        results.item(SECTION, "overhead per managed connection (heap, managed - fair)", Results.fmt(
+                managed.heapPerConnection() - fair.heapPerConnection(), 0) + " bytes (" + Results.kib(
+                managed.heapPerConnection() - fair.heapPerConnection()) + "; target: under 1 KiB above bare)");
         results.item(SECTION, "managed heap per connection / bare heap per connection",
                 Results.fmt(managed.heapPerConnection() / bare.heapPerConnection(), 3));
-        if (managed.held() != managed.planned() || bare.held() != bare.planned()) {
-            throw new BenchMain.CheckFailed("held " + managed.held() + " managed and " + bare.held() + " bare of "
+        if (managed.held() != managed.planned() || fair.held() != fair.planned() || bare.held() != bare.planned()) {
+            throw new BenchMain.CheckFailed("held " + managed.held() + " managed, " + fair.held() + " fair and " + bare.held() + " bare of "
                     + managed.planned() + " planned");
         }
         if (managed.serverCount() != managed.planned()) {

@@ -26,7 +26,10 @@ final class JfrProfile {
     static {
         COMPONENTS.put("wsquota registry (dev.wsquota.quota)", List.of("dev.wsquota.quota."));
         COMPONENTS.put("wsquota EJB calls: admit/release through the EJB container", List.of("dev.wsquota.ejb."));
-        COMPONENTS.put("wsquota endpoint code (ManagersEndpoint / BareEndpoint)", List.of("dev.wsquota.web.", "dev.wsquota.bench.bare."));
+        COMPONENTS.put("wsquota endpoint code (ManagersEndpoint / BareEndpoint)", List.of("dev.wsquota.web.ManagersEndpoint",
+                "dev.wsquota.web.SessionConnection", "dev.wsquota.web.PlainEndpoint", "dev.wsquota.bench.bare."));
+        COMPONENTS.put("wsquota servlet filters (origin, peer address; inclusive of the handshake they wrap)",
+                List.of("dev.wsquota.web.OriginFilter", "dev.wsquota.web.PeerAddress$Capture"));
         COMPONENTS.put("CDI (Weld, Liberty CDI)", List.of("org.jboss.weld.", "com.ibm.ws.cdi."));
         COMPONENTS.put("endpoint instance creation and injection", List.of("com.ibm.ws.wsoc.cdi.", "com.ibm.ws.wsoc.configurator.",
                 "com.ibm.ws.injectionengine.", "com.ibm.ws.managedobject."));
@@ -37,6 +40,10 @@ final class JfrProfile {
         COMPONENTS.put("HTTP/TCP channels", List.of("com.ibm.ws.http.", "com.ibm.ws.tcpchannel.", "com.ibm.ws.channelfw."));
         COMPONENTS.put("JMX (CPU sampler)", List.of("javax.management.", "com.sun.jmx."));
     }
+
+    /** Filters whose doFilter only passes the request on: the handshake below them is the container's work. */
+    private static final java.util.Set<String> PASS_THROUGH = java.util.Set.of("dev.wsquota.web.OriginFilter.doFilter",
+            "dev.wsquota.web.PeerAddress$Capture.doFilter", "jakarta.servlet.http.HttpFilter.doFilter");
 
     private final MBeanServerConnection jmx;
     private final ObjectName recorder;
@@ -95,5 +102,53 @@ final class JfrProfile {
             }
         }
         return counts;
+    }
+
+    /**
+     * The methods most often on the stack in the quota layer's own calls during the phases whose names start
+     * with {@code phasePrefix}: for each sample whose innermost dev.wsquota frame is our own work (not a
+     * filter passing the request on), every distinct method from the top of the stack down to that frame
+     * counts once: the quota layer's calls and what they call. Ordered by count, at most {@code limit}.
+     */
+    static Map<String, Long> topQuotaFrames(Path file, java.util.Properties phases, String phasePrefix, int limit)
+            throws Exception {
+        List<long[]> windows = new ArrayList<>();
+        for (String phase : phases.getProperty("phases").split(",")) {
+            if (phase.startsWith(phasePrefix)) {
+                windows.add(new long[] {Long.parseLong(phases.getProperty("phase." + phase + ".startMillis")),
+                        Long.parseLong(phases.getProperty("phase." + phase + ".endMillis"))});
+            }
+        }
+        Map<String, Long> counts = new java.util.HashMap<>();
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                RecordedEvent event = recording.readEvent();
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+                    continue;
+                }
+                long t = event.getStartTime().toEpochMilli();
+                if (windows.stream().noneMatch(w -> t >= w[0] && t <= w[1])) {
+                    continue;
+                }
+                List<String> methods = new ArrayList<>();
+                int innermost = -1;
+                for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+                    String m = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+                    methods.add(m);
+                    if (innermost < 0 && m.startsWith("dev.wsquota.")) {
+                        innermost = methods.size() - 1;
+                    }
+                }
+                // A sample whose innermost wsquota frame is a filter's pass-through is the handshake's, not ours.
+                if (innermost >= 0 && !PASS_THROUGH.contains(methods.get(innermost))) {
+                    new java.util.LinkedHashSet<>(methods.subList(0, innermost + 1))
+                            .forEach(m -> counts.merge(m, 1L, Long::sum));
+                }
+            }
+        }
+        Map<String, Long> top = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
+                .forEach(e -> top.put(e.getKey(), e.getValue()));
+        return top;
     }
 }

@@ -27,7 +27,7 @@ final class JmhStep {
         int iterations = Props.integer("bench.jmh.iterations", 5);
         int seconds = Props.integer("bench.jmh.iterationSeconds", 1);
         Options options = new OptionsBuilder()
-                .include("dev\\.wsquota\\.bench\\.jmh\\..*")
+                .include(Props.text("bench.jmh.include", "dev\\.wsquota\\.bench\\.jmh\\..*"))
                 .warmupIterations(warmups)
                 .warmupTime(TimeValue.seconds(seconds))
                 .measurementIterations(iterations)
@@ -42,6 +42,7 @@ final class JmhStep {
         List<List<?>> rows = new ArrayList<>();
         Map<String, Double> cleanupByStale = new TreeMap<>();
         Map<String, Double> cleanupError = new TreeMap<>();
+        Map<String, Double> scheduled = new java.util.LinkedHashMap<>();
         for (RunResult run : runs) {
             var params = run.getParams();
             String name = params.getBenchmark().replace("dev.wsquota.bench.jmh.", "");
@@ -53,7 +54,10 @@ final class JmhStep {
             rows.add(List.of(name, p.length() == 0 ? "-" : p.toString(), params.getThreads(),
                     Results.fmt(score.getScore(), score.getScore() < 100 ? 3 : 0),
                     Results.fmt(score.getScoreError(), score.getScore() < 100 ? 3 : 0), score.getScoreUnit()));
-            if (name.startsWith("CleanupBenchmark")) {
+            if (name.startsWith("ScheduledCleanupBenchmark")) {
+                scheduled.put(params.getParam("managers") + "/" + params.getParam("stale"), score.getScore());
+            }
+            if (name.startsWith("CleanupBenchmark") && params.getParam("managers").equals("100000")) {
                 String key = String.format("%03d", Integer.parseInt(params.getParam("stalePercent")));
                 cleanupByStale.put(key, score.getScore());
                 cleanupError.put(key, score.getScoreError());
@@ -65,6 +69,18 @@ final class JmhStep {
         double perManager = dev.wsquota.bench.jmh.Footprint.registryBytesPerManager(2000, 5);
         results.item(SECTION, "registry heap per live manager (plain registry, 2,000 users x 5, after GC; includes "
                 + "user names, not the connection: add 24 bytes for the product's)", Results.fmt(perManager, 0) + " bytes");
+        if (!scheduled.isEmpty()) {
+            StringBuilder s = new StringBuilder("Scheduled cleanup pass (suspects + a sample of 1,000; the timer's pass), "
+                    + "managers/stale -> ms: ");
+            scheduled.forEach((k, ms) -> s.append(k).append(" -> ").append(Results.fmt(ms, 3)).append("; "));
+            Double small = scheduled.get("100000/0");
+            Double large = scheduled.get("1000000/0");
+            if (small != null && large != null) {
+                s.append("with nothing stale, 1,000,000 managers cost ").append(Results.fmt(large / small, 2))
+                        .append(" x what 100,000 cost (a pass that follows the total would cost 10 x).");
+            }
+            results.line(SECTION, s.toString());
+        }
         Double zero = cleanupByStale.get("000");
         Double ten = cleanupByStale.get("010");
         if (zero != null && ten != null) {

@@ -164,6 +164,16 @@ final class WsConn implements WebSocket.Listener {
         return null;
     }
 
+    /** Pings received by every connection of this JVM (the JDK client answers each with a pong by itself). */
+    static final java.util.concurrent.atomic.AtomicLong PINGS = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+        PINGS.incrementAndGet();
+        webSocket.request(1);
+        return null;
+    }
+
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         answer.complete(new Answer(Answer.Kind.CLOSED, null, statusCode, reason, System.nanoTime() - startedNanos));

@@ -18,6 +18,17 @@ public final class CleanupPass {
 
     /** How long a registry/container difference must last before the drift check corrects it. */
     static final long DRIFT_GRACE_MILLIS = 5_000;
+    /**
+     * Managers a scheduled pass looks at besides the suspects, taken in turn from the whole registry, so a
+     * pass costs the same at 10,000 managers as at 1,000,000 and every manager is still looked at in time.
+     */
+    static final int SAMPLE_PER_PASS = 1_000;
+    /**
+     * Every how many scheduled passes the drift check (a walk over every manager and session) runs when there
+     * are more managers than one sample; with fewer it runs every pass.
+     */
+    static final int DRIFT_EVERY_PASSES = 10;
+
     /** Cleanup passes in a row with a drift correction after which drift counts as recurring. */
     static final int RECURRING_DRIFT_RUNS = 3;
 
@@ -31,6 +42,9 @@ public final class CleanupPass {
     private final AtomicLong driftCorrections = new AtomicLong();
     private volatile int consecutiveDriftRuns;
     private volatile ContainerView containerView;
+    /** Where the next scheduled pass continues its sample; guarded by {@code this}. */
+    private java.util.Iterator<Manager> cursor;
+    private int scheduledPasses;
 
     /**
      * @param registry          the managers to clean
@@ -76,6 +90,53 @@ public final class CleanupPass {
             }
         }
         return new CleanupReport(stale, idle, failures, List.copyOf(errors), System.nanoTime() - started);
+    }
+
+    /**
+     * The timer's pass: the suspects (managers the ping sweep could not ping) plus the next
+     * {@link #SAMPLE_PER_PASS} managers in turn, so its cost follows the stale managers, not the total.
+     * Closed sessions leave through their own callbacks, a silent leak is found by the ping sweep (its
+     * pong times out), at the user's quota (admission reclaims closed ones first) or by this sample; the
+     * drift check runs every pass up to {@link #SAMPLE_PER_PASS} managers and every {@link #DRIFT_EVERY_PASSES}
+     * passes above. An operator's {@link #run} looks at everyone.
+     */
+    public synchronized CleanupReport runScheduled() {
+        long started = registry.now();
+        try {
+            List<Manager> candidates = registry.takeSuspects();
+            if (cursor == null || !cursor.hasNext()) {
+                cursor = registry.liveManagers().iterator();
+            }
+            for (int i = 0; i < SAMPLE_PER_PASS && cursor.hasNext(); i++) {
+                candidates.add(cursor.next());
+            }
+            CleanupReport report = reclaim(registry, idleTimeoutMillis.getAsLong(), candidates);
+            if (report.stale() > 0) {
+                // Leaks come in groups (one broken peer, one user's client): look at the user's others next time.
+                for (Manager manager : candidates) {
+                    if (!registry.isLive(manager)) {
+                        registry.managersOf(manager.user()).forEach(registry::suspect);
+                    }
+                }
+            }
+            // Up to one sample's worth of managers the pass looks at everyone anyway, so the drift check runs every
+            // pass (its grace period needs two looks a few seconds apart); above that, every few passes.
+            boolean drift = registry.activeManagers() <= SAMPLE_PER_PASS || scheduledPasses % DRIFT_EVERY_PASSES == 0;
+            scheduledPasses++;
+            int driftFailures = drift ? reconcileWithContainer() : 0;
+            if (driftFailures > 0) {
+                report = new CleanupReport(report.stale(), report.idle(), report.failures() + driftFailures,
+                        report.errors(), report.durationNanos());
+            }
+            statistics.record(started, report);
+            reportFailures(report, driftFailures);
+            return report;
+        } catch (RuntimeException e) {
+            statistics.recordAborted(started);
+            LOG.log(Level.SEVERE, "cleanup pass failed; the timer keeps running", e);
+            events.get().cleanupFailed(1, String.valueOf(e));
+            return new CleanupReport(0, 0, 1, List.of(), 0);
+        }
     }
 
     /** Remembers a container session through which the drift check can ask the container what it has open. */
@@ -158,6 +219,9 @@ public final class CleanupPass {
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "last seen session cannot list open sessions; trying a live one", e);
             }
+        }
+        if (view == null) {
+            return Optional.empty(); // no admission through the container yet (every one is seen): nothing to compare
         }
         for (Manager manager : registry.allManagers()) {
             if (manager.connection() instanceof ContainerView live && manager.connection().isOpen()) {

@@ -22,7 +22,7 @@ final class ClusterSlots {
     }
 
     /** The cluster's answer, or null when it cannot decide now (unavailable, or the call failed: logged). */
-    SlotLedger.Claim claim(String user, String managerId, int limit) {
+    SlotLedger.Claim claim(Manager manager, int limit) {
         if (ledger == null) {
             return new SlotLedger.Claim(true, LOCAL);
         }
@@ -30,9 +30,9 @@ final class ClusterSlots {
             return null;
         }
         try {
-            return ledger.claim(user, managerId, limit);
+            return ledger.claim(manager.user(), manager.id(), limit);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "the cluster could not decide the admission of " + LogSafe.user(user)
+            LOG.log(Level.WARNING, "the cluster could not decide the admission of " + LogSafe.user(manager.user())
                     + "; refused with 1013", e);
             return null;
         }
@@ -43,9 +43,9 @@ final class ClusterSlots {
         return ledger == null ? "" : ledger.unavailable().orElse("quota service unavailable: the cluster did not answer");
     }
 
-    void release(String user, String managerId) {
+    void release(Manager manager) {
         if (ledger != null) {
-            ledger.release(user, managerId);
+            ledger.release(manager.user(), manager.id());
         }
     }
 }

@@ -21,8 +21,10 @@ public final class Manager {
         }
     }
 
-    private final String id;
-    private final String user;
+    /** The registry's sequence number; the id text is built from it on demand (a long, not a String per manager). */
+    private final long serial;
+    /** Shared by every manager of one registry: what keeps ids unique across redeployments. */
+    private final String idPrefix;
     private final Connection connection;
     private final long openedAtMillis;
     final UserManagers owner;
@@ -39,21 +41,27 @@ public final class Manager {
     @SuppressWarnings("unused") // updated through MESSAGES_OUT
     private volatile long messagesOut;
 
-    Manager(String id, String user, Connection connection, long nowMillis, UserManagers owner) {
-        this.id = id;
-        this.user = user;
+    Manager(String idPrefix, long serial, Connection connection, long nowMillis, UserManagers owner) {
+        this.idPrefix = idPrefix;
+        this.serial = serial;
         this.connection = connection;
         this.openedAtMillis = nowMillis;
         this.lastActivityMillis = nowMillis;
         this.owner = owner;
     }
 
+    /** The manager id as operators and clients see it (JMX, welcome): the registry's prefix and the serial in base 36. */
     public String id() {
-        return id;
+        return idPrefix + Long.toString(serial, 36);
+    }
+
+    /** The registry's key for this manager. */
+    long serial() {
+        return serial;
     }
 
     public String user() {
-        return user;
+        return owner.user;
     }
 
     public Connection connection() {
@@ -138,6 +146,6 @@ public final class Manager {
 
     @Override
     public String toString() {
-        return "Manager[" + id + " of " + LogSafe.user(user) + "]";
+        return "Manager[" + id() + " of " + LogSafe.user(user()) + "]";
     }
 }

@@ -33,7 +33,8 @@ public final class ManagerRegistry {
     private static final Logger LOG = Logger.getLogger(ManagerRegistry.class.getName());
 
     private final ConcurrentHashMap<String, UserManagers> users = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Manager> managers = new ConcurrentHashMap<>();
+    /** Every live manager by its serial (a Long key is smaller than the id text). */
+    private final ConcurrentHashMap<Long, Manager> managers = new ConcurrentHashMap<>();
     private final QuotaLimits limits;
     private final LongSupplier clock;
     /** Where slots are counted across nodes; on a single node the sets here are the count. */
@@ -42,6 +43,8 @@ public final class ManagerRegistry {
     private final String idPrefix;
 
     private final RegistryCounters counters = new RegistryCounters();
+    /** Managers something saw misbehave (a ping that could not be queued or failed); the scheduled cleanup looks at them first. */
+    private final Set<Manager> suspects = ConcurrentHashMap.newKeySet();
 
     /**
      * @param limits the quotas, read at every admission
@@ -129,12 +132,11 @@ public final class ManagerRegistry {
                     }
                     return Admission.rejected(Admission.Outcome.USER_QUOTA, user, mine.size(), limit);
                 }
-                Manager manager = new Manager(idPrefix + Long.toString(sequence.incrementAndGet(), 36),
-                        user, connection, clock.getAsLong(), mine);
+                Manager manager = new Manager(idPrefix, sequence.incrementAndGet(), connection, clock.getAsLong(), mine);
                 if (evicted != null) {
-                    slots.release(user, evicted.id()); // the new manager takes over the evicted one's slot
+                    slots.release(evicted); // the new manager takes over the evicted one's slot
                 }
-                SlotLedger.Claim claim = slots.claim(user, manager.id(), limit);
+                SlotLedger.Claim claim = slots.claim(manager, limit);
                 if (claim == null || !claim.granted()) {
                     retireIfEmptyLocked(mine);
                     if (claim == null) {
@@ -146,12 +148,12 @@ public final class ManagerRegistry {
                     }
                     return Admission.rejected(Admission.Outcome.USER_QUOTA, user, claim.count(), limit);
                 }
-                managers.put(manager.id(), manager);
+                managers.put(manager.serial(), manager);
                 int total = managers.size();
                 int maxTotal = limits.maxTotal();
                 if (total > maxTotal) {
-                    managers.remove(manager.id(), manager);
-                    slots.release(user, manager.id());
+                    managers.remove(manager.serial(), manager);
+                    slots.release(manager);
                     retireIfEmptyLocked(mine);
                     counters.rejected(Admission.Outcome.TOTAL_QUOTA);
                     return Admission.rejected(Admission.Outcome.TOTAL_QUOTA, user, total - 1, maxTotal);
@@ -189,7 +191,7 @@ public final class ManagerRegistry {
             }
             retireIfEmptyLocked(owner);
         }
-        slots.release(manager.user(), manager.id());
+        slots.release(manager);
         return true;
     }
 
@@ -197,14 +199,32 @@ public final class ManagerRegistry {
         if (!manager.owner.remove(manager)) {
             return false;
         }
-        managers.remove(manager.id(), manager);
+        managers.remove(manager.serial(), manager);
+        suspects.remove(manager);
         counters.released(cause);
         return true;
     }
 
+    /** Marks a live manager for the next scheduled cleanup pass to look at. */
+    public void suspect(Manager manager) {
+        if (isLive(manager)) {
+            suspects.add(manager);
+        }
+    }
+
+    /** Takes the suspects marked so far (each is returned once). */
+    List<Manager> takeSuspects() {
+        List<Manager> taken = new ArrayList<>();
+        for (var it = suspects.iterator(); it.hasNext(); ) {
+            taken.add(it.next());
+            it.remove();
+        }
+        return taken;
+    }
+
     /** Releases by id; empty if no live manager has that id. */
     public Optional<Manager> release(String managerId, ReleaseCause cause) {
-        Manager manager = managerId == null ? null : managers.get(managerId);
+        Manager manager = byId(managerId);
         return manager != null && release(manager, cause) ? Optional.of(manager) : Optional.empty();
     }
 
@@ -236,7 +256,7 @@ public final class ManagerRegistry {
 
     /** True while the manager holds its slot. */
     public boolean isLive(Manager manager) {
-        return managers.get(manager.id()) == manager;
+        return managers.get(manager.serial()) == manager;
     }
 
     /**
@@ -287,7 +307,19 @@ public final class ManagerRegistry {
     }
 
     public Optional<Manager> find(String managerId) {
-        return Optional.ofNullable(managerId == null ? null : managers.get(managerId));
+        return Optional.ofNullable(byId(managerId));
+    }
+
+    /** The live manager with this id text, or null (also for text that is not an id of this registry). */
+    private Manager byId(String managerId) {
+        if (managerId == null || !managerId.startsWith(idPrefix) || managerId.length() == idPrefix.length()) {
+            return null;
+        }
+        try {
+            return managers.get(Long.parseLong(managerId, idPrefix.length(), managerId.length(), 36));
+        } catch (NumberFormatException e) {
+            return null; // not an id this registry gave out
+        }
     }
 
     /** Live managers of one user. */

@@ -95,6 +95,7 @@ public final class PingSweep {
                         pinged++;
                     } else {
                         manager.pingNotQueued(now); // could not even be queued: the next sweep tries again
+                        registry.suspect(manager); // and the next cleanup pass asks whether it is still open
                         busy++;
                     }
                 }

@@ -9,9 +9,7 @@ import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.UserIds;
-import jakarta.ejb.EJB;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.ejb.EJBException;
 import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
 import jakarta.websocket.CloseReason;
@@ -30,6 +28,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,15 +39,20 @@ import java.util.logging.Logger;
  * <p>The admission answer may come later, from the scheduler, when the user is at quota and their
  * silent managers are being probed; until it comes the connection holds no slot and gets no echo.
  */
-@ServerEndpoint(value = "/ws", configurator = PeerAddress.Configurator.class)
+@ServerEndpoint(value = "/ws", configurator = PlainEndpoint.class)
 public class ManagersEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ManagersEndpoint.class.getName());
     /** One factory for all welcomes: {@code Json.createObjectBuilder()} looks the provider up on every call. */
     private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
-    @EJB
-    private ManagerFactory factory;
+    /**
+     * The factory's business proxy (every call still goes through the EJB container and its locks), looked
+     * up once per application: the endpoint instance is created without injection (see {@link PlainEndpoint}).
+     */
+    private static volatile ManagerFactory factory;
+    /** The factory's release, called directly: a connection's only EJB call is its admission (see the factory). */
+    private static volatile BiPredicate<Manager, ReleaseCause> releaser;
 
     /**
      * Runs pings and server-side closes off the timer threads (see {@link SessionConnection}); looked up
@@ -86,9 +90,24 @@ public class ManagersEndpoint {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "user id not accepted"));
             return;
         }
-        Object address = config.getUserProperties().get(PeerAddress.PROPERTY);
+        // Taken out of the session's properties: the connection keeps it, nothing else reads it.
+        Object address = config.getUserProperties().remove(PeerAddress.PROPERTY);
         connection = new SessionConnection(session, address == null ? "unknown" : address.toString(), executor());
-        factory.requestAdmission(principal.getName(), connection, admission -> answer(session, admission));
+        factory().requestAdmission(principal.getName(), connection, admission -> answer(session, admission));
+    }
+
+    private static ManagerFactory factory() {
+        ManagerFactory found = factory;
+        if (found == null) {
+            try {
+                found = InitialContext.doLookup("java:module/ManagerFactory");
+            } catch (NamingException e) {
+                throw new IllegalStateException("the ManagerFactory EJB is missing from java:module", e);
+            }
+            releaser = found.releaser();
+            factory = found;
+        }
+        return found;
     }
 
     private static ManagedExecutorService executor() {
@@ -111,7 +130,8 @@ public class ManagersEndpoint {
                 return;
             }
             manager = admission.manager();
-            session.getUserProperties().put(SessionConnection.MANAGER_ID, manager.id());
+            // The manager itself, not its id text: the drift check asks it for the id only when it looks.
+            session.getUserProperties().put(SessionConnection.MANAGER_ID, manager);
             if (closed) {
                 release(ReleaseCause.CLOSE); // the peer left while its admission was being decided
                 return;
@@ -227,12 +247,13 @@ public class ManagersEndpoint {
         if (mine == null) {
             return;
         }
+        // Set before any manager exists: admission went through factory(), which fetched it. Idempotent, and
+        // harmless after the factory's @PreDestroy released everyone.
         try {
-            factory.release(mine, cause);
-        } catch (EJBException e) {
-            // Only while the application stops: the factory released every manager in its @PreDestroy (counted
-            // there as SHUTDOWN and summed up in its one stop line), so this release had nothing left to give back.
-            LOG.log(Level.FINE, () -> "factory stopped before the release of " + mine + " (" + cause + "): " + e);
+            releaser.test(mine, cause);
+        } catch (RuntimeException e) {
+            // The registry's own state never throws here; a failing cluster ledger is logged by the ledger itself.
+            LOG.log(Level.WARNING, "could not release " + mine + " (" + cause + "); cleanup or its lease reclaims it", e);
         }
     }
 }

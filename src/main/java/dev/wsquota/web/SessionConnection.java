@@ -2,6 +2,7 @@ package dev.wsquota.web;
 
 import dev.wsquota.quota.Connection;
 import dev.wsquota.quota.ConnectionClosingException;
+import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ContainerView;
 import dev.wsquota.quota.OpenSession;
 import jakarta.websocket.CloseReason;
@@ -17,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,10 +30,13 @@ import java.util.logging.Logger;
  * never on the caller's thread: Liberty's ping and close block while an earlier write to a slow peer
  * is pending, and the caller is the sweep or cleanup timer that serves every other connection (a
  * blocked timer would hold its bean's lock and stall everything queued behind a waiting writer).
+ *
+ * <p>The write lock is this object itself (a non-reentrant mutex on {@link AbstractQueuedSynchronizer}):
+ * one object per connection instead of three (a ReentrantLock and its Sync besides this one).
  */
-final class SessionConnection implements Connection, ContainerView {
+final class SessionConnection extends AbstractQueuedSynchronizer implements Connection, ContainerView {
 
-    /** The user property under which the endpoint records the manager id of an admitted session. */
+    /** The user property under which the endpoint records the manager of an admitted session. */
     static final String MANAGER_ID = "wsquota.managerId";
     /** The user property set when the server starts to close the session. */
     static final String CLOSING = "wsquota.closing";
@@ -46,7 +50,6 @@ final class SessionConnection implements Connection, ContainerView {
     private final Session session;
     private final String remoteAddress;
     private final Executor io;
-    private final ReentrantLock writing = new ReentrantLock();
 
     SessionConnection(Session session, String remoteAddress, Executor io) {
         this.session = session;
@@ -87,7 +90,7 @@ final class SessionConnection implements Connection, ContainerView {
     private void closeNow(int code, String reason) {
         boolean locked = false;
         try {
-            locked = writing.tryLock(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            locked = tryAcquireNanos(1, TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS));
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
         } catch (IOException | RuntimeException e) {
             // The slot was released before the close; a peer we cannot tell is gone or going anyway.
@@ -96,7 +99,7 @@ final class SessionConnection implements Connection, ContainerView {
             Thread.currentThread().interrupt();
         } finally {
             if (locked) {
-                writing.unlock();
+                release(1);
             }
         }
     }
@@ -107,7 +110,7 @@ final class SessionConnection implements Connection, ContainerView {
      */
     @Override
     public void send(String text) throws IOException {
-        writing.lock();
+        acquire(1);
         try {
             session.getBasicRemote().sendText(text);
         } catch (IOException | IllegalStateException e) {
@@ -116,7 +119,7 @@ final class SessionConnection implements Connection, ContainerView {
             }
             throw e;
         } finally {
-            writing.unlock();
+            release(1);
         }
     }
 
@@ -133,7 +136,7 @@ final class SessionConnection implements Connection, ContainerView {
     }
 
     private void pingNow(Runnable written) {
-        writing.lock();
+        acquire(1);
         try {
             session.getBasicRemote().sendPing(ByteBuffer.wrap(PING_PAYLOAD));
             written.run();
@@ -141,7 +144,7 @@ final class SessionConnection implements Connection, ContainerView {
             // A broken connection: the container reports it through @OnError/@OnClose, or the pong timeout does.
             LOG.log(Level.FINE, "ping to session " + session.getId() + " failed", e);
         } finally {
-            writing.unlock();
+            release(1);
         }
     }
 
@@ -153,6 +156,17 @@ final class SessionConnection implements Connection, ContainerView {
         } catch (RejectedExecutionException e) {
             return false;
         }
+    }
+
+    @Override
+    protected boolean tryAcquire(int ignored) {
+        return compareAndSetState(0, 1);
+    }
+
+    @Override
+    protected boolean tryRelease(int ignored) {
+        setState(0);
+        return true;
     }
 
     @Override
@@ -190,7 +204,7 @@ final class SessionConnection implements Connection, ContainerView {
         public String managerId() {
             Map<String, Object> properties = session.getUserProperties();
             Object id = properties == null ? null : properties.get(MANAGER_ID);
-            return id == null ? null : id.toString();
+            return id instanceof Manager manager ? manager.id() : id == null ? null : id.toString();
         }
 
         @Override

@@ -127,6 +127,18 @@ class CleanupPassTest {
     }
 
     @Test
+    void theTimersPassCorrectsDriftEveryPassWhileTheRegistryIsSmall() {
+        pass.seen(List::of);
+        admitPhantom("s1");
+        pass.runScheduled(); // the first look: a suspect
+        now.addAndGet(CleanupPass.DRIFT_GRACE_MILLIS);
+        pass.runScheduled(); // the next pass, not ten passes later
+
+        assertEquals(1, pass.driftCorrections());
+        assertEquals(0, registry.activeManagers());
+    }
+
+    @Test
     void withoutAnyContainerSessionThereIsNothingToReconcile() {
         admitPhantom("s1");
         pass.run(null);

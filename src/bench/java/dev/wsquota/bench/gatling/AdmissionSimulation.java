@@ -35,10 +35,10 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.ws;
 
 /**
- * Step 2: admission rate and connect-to-welcome latency, managed (/ws) against bare (/bare/ws) in the
- * same run. Each virtual user, as its own bench user: connect -> wait for the welcome -> 10 echoes ->
- * close, {@code iterations} times. Phases run one after the other: a warm-up of both, then
- * managed, bare, managed, bare ... ({@code rounds}), each with {@code vus} users at once, so both
+ * Step 2: admission rate and connect-to-welcome latency, managed (/ws) against the fair baseline
+ * (/fair/ws) and bare (/bare/ws) in the same run. Each virtual user, as its own bench user: connect -> wait for the welcome -> 10 echoes ->
+ * close, {@code iterations} times. Phases run one after the other: a warm-up of each, then
+ * managed, fair, bare, managed, fair, bare ... ({@code rounds}), each with {@code vus} users at once, so all
  * endpoints see the same JIT state and background noise.
  *
  * <p>Latency is measured here, from just before the connect action to the moment the welcome check
@@ -49,6 +49,11 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
 public class AdmissionSimulation extends Simulation {
 
     static final int ECHOES = 10;
+    /**
+     * Endpoint name and path, in the order each round runs them: the product, the fair baseline (the bare
+     * endpoint in a CDI-enabled WAR) and the bare endpoint in a WAR without CDI.
+     */
+    static final String[][] ENDPOINTS = {{"managed", "/ws"}, {"fair", "/fair/ws"}, {"bare", "/bare/ws"}};
 
     final int port = Integer.getInteger("bench.httpPort", 39080);
     final int users = Integer.getInteger("bench.users", 2000);
@@ -80,11 +85,13 @@ public class AdmissionSimulation extends Simulation {
                 .wsBaseUrl("ws://127.0.0.1:" + port);
 
         List<PopulationBuilder> chain = new ArrayList<>();
-        chain.add(phase("warmup-managed", "managed", "/ws", warmupIterations, false));
-        chain.add(phase("warmup-bare", "bare", "/bare/ws", warmupIterations, false));
+        for (String[] e : ENDPOINTS) {
+            chain.add(phase("warmup-" + e[0], e[0], e[1], warmupIterations, false));
+        }
         for (int r = 1; r <= rounds; r++) {
-            chain.add(phase("managed-" + r, "managed", "/ws", iterations, true));
-            chain.add(phase("bare-" + r, "bare", "/bare/ws", iterations, true));
+            for (String[] e : ENDPOINTS) {
+                chain.add(phase(e[0] + "-" + r, e[0], e[1], iterations, true));
+            }
         }
         PopulationBuilder first = chain.get(0);
         for (int i = 1; i < chain.size(); i++) {

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One cleanup pass over 100,000 managers (20,000 users x 5) of which stalePercent have a closed
+ * The operator's full cleanup pass (forceCleanup: every manager asked) over 100,000 or 1,000,000 managers
+ * (5 per user) of which stalePercent have a closed
  * connection. Before each pass the stale managers it reclaimed are admitted again (not measured), so
  * every pass sees the same registry. Compare the scores across stalePercent: if the cost follows the
  * total, 0% already costs nearly as much as 10%.
@@ -30,14 +31,13 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 @State(Scope.Thread)
 public class CleanupBenchmark {
 
-    static final int USERS = 20_000;
     static final int PER_USER = 5;
 
-    @Param({"100000"})
+    @Param({"100000", "1000000"})
     public int managers;
     @Param({"0", "1", "10"})
     public int stalePercent;
@@ -56,7 +56,7 @@ public class CleanupBenchmark {
         int every = staleCount == 0 ? Integer.MAX_VALUE : managers / staleCount;
         int stale = 0;
         for (int i = 0; i < managers; i++) {
-            String user = "user" + (i % USERS);
+            String user = "user" + (i % (managers / PER_USER));
             boolean isStale = stale < staleCount && i % every == 0;
             registry.admit(user, isStale ? closed : new FakeConnection(true));
             if (isStale) {
