@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.map.IMap;
 import dev.wsquota.quota.ManagerView;
+import dev.wsquota.quota.OtherNodes;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +24,7 @@ import java.util.stream.Collectors;
  * Operations on a user's managers wherever in the cluster they are: each member acts on its own managers
  * (through Hazelcast's executor), and a member that does not answer in time is logged and left out.
  */
-public final class ClusterManagers {
+public final class ClusterManagers implements OtherNodes {
 
     static final String EXECUTOR = "wsquota-operations";
     /** How long an operator's cluster-wide operation waits for the members. */
@@ -63,28 +64,33 @@ public final class ClusterManagers {
 
     /** Closes every manager of the user on every member; returns how many. */
     public int disconnect(String user) {
-        return onAll(new OnMember.Disconnect(user), OPERATOR_WAIT_MILLIS, 0, Integer::sum);
+        return onAll(new OnMember.ForUser(OnMember.ForUser.Action.DISCONNECT, user), OPERATOR_WAIT_MILLIS, 0,
+                Integer::sum);
     }
 
-    /** Closes the manager on whichever member holds it; true if one did. */
-    public boolean close(String managerId) {
-        return onAll(new OnMember.Close(managerId, false), OPERATOR_WAIT_MILLIS, false, Boolean::logicalOr);
+    /** Closes (1008) the manager on whichever member holds it; its row, or empty if no member holds it. */
+    public Optional<ManagerView> close(String managerId) {
+        return Optional.ofNullable(onAll(new OnMember.Close(managerId, false), OPERATOR_WAIT_MILLIS, null,
+                (a, b) -> a != null ? a : b));
     }
 
     /** Asks every other member to probe the user's silent managers, within {@code waitMillis}; returns how many went. */
-    public int probeElsewhere(String user, long waitMillis) {
+    @Override
+    public int probe(String user, long waitMillis) {
         Set<Member> others = hazelcast.getCluster().getMembers().stream().filter(member -> !member.localMember())
                 .collect(Collectors.toSet());
         if (others.isEmpty()) {
             return 0;
         }
-        return gather(executor.submitToMembers(new OnMember.Probe(user), others), waitMillis, 0, Integer::sum);
+        return gather(executor.submitToMembers(new OnMember.ForUser(OnMember.ForUser.Action.PROBE, user), others),
+                waitMillis, 0, Integer::sum);
     }
 
     /**
      * Closes (4001) the user's oldest manager in the cluster on the member that holds it, so a new connection can
      * take its slot; true if it was closed.
      */
+    @Override
     public boolean evictOldest(String user, long waitMillis) {
         Optional<Slot> oldest = slots.executeOnKey(user, new CountSlots()).list().stream().findFirst();
         if (oldest.isEmpty()) {
@@ -97,7 +103,7 @@ public final class ClusterManagers {
         }
         try {
             return executor.submitToMember(new OnMember.Close(oldest.get().managerId(), true), owner.get())
-                    .get(waitMillis, TimeUnit.MILLISECONDS);
+                    .get(waitMillis, TimeUnit.MILLISECONDS) != null;
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

@@ -16,8 +16,11 @@ public interface LocalManagers {
     /** Closes and releases every manager of the user on this node (1008, an operator); returns how many. */
     int disconnect(String user);
 
-    /** Closes and releases one manager if this node holds it; {@code evicted} says why (4001 or 1008). */
-    boolean close(String managerId, boolean evicted);
+    /**
+     * Closes and releases one manager if this node holds it: for an operator (1008), or evicted for a newer
+     * connection of its user (4001). Returns its row, or null if this node does not hold it.
+     */
+    ManagerView close(String managerId, boolean evicted);
 
     /** Pings the user's silent managers here and releases those that do not answer in time; returns how many. */
     int probe(String user);

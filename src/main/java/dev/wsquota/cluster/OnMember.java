@@ -3,6 +3,8 @@ package dev.wsquota.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 
+import dev.wsquota.quota.ManagerView;
+
 import java.io.Serializable;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,7 +34,7 @@ abstract class OnMember<T> implements Callable<T>, Serializable, HazelcastInstan
 
     abstract T nothing();
 
-    static final class ListManagers extends OnMember<List<dev.wsquota.quota.ManagerView>> {
+    static final class ListManagers extends OnMember<List<ManagerView>> {
         private static final long serialVersionUID = 1L;
         private final String user;
 
@@ -41,27 +43,33 @@ abstract class OnMember<T> implements Callable<T>, Serializable, HazelcastInstan
         }
 
         @Override
-        List<dev.wsquota.quota.ManagerView> on(LocalManagers managers) {
+        List<ManagerView> on(LocalManagers managers) {
             return List.copyOf(managers.list(user));
         }
 
         @Override
-        List<dev.wsquota.quota.ManagerView> nothing() {
+        List<ManagerView> nothing() {
             return List.of();
         }
     }
 
-    static final class Disconnect extends OnMember<Integer> {
+    /** An action on one user's managers that answers how many it closed. */
+    static final class ForUser extends OnMember<Integer> {
+
+        enum Action { DISCONNECT, PROBE }
+
         private static final long serialVersionUID = 1L;
+        private final Action action;
         private final String user;
 
-        Disconnect(String user) {
+        ForUser(Action action, String user) {
+            this.action = action;
             this.user = user;
         }
 
         @Override
         Integer on(LocalManagers managers) {
-            return managers.disconnect(user);
+            return action == Action.DISCONNECT ? managers.disconnect(user) : managers.probe(user);
         }
 
         @Override
@@ -70,7 +78,7 @@ abstract class OnMember<T> implements Callable<T>, Serializable, HazelcastInstan
         }
     }
 
-    static final class Close extends OnMember<Boolean> {
+    static final class Close extends OnMember<ManagerView> {
         private static final long serialVersionUID = 1L;
         private final String managerId;
         private final boolean evicted;
@@ -81,32 +89,13 @@ abstract class OnMember<T> implements Callable<T>, Serializable, HazelcastInstan
         }
 
         @Override
-        Boolean on(LocalManagers managers) {
+        ManagerView on(LocalManagers managers) {
             return managers.close(managerId, evicted);
         }
 
         @Override
-        Boolean nothing() {
-            return false;
-        }
-    }
-
-    static final class Probe extends OnMember<Integer> {
-        private static final long serialVersionUID = 1L;
-        private final String user;
-
-        Probe(String user) {
-            this.user = user;
-        }
-
-        @Override
-        Integer on(LocalManagers managers) {
-            return managers.probe(user);
-        }
-
-        @Override
-        Integer nothing() {
-            return 0;
+        ManagerView nothing() {
+            return null;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.wsquota.ejb;
 
+import dev.wsquota.cluster.NodeManagers;
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.CloseCodes;
@@ -115,6 +116,10 @@ public class ManagerFactory {
         startedMillis = registry.now();
         cleanupTimer = new IntervalTimer(timerService, CLEANUP_TIMER);
         cleanupTimer.start(cleanupIntervalSeconds * 1000L, "leaked slots are only reclaimed at admission and by forceCleanup");
+        cluster.cluster().ifPresent(ledger -> {
+            admission.setOtherNodes(ledger.managers());
+            ledger.managers().serve(new NodeManagers(registry, actions, admission));
+        });
         cluster.keepLeases(registry::managerIdsByUser, () -> {
             int closed = actions.releaseAll(ReleaseCause.FENCED, CloseCodes.GOING_AWAY, "lost contact with the cluster");
             LOG.warning(() -> "wsquota closed this node's " + closed + " connections (1001): it lost contact with "
@@ -126,6 +131,7 @@ public class ManagerFactory {
     @PreDestroy
     void stop() {
         events = OperatorEvents.NONE;
+        cluster.cluster().ifPresent(ledger -> ledger.managers().stopServing());
         closeAllForShutdown(SHUTDOWN_CLOSE_WAIT_MILLIS);
     }
 
@@ -294,12 +300,17 @@ public class ManagerFactory {
         return actions.enforceQuotas();
     }
 
+    /** Closes (1008) the manager on this node or, in a cluster, on whichever node holds it. */
     public Optional<ManagerView> closeManager(String managerId) {
-        return actions.closeManager(managerId);
+        Optional<ManagerView> here = actions.closeManager(managerId);
+        return here.isPresent() ? here : cluster.cluster().flatMap(ledger -> ledger.managers().close(managerId));
     }
 
+    /** Closes (1008) the user's managers on this node or, in a cluster, on every node; returns how many. */
     public int disconnectUser(String user) {
-        return actions.disconnectUser(user);
+        UserIds.check(user);
+        return cluster.cluster().map(ledger -> ledger.managers().disconnect(user))
+                .orElseGet(() -> actions.disconnectUser(user));
     }
 
     public int getActiveManagers() {
@@ -322,8 +333,11 @@ public class ManagerFactory {
         return UserView.rows(registry);
     }
 
+    /** The user's managers on this node or, in a cluster, on every node; oldest first. */
     public List<ManagerView> listManagers(String user) {
-        return ManagerView.rows(registry, UserIds.check(user));
+        UserIds.check(user);
+        return cluster.cluster().map(ledger -> ledger.managers().list(user))
+                .orElseGet(() -> ManagerView.rows(registry, user));
     }
 
     /** Since-start totals: admissions, rejections by reason, releases by cause. */

@@ -3,6 +3,7 @@ package dev.wsquota.jmx;
 import dev.wsquota.cluster.ClusterEvents;
 import dev.wsquota.cluster.HazelcastLedger;
 import dev.wsquota.ejb.ClusterNode;
+import dev.wsquota.ejb.ManagerFactory;
 
 import javax.management.MBeanNotificationInfo;
 import javax.management.Notification;
@@ -24,12 +25,14 @@ final class ClusterAdmin extends NotificationBroadcasterSupport implements Clust
     static final String UNFENCED = "wsquota.cluster.unfenced";
 
     private final ClusterNode node;
+    private final ManagerFactory factory;
     private final AtomicLong sequence = new AtomicLong();
 
-    ClusterAdmin(ClusterNode node) {
+    ClusterAdmin(ClusterNode node, ManagerFactory factory) {
         super(new MBeanNotificationInfo(new String[]{MEMBER_JOINED, MEMBER_LEFT, FENCED, UNFENCED},
                 Notification.class.getName(), "wsquota cluster membership and fencing"));
         this.node = node;
+        this.factory = factory;
     }
 
     private <T> T read(Function<HazelcastLedger, T> reading, T single) {
@@ -100,6 +103,11 @@ final class ClusterAdmin extends NotificationBroadcasterSupport implements Clust
     @Override
     public long getPurgedSlots() {
         return read(HazelcastLedger::purgedSlots, 0L);
+    }
+
+    @Override
+    public long getUnavailableRejections() {
+        return factory.counters().unavailableRejections();
     }
 
     @Override

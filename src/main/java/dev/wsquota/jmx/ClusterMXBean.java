@@ -50,6 +50,9 @@ public interface ClusterMXBean {
     @Description("Slots of departed members freed at once by this node since start, a count.")
     long getPurgedSlots();
 
+    @Description("Connections this node refused since start because the cluster could not decide (1013 quota service unavailable), a count.")
+    long getUnavailableRejections();
+
     @Description("Managers per user across the whole cluster, now (live slots).")
     Map<String, Integer> getUserManagerCounts();
 

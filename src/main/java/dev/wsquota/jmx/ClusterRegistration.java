@@ -1,6 +1,7 @@
 package dev.wsquota.jmx;
 
 import dev.wsquota.ejb.ClusterNode;
+import dev.wsquota.ejb.ManagerFactory;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
@@ -13,18 +14,21 @@ import jakarta.ejb.Startup;
 /** Puts the cluster's MXBean on the platform MBeanServer for as long as the application runs. */
 @Singleton
 @Startup
-@DependsOn("ClusterNode")
+@DependsOn({"ClusterNode", "ManagerFactory"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class ClusterRegistration {
 
     @EJB
     private ClusterNode node;
 
+    @EJB
+    private ManagerFactory factory;
+
     private PlatformRegistration registration;
 
     @PostConstruct
     void register() {
-        ClusterAdmin admin = new ClusterAdmin(node);
+        ClusterAdmin admin = new ClusterAdmin(node, factory);
         registration = PlatformRegistration.register(new DescribedMBean<>(admin, ClusterMXBean.class, admin),
                 ClusterAdmin.OBJECT_NAME, "the cluster view is not visible for this instance");
         node.setEvents(admin);

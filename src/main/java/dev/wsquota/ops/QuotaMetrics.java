@@ -1,5 +1,6 @@
 package dev.wsquota.ops;
 
+import dev.wsquota.ejb.ClusterNode;
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.guard.GuardStatistics;
 import dev.wsquota.quota.Admission;
@@ -31,7 +32,8 @@ import java.util.logging.Logger;
 public class QuotaMetrics {
 
     /** The reasons a connection is refused at a quota. */
-    static final List<Admission.Outcome> REJECTION_REASONS = List.of(Admission.Outcome.USER_QUOTA, Admission.Outcome.TOTAL_QUOTA);
+    static final List<Admission.Outcome> REJECTION_REASONS = List.of(Admission.Outcome.USER_QUOTA,
+            Admission.Outcome.TOTAL_QUOTA, Admission.Outcome.UNAVAILABLE);
 
     private static final Logger LOG = Logger.getLogger(QuotaMetrics.class.getName());
 
@@ -40,6 +42,9 @@ public class QuotaMetrics {
 
     @EJB
     private ManagerFactory factory;
+
+    @EJB
+    private ClusterNode node;
 
     /** Registers the gauges when the application starts. */
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -69,6 +74,16 @@ public class QuotaMetrics {
                 MetricUnits.NONE, () -> factory.cleanupStatus().statistics().totalFailures());
         gauge("wsquota.drift.corrections", "Registry/container disagreements the drift check fixed since start.",
                 MetricUnits.NONE, () -> factory.cleanupStatus().driftCorrections());
+        node.cluster().ifPresent(cluster -> {
+            gauge("wsquota.cluster.members", "Members of the wsquota cluster now.",
+                    MetricUnits.NONE, () -> cluster.members().size());
+            gauge("wsquota.cluster.fenced", "1 while this node is fenced (admits nobody), else 0.",
+                    MetricUnits.NONE, () -> cluster.isFenced() ? 1 : 0);
+            gauge("wsquota.cluster.renewal.failures", "Lease renewal rounds that failed since start.",
+                    MetricUnits.NONE, cluster::renewalFailures);
+            gauge("wsquota.cluster.purged.slots", "Slots of departed members this node freed since start.",
+                    MetricUnits.NONE, cluster::purgedSlots);
+        });
         LOG.info("wsquota metrics registered in the application registry");
     }
 

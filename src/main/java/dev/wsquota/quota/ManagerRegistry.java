@@ -138,6 +138,7 @@ public final class ManagerRegistry {
                 if (claim == null || !claim.granted()) {
                     retireIfEmptyLocked(mine);
                     if (claim == null) {
+                        counters.rejected(Admission.Outcome.UNAVAILABLE);
                         return Admission.unavailable(user, slots.unavailableReason());
                     }
                     if (countUserQuota) {

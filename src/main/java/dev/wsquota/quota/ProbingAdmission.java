@@ -1,7 +1,10 @@
 package dev.wsquota.quota;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +27,8 @@ public final class ProbingAdmission {
 
     /** How often a running probe looks whether every probed manager has answered. */
     static final long POLL_MILLIS = 10;
+    /** How much longer than its own probe a new connection waits for the other nodes' probes to report. */
+    static final long OTHER_NODES_MARGIN_MILLIS = 500;
 
     private static final Logger LOG = Logger.getLogger(ProbingAdmission.class.getName());
 
@@ -36,6 +41,8 @@ public final class ProbingAdmission {
     private final AtomicBoolean polling = new AtomicBoolean();
     private final LongAdder probes = new LongAdder();
     private final LongAdder probeReclaimed = new LongAdder();
+    private volatile OtherNodes otherNodes = OtherNodes.NONE;
+    private final Map<String, CompletableFuture<Integer>> probesElsewhere = new ConcurrentHashMap<>();
 
     public ProbingAdmission(ManagerRegistry registry, ScheduledExecutorService scheduler, OnLimitPolicy policy,
                             long probeAfterMillis, long probeTimeoutMillis) {
@@ -44,6 +51,11 @@ public final class ProbingAdmission {
         this.policy = policy;
         this.probeAfterMillis = probeAfterMillis;
         this.probeTimeoutMillis = probeTimeoutMillis;
+    }
+
+    /** In a cluster: the other nodes, whose silent managers are probed too, and where the oldest may be evicted. */
+    public void setOtherNodes(OtherNodes otherNodes) {
+        this.otherNodes = otherNodes == null ? OtherNodes.NONE : otherNodes;
     }
 
     /**
@@ -61,10 +73,41 @@ public final class ProbingAdmission {
         List<Manager> silent = registry.managersOf(user).stream()
                 .filter(manager -> manager.idleMillis(started) >= silentFor)
                 .toList();
-        if (silent.isEmpty()) {
+        OtherNodes others = otherNodes;
+        // In a cluster the user's silent managers on the other nodes are probed there, in parallel with this node's.
+        CompletableFuture<Integer> elsewhere = others == OtherNodes.NONE ? CompletableFuture.completedFuture(0)
+                : probeElsewhere(others, user);
+        if (!silent.isEmpty()) {
+            pending.add(probe(user, connection, answer, silent, started, elsewhere));
+            startPoller();
+        } else if (elsewhere.isDone()) {
             answer.accept(decide(user, connection));
-            return;
+        } else {
+            elsewhere.whenComplete((reclaimed, error) -> concludeAfterOthers(user, connection, answer));
         }
+    }
+
+    /**
+     * Probes the user's silent managers on this node for another node at its quota: pings them, waits at most the
+     * probe timeout, and closes and releases those that did not answer; returns how many. Blocks the caller.
+     */
+    public int probeHere(String user) throws InterruptedException {
+        long started = registry.now();
+        List<Manager> silent = registry.managersOf(user).stream()
+                .filter(manager -> manager.idleMillis(started) >= probeAfterMillis).toList();
+        if (silent.isEmpty()) {
+            return 0;
+        }
+        Probe probe = probe(user, null, decided -> { }, silent, started, CompletableFuture.completedFuture(0));
+        while (!probe.finished(registry.now())) {
+            Thread.sleep(POLL_MILLIS);
+        }
+        return probe.reclaimUnanswered();
+    }
+
+    /** Pings the silent managers and returns the running probe that judges their answers. */
+    private Probe probe(String user, Connection connection, Consumer<Admission> answer, List<Manager> silent, long started,
+                        CompletableFuture<Integer> elsewhere) {
         probes.increment();
         int[] inboundBefore = silent.stream().mapToInt(Manager::inboundFrames).toArray();
         for (int i = 0; i < silent.size(); i++) {
@@ -78,8 +121,43 @@ public final class ProbingAdmission {
                 LOG.log(Level.FINE, "probe ping failed for " + manager, e);
             }
         }
-        pending.add(new Probe(user, connection, answer, silent, inboundBefore, started + probeTimeoutMillis));
-        startPoller();
+        return new Probe(user, connection, answer, silent, inboundBefore, started + probeTimeoutMillis, elsewhere);
+    }
+
+    /** One probe of the other nodes per user at a time: a burst of connections at the quota shares it. */
+    private CompletableFuture<Integer> probeElsewhere(OtherNodes others, String user) {
+        long wait = probeTimeoutMillis;
+        CompletableFuture<Integer> mine = new CompletableFuture<>();
+        CompletableFuture<Integer> running = probesElsewhere.putIfAbsent(user, mine);
+        if (running != null) {
+            return running;
+        }
+        mine.whenComplete((reclaimed, error) -> probesElsewhere.remove(user, mine));
+        try {
+            scheduler.execute(() -> {
+                try {
+                    mine.complete(others.probe(user, wait));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "the other nodes could not probe " + LogSafe.user(user) + "; deciding without", e);
+                    mine.complete(0);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot ask the other nodes to probe " + LogSafe.user(user) + "; deciding without", e);
+            mine.complete(0);
+        }
+        return mine;
+    }
+
+    private void concludeAfterOthers(String user, Connection connection, Consumer<Admission> answer) {
+        Admission admission;
+        try {
+            admission = decide(user, connection);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "admission of " + LogSafe.user(user) + " failed after the cluster probe", e);
+            admission = Admission.unavailable(user, "quota service unavailable: " + e.getClass().getSimpleName());
+        }
+        answer.accept(admission);
     }
 
     /** One poller for all running probes, so a burst of connections at quota costs one task per tick, not one per probe. */
@@ -127,7 +205,12 @@ public final class ProbingAdmission {
     }
 
     private Admission decide(String user, Connection connection) {
-        Admission admission = registry.admit(user, connection, policy);
+        OnLimitPolicy now = policy;
+        Admission admission = registry.admit(user, connection, now);
+        if (admission.outcome() == Admission.Outcome.USER_QUOTA && now == OnLimitPolicy.EVICT_OLDEST
+                && otherNodes.evictOldest(user, probeTimeoutMillis)) {
+            admission = registry.admit(user, connection, now); // the oldest was on another node: its slot is free now
+        }
         Manager evicted = admission.evicted();
         if (evicted != null) {
             try {
@@ -147,15 +230,17 @@ public final class ProbingAdmission {
         private final List<Manager> probed;
         private final int[] inboundBefore;
         private final long deadline;
+        private final CompletableFuture<Integer> elsewhere;
 
         Probe(String user, Connection connection, Consumer<Admission> answer, List<Manager> probed, int[] inboundBefore,
-              long deadline) {
+              long deadline, CompletableFuture<Integer> elsewhere) {
             this.user = user;
             this.connection = connection;
             this.answer = answer;
             this.probed = probed;
             this.inboundBefore = inboundBefore;
             this.deadline = deadline;
+            this.elsewhere = elsewhere;
         }
 
         private boolean answered(int index) {
@@ -163,6 +248,12 @@ public final class ProbingAdmission {
         }
 
         boolean finished(long now) {
+            if (now >= deadline + OTHER_NODES_MARGIN_MILLIS) {
+                return true;
+            }
+            if (!elsewhere.isDone()) {
+                return false;
+            }
             if (now >= deadline) {
                 return true;
             }
@@ -174,16 +265,24 @@ public final class ProbingAdmission {
             return true;
         }
 
+        /** Closes and releases the probed managers that did not answer; returns how many. */
+        int reclaimUnanswered() {
+            int reclaimed = 0;
+            for (int i = 0; i < probed.size(); i++) {
+                Manager manager = probed.get(i);
+                if (!answered(i) && registry.releaseAndCloseQuietly(manager, ReleaseCause.PONG_TIMEOUT,
+                        CloseCodes.PONG_TIMEOUT, "no pong to the probe within " + probeTimeoutMillis + " ms")) {
+                    probeReclaimed.increment();
+                    reclaimed++;
+                }
+            }
+            return reclaimed;
+        }
+
         void conclude() {
             Admission admission;
             try {
-                for (int i = 0; i < probed.size(); i++) {
-                    Manager manager = probed.get(i);
-                    if (!answered(i) && registry.releaseAndCloseQuietly(manager, ReleaseCause.PONG_TIMEOUT,
-                            CloseCodes.PONG_TIMEOUT, "no pong to the probe within " + probeTimeoutMillis + " ms")) {
-                        probeReclaimed.increment();
-                    }
-                }
+                reclaimUnanswered();
                 admission = decide(user, connection);
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "probe for " + LogSafe.user(user) + " failed; deciding without it", e);

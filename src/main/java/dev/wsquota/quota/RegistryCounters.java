@@ -14,6 +14,7 @@ public final class RegistryCounters {
     private final LongAdder admissions = new LongAdder();
     private final LongAdder userQuotaRejections = new LongAdder();
     private final LongAdder totalQuotaRejections = new LongAdder();
+    private final LongAdder unavailableRejections = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
     private final LongAdder closeFailures = new LongAdder();
     private final Map<ReleaseCause, LongAdder> releases = new EnumMap<>(ReleaseCause.class);
@@ -29,7 +30,11 @@ public final class RegistryCounters {
     }
 
     void rejected(Admission.Outcome outcome) {
-        (outcome == Admission.Outcome.TOTAL_QUOTA ? totalQuotaRejections : userQuotaRejections).increment();
+        switch (outcome) {
+            case TOTAL_QUOTA -> totalQuotaRejections.increment();
+            case UNAVAILABLE -> unavailableRejections.increment();
+            default -> userQuotaRejections.increment();
+        }
     }
 
     void released(ReleaseCause cause) {
@@ -59,11 +64,17 @@ public final class RegistryCounters {
         return totalQuotaRejections.sum();
     }
 
-    /** Connections refused since start for this reason (USER_QUOTA or TOTAL_QUOTA). */
+    /** Connections refused because the cluster could not decide (not joined, too few members, fenced), since start. */
+    public long unavailableRejections() {
+        return unavailableRejections.sum();
+    }
+
+    /** Connections refused since start for this reason (USER_QUOTA, TOTAL_QUOTA or UNAVAILABLE). */
     public long rejections(Admission.Outcome reason) {
         return switch (reason) {
             case USER_QUOTA -> userQuotaRejections();
             case TOTAL_QUOTA -> totalQuotaRejections();
+            case UNAVAILABLE -> unavailableRejections();
             default -> 0;
         };
     }

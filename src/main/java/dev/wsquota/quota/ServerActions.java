@@ -64,6 +64,13 @@ public final class ServerActions {
         return closed ? Optional.of(view) : Optional.empty();
     }
 
+    /** Closes (4001) and releases one manager so a newer connection of its user, on another node, takes its slot. */
+    public boolean evict(String managerId) {
+        Optional<Manager> found = registry.find(managerId);
+        return found.isPresent() && registry.releaseAndCloseQuietly(found.get(), ReleaseCause.EVICTED,
+                CloseCodes.REPLACED, "replaced by a newer connection");
+    }
+
     /** Closes (1008) and releases every manager of the user; returns how many. */
     public int disconnectUser(String user) {
         UserIds.check(user);

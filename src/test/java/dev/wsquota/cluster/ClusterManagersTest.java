@@ -51,9 +51,9 @@ class ClusterManagersTest {
         }
 
         @Override
-        public boolean close(String managerId, boolean evicted) {
+        public ManagerView close(String managerId, boolean evicted) {
             asked.add((evicted ? "evict " : "close ") + managerId);
-            return held.remove(managerId);
+            return held.remove(managerId) ? new ManagerView(managerId, "alice", name, 0, 0, 0, 0) : null;
         }
 
         @Override
@@ -102,8 +102,8 @@ class ClusterManagersTest {
     void disconnectAndCloseReachTheMemberThatHoldsTheManager() {
         nodeOne.held.addAll(List.of("m1", "m2"));
         nodeTwo.held.add("m3");
-        assertTrue(one.managers().close("m3"));
-        assertFalse(one.managers().close("m3"), "already closed");
+        assertEquals("two", one.managers().close("m3").orElseThrow().remoteAddress(), "closed where it was held");
+        assertTrue(one.managers().close("m3").isEmpty(), "already closed");
         assertEquals(List.of(), nodeTwo.held);
         assertEquals(2, two.managers().disconnect("alice"));
     }
@@ -117,7 +117,7 @@ class ClusterManagersTest {
         assertEquals(List.of("evict m7"), nodeTwo.asked);
         assertEquals(List.of(), nodeOne.asked);
 
-        assertEquals(1, one.managers().probeElsewhere("bob", 5_000));
+        assertEquals(1, one.managers().probe("bob", 5_000));
         assertEquals(List.of("evict m7", "probe bob"), nodeTwo.asked);
         assertEquals(List.of(), nodeOne.asked, "the admitting node probes its own managers itself");
     }

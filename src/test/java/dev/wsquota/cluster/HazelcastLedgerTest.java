@@ -148,22 +148,19 @@ class HazelcastLedgerTest {
     @Test
     void aSlotSurvivesTheLossOfItsPartitionOwnerThroughTheBackup() throws Exception {
         List<HazelcastInstance> members = cluster(3, 15);
-        HazelcastLedger a = ledger(members.get(0), 15, null);
         String user = "frank";
+        java.util.UUID ownerId = members.get(0).getPartitionService().getPartition(user).getOwner().getUuid();
+        HazelcastInstance owner = members.stream()
+                .filter(m -> m.getCluster().getLocalMember().getUuid().equals(ownerId)).findFirst().orElseThrow();
+        // The slots belong to another member, so losing the owner loses only the primary copy, not their holder.
+        HazelcastLedger holder = ledger(members.stream().filter(m -> m != owner).findFirst().orElseThrow(), 15, null);
         for (int i = 0; i < 4; i++) {
-            assertTrue(a.claim(user, "m" + i, 5).granted());
+            assertTrue(holder.claim(user, "m" + i, 5).granted());
         }
-        HazelcastInstance owner = members.stream().filter(m -> m.getPartitionService().getPartition(user).getOwner()
-                .getUuid().equals(m.getCluster().getLocalMember().getUuid())).findFirst().orElseThrow();
-        if (owner == members.get(0)) {
-            owner = members.get(1); // keep the ledger whose slots these are; lose another member instead
-        }
-        HazelcastInstance lost = owner;
-        // Read through a member that survives: the third one, unless that is the one lost.
-        HazelcastLedger survivor = ledger(members.stream().filter(m -> m != members.get(0) && m != lost).findFirst()
-                .orElseThrow(), 15, null);
-        lost.getLifecycleService().terminate();
-        assertEquals(4, survivor.count(user), "the backup copy still holds every slot");
+        owner.getLifecycleService().terminate();
+        assertEquals(4, holder.count(user), "the backup copy, promoted, still holds every slot");
+        assertFalse(holder.claim(user, "m5", 5).granted() && holder.claim(user, "m6", 5).granted(),
+                "and still enforces the quota: only one more fits");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.wsquota.it;
 
 import dev.wsquota.jmx.ClusterMXBean;
+import dev.wsquota.jmx.ManagerFactoryMXBean;
+import dev.wsquota.jmx.ManagerRow;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -159,6 +161,56 @@ class ClusterIT {
 
     @Test
     @Order(4)
+    void theOperatorOnOneNodeSeesAndClosesTheUsersManagersOnEveryNode() throws Exception {
+        List<WsClient> onTwo = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            onTwo.add(onNode2("alice"));
+        }
+        WsClient onOne = onNode1("alice");
+        try (JmxClient jmx = JmxClient.connect()) {
+            ManagerFactoryMXBean factory = jmx.factory();
+            List<String> ids = factory.listManagers("alice").stream().map(ManagerRow::managerId).toList();
+            assertEquals(4, ids.size(), "node 1 lists alice's managers on both nodes: " + ids);
+            assertTrue(ids.contains(onTwo.get(0).welcomeField("managerId")));
+            String closed = factory.closeManager(onTwo.get(1).welcomeField("managerId"));
+            assertTrue(closed.contains(onTwo.get(1).welcomeField("managerId")), closed);
+            assertEquals(new WsClient.Close(1008, "closed by an operator"), onTwo.get(1).awaitClose());
+            assertEquals(3, factory.disconnectUser("alice"), "one on node 1 and the two left on node 2");
+            for (WsClient client : List.of(onOne, onTwo.get(0), onTwo.get(2))) {
+                assertEquals(1008, client.awaitClose().code());
+            }
+            assertEquals(List.of(), factory.listManagers("alice"));
+        }
+        WsClient.closeAll(CLIENTS);
+    }
+
+    @Test
+    @Order(5)
+    void evictOldestOnOneNodeReplacesTheUsersOldestManagerOnTheOther() throws Exception {
+        List<WsClient> onTwo = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            onTwo.add(onNode2("bob"));
+        }
+        for (int i = 0; i < 2; i++) {
+            assertTrue(onNode1("bob").admitted());
+        }
+        try (JmxClient jmx = JmxClient.connect()) {
+            ManagerFactoryMXBean factory = jmx.factory();
+            factory.setOnLimitPolicy("evict-oldest");
+            try {
+                WsClient newest = onNode1("bob");
+                assertTrue(newest.admitted(), "admitted by evicting the oldest manager, held on node 2");
+                assertEquals(new WsClient.Close(4001, "replaced by a newer connection"), onTwo.get(0).awaitClose());
+                assertEquals("5", newest.welcomeField("active"));
+            } finally {
+                factory.setOnLimitPolicy("reject");
+            }
+        }
+        WsClient.closeAll(CLIENTS);
+    }
+
+    @Test
+    @Order(6)
     void aKilledNodesSlotsFreeWithinTheLease() throws Exception {
         for (int i = 0; i < 3; i++) {
             assertTrue(onNode2("carol").admitted());
@@ -179,7 +231,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void aFrozenNodeFencesItselfAndTheUserNeverHoldsMoreThanTheQuota() throws Exception {
         NODE2.start();
         try (JmxClient jmx = JmxClient.connect()) {
@@ -229,7 +281,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void undeployLeavesNoHazelcastThread() throws Exception {
         deployer.undeploy(NODE1);
         try (JmxClient jmx = JmxClient.connect()) {

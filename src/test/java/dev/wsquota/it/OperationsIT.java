@@ -28,6 +28,7 @@ class OperationsIT extends ClientSideTest {
     private static final List<List<String>> DOCUMENTED = List.of(
             List.of("wsquota_managers_active"), List.of("wsquota_users_active"), List.of("wsquota_admissions"),
             List.of("wsquota_rejections", "reason", "user_quota"), List.of("wsquota_rejections", "reason", "total_quota"),
+            List.of("wsquota_rejections", "reason", "unavailable"),
             List.of("wsquota_releases", "cause", "close"), List.of("wsquota_releases", "cause", "error"),
             List.of("wsquota_releases", "cause", "idle"), List.of("wsquota_releases", "cause", "stale"),
             List.of("wsquota_releases", "cause", "pong_timeout"), List.of("wsquota_releases", "cause", "evicted"),

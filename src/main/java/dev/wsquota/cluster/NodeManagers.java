@@ -1,0 +1,53 @@
+package dev.wsquota.cluster;
+
+import dev.wsquota.quota.ManagerRegistry;
+import dev.wsquota.quota.ManagerView;
+import dev.wsquota.quota.ProbingAdmission;
+import dev.wsquota.quota.ServerActions;
+
+import java.util.List;
+import java.util.Optional;
+
+/** This node's managers, as the other members act on them for a cluster-wide operation. */
+public final class NodeManagers implements LocalManagers {
+
+    private final ManagerRegistry registry;
+    private final ServerActions actions;
+    private final ProbingAdmission admission;
+
+    public NodeManagers(ManagerRegistry registry, ServerActions actions, ProbingAdmission admission) {
+        this.registry = registry;
+        this.actions = actions;
+        this.admission = admission;
+    }
+
+    @Override
+    public List<ManagerView> list(String user) {
+        return ManagerView.rows(registry, user);
+    }
+
+    @Override
+    public int disconnect(String user) {
+        return actions.disconnectUser(user);
+    }
+
+    @Override
+    public ManagerView close(String managerId, boolean evicted) {
+        if (!evicted) {
+            return actions.closeManager(managerId).orElse(null);
+        }
+        Optional<ManagerView> row = registry.find(managerId).map(manager -> ManagerView.rows(registry, manager.user())
+                .stream().filter(view -> view.managerId().equals(managerId)).findFirst().orElse(null));
+        return actions.evict(managerId) ? row.orElse(null) : null;
+    }
+
+    @Override
+    public int probe(String user) {
+        try {
+            return admission.probeHere(user);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+}
