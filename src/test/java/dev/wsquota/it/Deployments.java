@@ -11,7 +11,7 @@ public final class Deployments {
     private Deployments() {
     }
 
-    /** The product: every main class, its library (Hazelcast), web.xml, the context root and the config defaults. */
+    /** The product: every main class, its library (Hazelcast), web.xml, the context root (Liberty's and WildFly's descriptor) and the config defaults. */
     public static WebArchive product(String name) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackages(true, "dev.wsquota.quota", "dev.wsquota.guard", "dev.wsquota.web", "dev.wsquota.ejb",
@@ -21,6 +21,7 @@ public final class Deployments {
                         "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(new File("src/main/webapp/WEB-INF/web.xml"), "web.xml")
                 .addAsWebInfResource(new File("src/main/webapp/WEB-INF/ejb-jar.xml"), "ejb-jar.xml")
-                .addAsWebInfResource(new File("src/main/webapp/WEB-INF/ibm-web-ext.xml"), "ibm-web-ext.xml");
+                .addAsWebInfResource(new File("src/main/webapp/WEB-INF/ibm-web-ext.xml"), "ibm-web-ext.xml")
+                .addAsWebInfResource(new File("src/main/webapp/WEB-INF/jboss-web.xml"), "jboss-web.xml");
     }
 }

@@ -4,6 +4,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real WebSocket clients against ws://127.0.0.1:port/ws, and JMX from this JVM as JConsole would. */
+@Tag("portable") // also runs on WildFly (-Pwildfly)
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class GatewayIT extends ClientSideTest {

@@ -56,6 +56,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * managers exist; after the last case every bystander connection is still open, still echoes, and
  * {@code UserManagerCounts} equals exactly the bystanders' open connections.
  */
+// Liberty-only (not tagged "portable"): BASIC and JWT in one deployment (Liberty's mpJwt authFilters), Liberty's
+// own answers (401 for a line break in a upn) and its messages.log. The portable parts are GuardsIT and JwtIT.
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class HostileInputIT {

@@ -12,7 +12,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** JMX from another JVM, as JConsole does it: through the address Liberty's local connector writes under logs/state. */
+/**
+ * JMX from another JVM, as JConsole does it: on Liberty through the address its local connector writes under
+ * logs/state; where the system property {@code jmxUrl} names a service URL (the wildfly profile:
+ * {@code service:jmx:remote+http://127.0.0.1:<management port>}), through that.
+ */
 public final class JmxClient implements AutoCloseable {
 
     private final JMXConnector connector;
@@ -27,8 +31,14 @@ public final class JmxClient implements AutoCloseable {
                 "logs", "state", "com.ibm.ws.jmx.local.address");
     }
 
+    /** The service URL to connect to: {@code jmxUrl} if set, else the one Liberty's local connector wrote. */
+    public static String address() throws IOException {
+        String url = System.getProperty("jmxUrl", "");
+        return url.isBlank() ? Files.readString(addressFile()).trim() : url;
+    }
+
     public static JmxClient connect() throws IOException {
-        String address = Files.readString(addressFile()).trim();
+        String address = address();
         return new JmxClient(JMXConnectorFactory.connect(new JMXServiceURL(address)));
     }
 

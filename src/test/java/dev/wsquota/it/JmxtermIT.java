@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * jmxterm 1.0.4 from Maven Central, a JMX client with no EE classes, driven as an admin would on the
  * local connector address: get, set, run, and a refused bad value whose message reaches it intact.
  */
+// Liberty-only (not tagged "portable"): jmxterm connects through the address file of Liberty's localConnector-1.0.
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class JmxtermIT {

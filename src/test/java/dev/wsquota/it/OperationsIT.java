@@ -4,6 +4,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,6 +46,7 @@ class OperationsIT extends ClientSideTest {
         return Deployments.product("operations");
     }
 
+    @Tag("portable") // also runs on WildFly (-Pwildfly), where health is on the management port
     @Test
     void readinessIsUpAndItsDataSaysWhy() {
         long runs = mxbean.getCleanupRuns();
@@ -63,6 +65,7 @@ class OperationsIT extends ClientSideTest {
         assertFalse(body.contains("\"reason\""), body);
     }
 
+    @Tag("portable") // also runs on WildFly (-Pwildfly), where health is on the management port
     @Test
     void livenessIsUpWhileTheFactoryAnswers() {
         clients.add(WsClient.open("bob"));
@@ -76,6 +79,7 @@ class OperationsIT extends ClientSideTest {
         assertFalse(body.contains("wsquota-cleanup"), "readiness data does not belong in liveness: " + body);
     }
 
+    // The metrics tests are Liberty-only (not tagged "portable"): WildFly 39 has no MicroProfile Metrics (MetricsNoticeIT).
     @Test
     void metricsAreScrapedAnonymouslyAsPrometheusTextWithEveryDocumentedName() {
         HttpResponse<String> scrape = OpsHttp.get("/metrics?scope=application");

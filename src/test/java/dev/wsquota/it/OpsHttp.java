@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Anonymous HTTP GETs to the test server's operations endpoints (/health/..., /metrics), as a probe or Prometheus does. */
+/**
+ * Anonymous HTTP GETs to the test server's operations endpoints (/health/..., /metrics), as a probe or Prometheus
+ * does. Health is on {@code healthPort} where set (WildFly serves it on its management interface), else on httpPort.
+ */
 public final class OpsHttp {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -25,7 +28,8 @@ public final class OpsHttp {
     }
 
     public static HttpResponse<String> get(String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + System.getProperty("httpPort") + path))
+        String port = path.startsWith("/health") ? healthPort() : System.getProperty("httpPort");
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(20)).GET().build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -35,6 +39,11 @@ public final class OpsHttp {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted during GET " + path, e);
         }
+    }
+
+    /** The port that serves /health: the management port on WildFly, the HTTP port on Liberty. */
+    public static String healthPort() {
+        return System.getProperty("healthPort", System.getProperty("httpPort"));
     }
 
     /** One sample of the Prometheus text format. */

@@ -29,6 +29,7 @@ public final class RawWs implements AutoCloseable {
     public static final int CONTINUATION = 0x0;
     public static final int CLOSE = 0x8;
     public static final int PING = 0x9;
+    public static final int PONG = 0xA;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -240,6 +241,11 @@ public final class RawWs implements AutoCloseable {
     /** The next text message (single frame; the server sends no fragments to this client). */
     public String readText() throws IOException {
         Frame frame = readFrame();
+        while (frame.opcode() == PING) {
+            // The server's ping sweep may reach a slow test's connection: answer it as any client does.
+            sendFrame(PONG, true, frame.payload(), true);
+            frame = readFrame();
+        }
         if (frame.opcode() != TEXT) {
             throw new AssertionError("expected a text frame, got opcode " + frame.opcode()
                     + (frame.opcode() == CLOSE ? " " + closeOf(frame, List.of()) : ""));

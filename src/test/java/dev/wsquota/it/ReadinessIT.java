@@ -6,6 +6,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Readiness goes DOWN (HTTP 503, with the reason) when the cleanup timer is lost, and UP again once the
  * watchdog has re-created it. In the container, to cancel the timer as a failure would.
  */
+@Tag("portable") // also runs on WildFly (-Pwildfly)
 @ExtendWith(ArquillianExtension.class)
 class ReadinessIT {
 
@@ -35,9 +37,9 @@ class ReadinessIT {
 
     @Deployment
     static WebArchive deployment() {
-        // The test runs in the server JVM, which does not know the test's port: the archive carries it.
+        // The test runs in the server JVM, which does not know the health port: the archive carries it.
         return Deployments.product("readiness").addClasses(TimerProbe.class, Await.class)
-                .addAsResource(new StringAsset(System.getProperty("httpPort")), PORT_RESOURCE);
+                .addAsResource(new StringAsset(OpsHttp.healthPort()), PORT_RESOURCE);
     }
 
     @EJB

@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JConsole would: the administrator "ops" reads, writes and runs; "alice" (a user, not an administrator),
  * a wrong password and no credentials are all refused.
  */
+// Liberty-only (not tagged "portable"): Liberty's restConnector-2.0 and its client jar.
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class RemoteJmxIT {
