@@ -35,7 +35,8 @@ class ServerStopIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Path WLP = Path.of(System.getProperty("wlpHome"));
-    private static final String NAME = System.getProperty("serverName") + "stop";
+    /** Its own name, not containing the IT server's (Arquillian matches running server names as substrings). */
+    private static final String NAME = "wsquotaStop" + System.getProperty("node2HttpPort");
     private static final int PORT = Integer.getInteger("node2HttpPort");
     private static final String[] USERS = {"alice", "bob", "carol", "dave"};
     private static final int PER_USER = 3;
