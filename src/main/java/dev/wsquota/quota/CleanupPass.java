@@ -123,19 +123,9 @@ public final class CleanupPass {
             // pass (its grace period needs two looks a few seconds apart); above that, every few passes.
             boolean drift = registry.activeManagers() <= SAMPLE_PER_PASS || scheduledPasses % DRIFT_EVERY_PASSES == 0;
             scheduledPasses++;
-            int driftFailures = drift ? reconcileWithContainer() : 0;
-            if (driftFailures > 0) {
-                report = new CleanupReport(report.stale(), report.idle(), report.failures() + driftFailures,
-                        report.errors(), report.durationNanos());
-            }
-            statistics.record(started, report);
-            reportFailures(report, driftFailures);
-            return report;
+            return finish(started, report, drift);
         } catch (RuntimeException e) {
-            statistics.recordAborted(started);
-            LOG.log(Level.SEVERE, "cleanup pass failed; the timer keeps running", e);
-            events.get().cleanupFailed(1, String.valueOf(e));
-            return new CleanupReport(0, 0, 1, List.of(), 0);
+            return aborted(started, e);
         }
     }
 
@@ -155,20 +145,30 @@ public final class CleanupPass {
             CleanupReport report = onlyUser == null
                     ? reclaim(registry, idle)
                     : reclaim(registry, idle, registry.managersOf(onlyUser));
-            int driftFailures = onlyUser == null ? reconcileWithContainer() : 0;
-            if (driftFailures > 0) {
-                report = new CleanupReport(report.stale(), report.idle(), report.failures() + driftFailures,
-                        report.errors(), report.durationNanos());
-            }
-            statistics.record(started, report);
-            reportFailures(report, driftFailures);
-            return report;
+            return finish(started, report, onlyUser == null);
         } catch (RuntimeException e) {
-            statistics.recordAborted(started);
-            LOG.log(Level.SEVERE, "cleanup pass failed; the timer keeps running", e);
-            events.get().cleanupFailed(1, String.valueOf(e));
-            return new CleanupReport(0, 0, 1, List.of(), 0);
+            return aborted(started, e);
         }
+    }
+
+    /** Adds the drift check's failures (when it runs), records the pass and reports what failed. */
+    private CleanupReport finish(long started, CleanupReport report, boolean driftCheck) {
+        int driftFailures = driftCheck ? reconcileWithContainer() : 0;
+        if (driftFailures > 0) {
+            report = new CleanupReport(report.stale(), report.idle(), report.failures() + driftFailures,
+                    report.errors(), report.durationNanos());
+        }
+        statistics.record(started, report);
+        reportFailures(report, driftFailures);
+        return report;
+    }
+
+    /** An aborted pass counts as one failure, logged and notified; the timer keeps running. */
+    private CleanupReport aborted(long started, RuntimeException e) {
+        statistics.recordAborted(started);
+        LOG.log(Level.SEVERE, "cleanup pass failed; the timer keeps running", e);
+        events.get().cleanupFailed(1, String.valueOf(e));
+        return new CleanupReport(0, 0, 1, List.of(), 0);
     }
 
     private void reportFailures(CleanupReport report, int driftFailures) {

@@ -54,8 +54,13 @@ final class SecondNode {
     }
 
     int readyStatus() {
+        return readyStatus(httpPort);
+    }
+
+    /** The HTTP status of a server's /health/ready on this port, or -1 while it does not listen. */
+    static int readyStatus(int port) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
                     .timeout(Duration.ofSeconds(5)).build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {

@@ -6,9 +6,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ServerStopIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Path WLP = Path.of(System.getProperty("wlpHome"));
     /** Its own name, not containing the IT server's (Arquillian matches running server names as substrings). */
     private static final String NAME = "wsquotaStop" + System.getProperty("node2HttpPort");
@@ -90,16 +86,7 @@ class ServerStopIT {
     }
 
     private static int readyStatus() {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1; // not listening (yet)
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return SecondNode.readyStatus(PORT);
     }
 
     private static void run(String action) throws IOException, InterruptedException {
