@@ -18,9 +18,10 @@ import java.util.Set;
 /**
  * The whole benchmark run in one go: JMH on the plain registry, then a Liberty server
  * ({@code wsquotaBench}, 127.0.0.1:39080) with the product WAR and a bare comparison WAR, driven by
- * Gatling (admission rate and latency), a capacity hold (10,000 connections each) and a churn soak.
+ * Gatling (admission rate and latency), a capacity hold (10,000 connections each) and a churn soak; then the
+ * cluster: the Hazelcast ledger in this JVM, and two Liberty nodes sharing one quota against one node.
  * Every number lands in bench/RESULTS.md, which this run writes whole. Started by
- * {@code ./mvnw -Pbench verify} (or bench/run); {@code -Dbench.steps=jmh,admission,capacity,soak} picks steps.
+ * {@code ./mvnw -Pbench verify} (or bench/run); {@code -Dbench.steps=jmh,admission,capacity,soak,cluster} picks steps.
  *
  * <p>Exit status: 0 when every step ran and every check held (Gatling assertions, drift 0,
  * over-admissions 0, false rejections 0), 1 otherwise. The results file is written either way.
@@ -37,7 +38,7 @@ public final class BenchMain {
         Path out = Path.of(Props.text("bench.out", "target/bench"));
         Path resultsFile = Path.of(Props.text("bench.results", "bench/RESULTS.md"));
         Set<String> steps = new LinkedHashSet<>(Arrays.asList(
-                Props.text("bench.steps", "jmh,admission,capacity,soak").split("\\s*,\\s*")));
+                Props.text("bench.steps", "jmh,admission,capacity,soak,cluster").split("\\s*,\\s*")));
         Files.createDirectories(out);
 
         Results results = new Results("wsquota benchmark results");
@@ -53,8 +54,8 @@ public final class BenchMain {
         if (steps.contains("jmh")) {
             step(results, failures, "jmh", () -> JmhStep.run(results, out));
         }
-        if (steps.contains("cluster")) { // not in the default steps: -Dbench.steps=cluster
-            step(results, failures, "cluster", () -> ClusterStep.run(results));
+        if (steps.contains("cluster")) {
+            step(results, failures, "cluster ledger", () -> ClusterStep.run(results));
         }
         List<String> serverSteps = new ArrayList<>(steps);
         serverSteps.retainAll(List.of("admission", "capacity", "soak", "scale"));
@@ -82,6 +83,9 @@ public final class BenchMain {
                 server.stopQuietly();
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
+        }
+        if (steps.contains("cluster")) { // after the bench server stopped: the nodes have the cores to themselves
+            step(results, failures, "cluster nodes", () -> ClusterNodesStep.run(results, BenchServer.fromProperties(out)));
         }
 
         Duration took = Duration.between(started, Instant.now());

@@ -43,6 +43,10 @@ final class BenchServer {
     private final int users;
     private final String heap;
     private final int maxTotal;
+    /** Set for a cluster node: its settings as system properties, and the server whose config it copies. */
+    private List<String> nodeJvmArgs = List.of();
+    private String templateName;
+    private int httpsPort;
 
     private volatile boolean launched;
     private boolean started;
@@ -73,6 +77,20 @@ final class BenchServer {
                 Props.integer("bench.users", 2000),
                 Props.text("bench.serverHeap", "1g"),
                 Props.integer("bench.maxManagersTotal", 200_000));
+    }
+
+    /**
+     * Another server beside the bench server, laid out from its configuration with its own ports, running
+     * only the product WAR with {@code jvmArgs} added (e.g. {@code -Dwsquota.cluster=hazelcast}).
+     */
+    static BenchServer node(BenchServer template, String suffix, int httpPort, int httpsPort, List<String> jvmArgs) {
+        BenchServer node = new BenchServer(template.wlp, template.name + suffix, httpPort, template.productWar,
+                template.testClasses, template.out, template.users, Props.text("bench.cluster.nodeHeap", "512m"),
+                template.maxTotal);
+        node.nodeJvmArgs = List.copyOf(jvmArgs);
+        node.templateName = template.name;
+        node.httpsPort = httpsPort;
+        return node;
     }
 
     /** The generated users: u0000, u0001, ... (password wsquota). */
@@ -113,8 +131,15 @@ final class BenchServer {
         return started;
     }
 
+    String name() {
+        return name;
+    }
+
     void start(Results results) throws Exception {
         Path dir = serverDir();
+        if (templateName != null) {
+            layOutNode(dir);
+        }
         if (!Files.isRegularFile(dir.resolve("server.xml"))) {
             throw new IllegalStateException("no server " + name + " under " + wlp + ": run through ./mvnw -Pbench verify");
         }
@@ -126,7 +151,8 @@ final class BenchServer {
         Files.writeString(dir.resolve("jvm.options"), String.join("\n",
                 "-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch",
                 "-Dwsquota.max-managers-total=" + maxTotal,
-                Props.text("bench.serverJvmArgs", "-Dbench.server=1").replace(' ', '\n'), ""), StandardCharsets.UTF_8);
+                Props.text("bench.serverJvmArgs", "-Dbench.server=1").replace(' ', '\n'),
+                String.join("\n", nodeJvmArgs), productJvmOptions(), ""), StandardCharsets.UTF_8);
         Path dropins = dir.resolve("dropins");
         Files.createDirectories(dropins);
         try (Stream<Path> old = Files.list(dropins)) {
@@ -141,8 +167,10 @@ final class BenchServer {
             case "beans-none" -> copyWithBeansXml(productWar, dropins.resolve("wsquota.war"));
             default -> throw new IllegalArgumentException("bench.productVariant must be asis or beans-none, was " + variant);
         }
-        writeBareWar(dropins.resolve("bare.war"), "bare", false);
-        writeBareWar(dropins.resolve("fair.war"), "fair", true);
+        if (templateName == null) {
+            writeBareWar(dropins.resolve("bare.war"), "bare", false);
+            writeBareWar(dropins.resolve("fair.war"), "fair", true);
+        }
         deleteTree(dir.resolve("logs"));
 
         int nofile = Props.integer("bench.serverOpenFiles", 65536);
@@ -153,13 +181,17 @@ final class BenchServer {
         if (rc != 0) {
             throw new IllegalStateException("server start exited " + rc + "; see " + dir.resolve("logs"));
         }
-        waitForLog(List.of("CWWKZ0001I: Application wsquota started", "CWWKZ0001I: Application bare started",
-                "CWWKZ0001I: Application fair started",
-                "CWWKF0011I"), 180);
+        waitForLog(templateName != null ? List.of("CWWKZ0001I: Application wsquota started", "CWWKF0011I")
+                : List.of("CWWKZ0001I: Application wsquota started", "CWWKZ0001I: Application bare started",
+                "CWWKZ0001I: Application fair started", "CWWKF0011I"), 180);
         connector = JMXConnectorFactory.connect(new JMXServiceURL(Files.readString(
                 dir.resolve("logs/state/com.ibm.ws.jmx.local.address")).trim()));
         pid = (Long) jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "Pid");
         started = true;
+        if (results == null) {
+            System.out.println("[bench] server " + name + " started, pid " + pid);
+            return;
+        }
 
         String section = "Server";
         results.item(section, "Open Liberty", libertyVersion() + " (server " + name + ", http://127.0.0.1:" + port + ")");
@@ -174,6 +206,26 @@ final class BenchServer {
                 + " (bench WAR: same container, same BASIC auth, same welcome + echo, no quota factory, no CDI), fair " + fair()
                 + " (the same endpoint in a WAR with WEB-INF/beans.xml bean-discovery-mode=all: CDI on, as in the product)");
         System.out.println("[bench] server " + name + " started, pid " + pid);
+    }
+
+    /** The bench server's configuration (server.xml, server.env) with this node's ports; no logs, apps or state. */
+    private void layOutNode(Path dir) throws IOException {
+        Path template = wlp.resolve("usr/servers").resolve(templateName);
+        Files.createDirectories(dir);
+        for (String file : List.of("server.xml", "server.env")) {
+            if (Files.isRegularFile(template.resolve(file))) {
+                Files.copy(template.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.writeString(dir.resolve("bootstrap.properties"), String.join("\n",
+                "# Generated by the benchmark (dev.wsquota.bench.BenchServer): a cluster node beside " + templateName,
+                "http.host=127.0.0.1", "http.port=" + port, "https.port=" + httpsPort, ""), StandardCharsets.UTF_8);
+    }
+
+    /** The product's own JVM options (liberty/jvm.options: the flags embedded Hazelcast asks for). */
+    private static String productJvmOptions() throws IOException {
+        Path options = Path.of("liberty/jvm.options");
+        return Files.isRegularFile(options) ? Files.readString(options, StandardCharsets.UTF_8).strip() : "";
     }
 
     MBeanServerConnection jmx() throws IOException {
