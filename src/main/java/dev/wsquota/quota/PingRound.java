@@ -44,7 +44,7 @@ final class PingRound {
         return inboundBefore[index] == NOT_JUDGED || pinged.get(index).inboundFrames() != inboundBefore[index];
     }
 
-    /** True when every pinged manager has answered or no longer holds a slot. */
+    /** True when every pinged manager has answered or has given its slot back. */
     boolean settled(ManagerRegistry registry) {
         for (int i = 0; i < pinged.size(); i++) {
             if (!answered(i) && registry.isLive(pinged.get(i))) {

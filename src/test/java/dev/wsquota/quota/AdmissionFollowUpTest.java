@@ -2,7 +2,6 @@ package dev.wsquota.quota;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,69 +14,19 @@ class AdmissionFollowUpTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final AtomicLong idleTimeout = new AtomicLong(60_000);
     private final List<String> reported = new CopyOnWriteArrayList<>();
-    private final OperatorEvents events = new OperatorEvents() {
-        @Override
-        public void limitHit(String user, int active, int limit, String reason, long suppressed) {
-            reported.add(user + " " + active + "/" + limit + " suppressed " + suppressed + ": " + reason);
-        }
-
-        @Override
-        public void cleanupFailed(int failures, String firstError) {
-        }
-
-        @Override
-        public void timerRecreated(String timer, String why) {
-        }
-
-        @Override
-        public void driftCorrected(DriftCheck.Correction correction) {
-        }
-    };
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(1, 100), now::get);
-    private final AdmissionFollowUp followUp = new AdmissionFollowUp(idleTimeout::get, now::get, () -> events);
-
-    /** A connection that remembers the idle timeout the container was told. */
-    private static final class TimedConnection implements Connection {
-        volatile long idleTimeoutMillis = -1;
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close(int code, String reason) throws IOException {
-        }
-
-        @Override
-        public void send(String text) throws IOException {
-        }
-
-        @Override
-        public boolean ping(Runnable written) {
-            return true;
-        }
-
-        @Override
-        public void idleTimeout(long millis) {
-            idleTimeoutMillis = millis;
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:50000";
-        }
-    }
+    private final AdmissionFollowUp followUp = new AdmissionFollowUp(idleTimeout::get, now::get,
+            () -> new RecordingEvents(reported));
 
     @Test
     void anAdmittedConnectionGetsTheContainersIdleTimeoutBehindTheSweeps() {
-        TimedConnection connection = new TimedConnection();
+        FakeConnection connection = new FakeConnection();
         Admission admitted = registry.admit("alice", connection);
         assertSame(admitted, followUp.apply(admitted));
         assertEquals(60_000 + AdmissionFollowUp.CONTAINER_IDLE_MARGIN_MILLIS, connection.idleTimeoutMillis);
 
         idleTimeout.set(0);
-        TimedConnection never = new TimedConnection();
+        FakeConnection never = new FakeConnection();
         followUp.apply(registry.admit("bob", never));
         assertEquals(0, never.idleTimeoutMillis, "no idle close by the sweep: none by the container either");
         assertEquals(List.of(), reported);
@@ -89,10 +38,10 @@ class AdmissionFollowUpTest {
         for (int i = 0; i < 3; i++) {
             followUp.apply(registry.admit("alice", new FakeConnection()));
         }
-        assertEquals(List.of("alice 1/1 suppressed 0: quota exceeded: 1/1 managers for alice"), reported);
+        assertEquals(List.of("limitHit alice 1/1 suppressed 0: quota exceeded: 1/1 managers for alice"), reported);
         now.addAndGet(AdmissionFollowUp.LIMIT_HIT_WINDOW_MILLIS);
         followUp.apply(registry.admit("alice", new FakeConnection()));
-        assertEquals("alice 1/1 suppressed 2: quota exceeded: 1/1 managers for alice", reported.get(1));
+        assertEquals("limitHit alice 1/1 suppressed 2: quota exceeded: 1/1 managers for alice", reported.get(1));
     }
 
     @Test
