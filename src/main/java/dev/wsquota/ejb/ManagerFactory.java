@@ -1,26 +1,24 @@
 package dev.wsquota.ejb;
 
-import dev.wsquota.cluster.NodeManagers;
+import dev.wsquota.cluster.ClusterWideActions;
+import dev.wsquota.cluster.HazelcastLedger;
 import dev.wsquota.quota.Admission;
+import dev.wsquota.quota.AdmissionFollowUp;
 import dev.wsquota.quota.CleanupPass;
-import dev.wsquota.quota.CloseCodes;
 import dev.wsquota.quota.Connection;
 import dev.wsquota.quota.ContainerView;
-import dev.wsquota.quota.LimitHitCoalescer;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ManagerRegistry;
-import dev.wsquota.quota.ManagerView;
 import dev.wsquota.quota.OnLimitPolicy;
 import dev.wsquota.quota.OperatorEvents;
 import dev.wsquota.quota.PingSweep;
 import dev.wsquota.quota.ProbingAdmission;
 import dev.wsquota.quota.QuotaLimits;
-import dev.wsquota.quota.RegistryCounters;
+import dev.wsquota.quota.QuotaReadings;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.ServerActions;
 import dev.wsquota.quota.Settings;
 import dev.wsquota.quota.UserIds;
-import dev.wsquota.quota.UserView;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -40,7 +38,6 @@ import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,8 +69,6 @@ public class ManagerFactory {
 
     /** The info of the one cleanup timer. */
     public static final String CLEANUP_TIMER = "wsquota-cleanup";
-    /** How much later than the sweep's idle close the container's own idle timeout fires. */
-    static final long CONTAINER_IDLE_MARGIN_MILLIS = 10_000;
     /** How long the stop waits for the close frames to go out before the container closes what is left. */
     static final long SHUTDOWN_CLOSE_WAIT_MILLIS = 2_000;
 
@@ -93,10 +88,11 @@ public class ManagerFactory {
     private ProbingAdmission admission;
     private CleanupPass cleanup;
     private ServerActions actions;
+    private ClusterWideActions clusterWide;
+    private QuotaReadings readings;
     private IntervalTimer cleanupTimer;
-    private LimitHitCoalescer limitHits;
+    private AdmissionFollowUp followUp;
     private volatile int cleanupIntervalSeconds;
-    private volatile long startedMillis;
     private volatile OperatorEvents events = OperatorEvents.NONE;
 
     @PostConstruct
@@ -112,27 +108,21 @@ public class ManagerFactory {
                 settings.probeTimeoutMillis());
         cleanup = new CleanupPass(registry, pingSweep::idleTimeoutMillis, () -> events);
         actions = new ServerActions(registry);
-        limitHits = new LimitHitCoalescer(1_000, registry::now);
+        followUp = new AdmissionFollowUp(pingSweep::idleTimeoutMillis, registry::now, () -> events);
         cleanupIntervalSeconds = settings.cleanupIntervalSeconds();
-        startedMillis = registry.now();
         cleanupTimer = new IntervalTimer(timerService, CLEANUP_TIMER);
         cleanupTimer.start(cleanupIntervalSeconds * 1000L, "leaked slots are only reclaimed at admission and by forceCleanup");
-        cluster.cluster().ifPresent(ledger -> {
-            admission.setOtherNodes(ledger.managers());
-            ledger.managers().serve(new NodeManagers(registry, actions, admission));
-        });
-        cluster.keepLeases(registry::managerIdsByUser, () -> {
-            int closed = actions.releaseAll(ReleaseCause.FENCED, CloseCodes.GOING_AWAY, "lost contact with the cluster");
-            LOG.warning(() -> "wsquota closed this node's " + closed + " connections (1001): it lost contact with "
-                    + "the cluster and admits nobody until it renews its leases");
-        });
+        readings = new QuotaReadings(registry, admission);
+        clusterWide = new ClusterWideActions(registry, actions, admission,
+                cluster.cluster().map(HazelcastLedger::managers).orElse(null));
+        cluster.keepLeases(clusterWide::heldIdsByUser, clusterWide::fence);
         LOG.info(() -> "wsquota started: " + settings + ", cleanup timer active=" + cleanupTimer.exists());
     }
 
     @PreDestroy
     void stop() {
         events = OperatorEvents.NONE;
-        cluster.cluster().ifPresent(ledger -> ledger.managers().stopServing());
+        clusterWide.stopServing();
         closeAllForShutdown(SHUTDOWN_CLOSE_WAIT_MILLIS);
     }
 
@@ -144,9 +134,7 @@ public class ManagerFactory {
      */
     public int closeAllForShutdown(long maxWaitMillis) {
         ServerActions.Shutdown done = actions.closeAllForShutdown(maxWaitMillis);
-        LOG.info(() -> "wsquota stopped: released " + done.released() + " managers, closing each connection with 1001 "
-                + ServerActions.SHUTTING_DOWN + (done.stillOpen() == 0 ? "" : "; " + done.stillOpen()
-                + " peers had not answered the close after " + maxWaitMillis + " ms (the container ends those)"));
+        LOG.info(() -> done.summary(maxWaitMillis));
         return done.released();
     }
 
@@ -162,7 +150,7 @@ public class ManagerFactory {
 
     /** Asks for a slot for this user's new connection at once, without probing (in-process callers). */
     public Admission admit(String user, Connection connection) {
-        return reported(registry.admit(user, connection));
+        return followUp.apply(registry.admit(user, connection));
     }
 
     /**
@@ -173,35 +161,15 @@ public class ManagerFactory {
         if (connection instanceof ContainerView view) {
             cleanup.seen(view);
         }
-        admission.admit(user, connection, decided -> answer.accept(reported(decided)));
-    }
-
-    private Admission reported(Admission decided) {
-        if (decided.isAdmitted()) {
-            // The container's idle timeout is only a backstop behind the sweep's idle close (1001):
-            // Liberty's own idle close sends 1006, which clients reject.
-            long idleMillis = pingSweep.idleTimeoutMillis();
-            decided.manager().connection().idleTimeout(idleMillis == 0 ? 0 : idleMillis + CONTAINER_IDLE_MARGIN_MILLIS);
-        } else if (decided.outcome() != Admission.Outcome.UNAVAILABLE) {
-            long suppressed = limitHits.hit(decided.user());
-            if (suppressed >= 0) {
-                events.limitHit(decided.user(), decided.active(), decided.limit(), decided.rejectReason(), suppressed);
-            }
-        }
-        return decided;
-    }
-
-    /** Gives a manager's slot back; idempotent. */
-    public boolean release(Manager manager, ReleaseCause cause) {
-        return registry.release(manager, cause);
+        admission.admit(user, connection, decided -> answer.accept(followUp.apply(decided)));
     }
 
     /**
-     * The registry's own release, for the endpoint's close callbacks to call without the container: it is
-     * thread-safe under each user's monitor, idempotent, and touches nothing a {@code @Lock(WRITE)} method
-     * changes, so going through the EJB container (its Weld request scope, security check and READ lock)
-     * bought nothing but cost. With it a connection makes one EJB call, its admission. Fetched once per
-     * application, not per connection.
+     * Gives a manager's slot back: the registry's own release, for the endpoint's close callbacks to call without
+     * the container. It is thread-safe under each user's monitor, idempotent, and touches nothing a
+     * {@code @Lock(WRITE)} method changes, so going through the EJB container (its Weld request scope, security
+     * check and READ lock) bought nothing but cost. With it a connection makes one EJB call, its admission.
+     * Fetched once per application, not per connection.
      */
     public BiPredicate<Manager, ReleaseCause> releaser() {
         ManagerRegistry own = registry;
@@ -235,7 +203,7 @@ public class ManagerFactory {
 
     /** How cleanup stands: its record, drift, and whether it is late (counted from start before the first pass). */
     public CleanupPass.Status cleanupStatus() {
-        return cleanup.status(startedMillis, cleanupIntervalSeconds * 1000L);
+        return cleanup.status(cleanupIntervalSeconds * 1000L);
     }
 
     public int getCleanupIntervalSeconds() {
@@ -314,56 +282,19 @@ public class ManagerFactory {
         return actions.enforceQuotas();
     }
 
-    /** Closes (1008) the manager on this node or, in a cluster, on whichever node holds it. */
-    public Optional<ManagerView> closeManager(String managerId) {
-        Optional<ManagerView> here = actions.closeManager(managerId);
-        return here.isPresent() ? here : cluster.cluster().flatMap(ledger -> ledger.managers().close(managerId));
+    /**
+     * The operator's list, close and disconnect, on every node in a cluster. Like {@link #readings()} it is
+     * fetched through the container, and what it does needs no lock of this bean.
+     */
+    public ClusterWideActions clusterWide() {
+        return clusterWide;
     }
 
-    /** Closes (1008) the user's managers on this node or, in a cluster, on every node; returns how many. */
-    public int disconnectUser(String user) {
-        UserIds.check(user);
-        return cluster.cluster().map(ledger -> ledger.managers().disconnect(user))
-                .orElseGet(() -> actions.disconnectUser(user));
-    }
-
-    public int getActiveManagers() {
-        return registry.activeManagers();
-    }
-
-    public int getActiveUsers() {
-        return registry.activeUsers();
-    }
-
-    public int countOf(String user) {
-        return registry.countOf(user);
-    }
-
-    public Map<String, Integer> getUserManagerCounts() {
-        return registry.userCounts();
-    }
-
-    public List<UserView> getUsers() {
-        return UserView.rows(registry);
-    }
-
-    /** The user's managers on this node or, in a cluster, on every node; oldest first. */
-    public List<ManagerView> listManagers(String user) {
-        UserIds.check(user);
-        return cluster.cluster().map(ledger -> ledger.managers().list(user))
-                .orElseGet(() -> ManagerView.rows(registry, user));
-    }
-
-    /** Since-start totals: admissions, rejections by reason, releases by cause. */
-    public RegistryCounters counters() {
-        return registry.counters();
-    }
-
-    public long getProbes() {
-        return admission.probes();
-    }
-
-    public long getProbeReclaimed() {
-        return admission.probeReclaimed();
+    /**
+     * Live counts and since-start totals, read-only. Fetched through the container like every call here, so a
+     * factory that does not answer still fails the read (liveness relies on it); the reads themselves need no lock.
+     */
+    public QuotaReadings readings() {
+        return readings;
     }
 }

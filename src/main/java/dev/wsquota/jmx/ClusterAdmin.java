@@ -107,7 +107,7 @@ final class ClusterAdmin extends NotificationBroadcasterSupport implements Clust
 
     @Override
     public long getUnavailableRejections() {
-        return factory.counters().unavailableRejections();
+        return factory.readings().counters().unavailableRejections();
     }
 
     @Override

@@ -31,27 +31,27 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
 
     @Override
     public int getActiveManagers() {
-        return call(factory::getActiveManagers);
+        return call(() -> factory.readings().activeManagers());
     }
 
     @Override
     public int getActiveUsers() {
-        return call(factory::getActiveUsers);
+        return call(() -> factory.readings().activeUsers());
     }
 
     @Override
     public Map<String, Integer> getUserManagerCounts() {
-        return call(factory::getUserManagerCounts);
+        return call(() -> factory.readings().userCounts());
     }
 
     @Override
     public List<UserView> getUsers() {
-        return call(factory::getUsers);
+        return call(() -> factory.readings().users());
     }
 
     @Override
     public List<ManagerRow> listManagers(String user) {
-        return call(() -> factory.listManagers(user)).stream()
+        return call(() -> factory.clusterWide().list(user)).stream()
                 .map(view -> new ManagerRow(view.managerId(), view.remoteAddress(), new Date(view.openedAtMillis()),
                         view.idleSeconds(), view.messagesIn(), view.messagesOut()))
                 .toList();
@@ -87,12 +87,12 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
 
     @Override
     public long getProbes() {
-        return call(factory::getProbes);
+        return call(() -> factory.readings().probes());
     }
 
     @Override
     public long getProbeReclaimed() {
-        return call(factory::getProbeReclaimed);
+        return call(() -> factory.readings().probeReclaimed());
     }
 
     @Override
@@ -161,6 +161,6 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
     }
 
     private RegistryCounters counters() {
-        return call(factory::counters);
+        return call(() -> factory.readings().counters());
     }
 }

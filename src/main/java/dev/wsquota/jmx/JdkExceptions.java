@@ -24,6 +24,9 @@ final class JdkExceptions {
             throw jdkException(e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage());
+        } catch (RuntimeException e) {
+            // A plain object the bean handed out (its readings, its cluster-wide actions) fails without the EJB wrapper.
+            throw jdkException(e);
         }
     }
 

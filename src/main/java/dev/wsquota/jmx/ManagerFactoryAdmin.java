@@ -155,7 +155,7 @@ public final class ManagerFactoryAdmin extends FactoryReadings {
 
     @Override
     public String closeManager(String managerId) {
-        String done = call(() -> factory.closeManager(managerId))
+        String done = call(() -> factory.clusterWide().close(managerId))
                 .map(closed -> "closed manager " + closed.managerId() + " of " + LogSafe.user(closed.user())
                         + " (1008, closed by an operator)")
                 .orElse("no live manager with id " + LogSafe.user(managerId) + "; nothing changed");
@@ -165,7 +165,7 @@ public final class ManagerFactoryAdmin extends FactoryReadings {
 
     @Override
     public int disconnectUser(String user) {
-        int closed = call(() -> factory.disconnectUser(user));
+        int closed = call(() -> factory.clusterWide().disconnect(user));
         audit.record("disconnectUser(" + LogSafe.user(user) + ")", "", closed, "closed " + closed + " managers of " + LogSafe.user(user));
         return closed;
     }

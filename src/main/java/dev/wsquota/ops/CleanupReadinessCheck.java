@@ -47,6 +47,6 @@ public class CleanupReadinessCheck implements HealthCheck {
         return new CleanupHealth(watchdog.isTimerActive(), watchdog.getTimerError(), cleanup.late(),
                 factory.getCleanupIntervalSeconds(), passes.lastRunMillis() == 0 ? null : new Date(passes.lastRunMillis()),
                 factory.cleanupTimerStatus().next(), passes.consecutiveFailedRuns(), cleanup.driftCorrections(),
-                cleanup.driftRecurring(), factory.getActiveManagers());
+                cleanup.driftRecurring(), factory.readings().activeManagers());
     }
 }

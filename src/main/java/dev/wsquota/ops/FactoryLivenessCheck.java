@@ -27,8 +27,8 @@ public class FactoryLivenessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         try {
             return HealthCheckResponse.named(CHECK_NAME).up()
-                    .withData("activeManagers", factory.getActiveManagers())
-                    .withData("activeUsers", factory.getActiveUsers())
+                    .withData("activeManagers", factory.readings().activeManagers())
+                    .withData("activeUsers", factory.readings().activeUsers())
                     .withData("maxManagersPerUser", factory.getMaxManagersPerUser())
                     .withData("maxManagersTotal", factory.getMaxManagersTotal())
                     .build();

@@ -49,18 +49,18 @@ public class QuotaMetrics {
     /** Registers the gauges when the application starts. */
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
         gauge("wsquota.managers.active", "Managers (WebSocket connections holding a slot) open now.",
-                MetricUnits.NONE, () -> factory.getActiveManagers());
+                MetricUnits.NONE, () -> factory.readings().activeManagers());
         gauge("wsquota.users.active", "Users with at least one manager now.",
-                MetricUnits.NONE, () -> factory.getActiveUsers());
+                MetricUnits.NONE, () -> factory.readings().activeUsers());
         gauge("wsquota.admissions", "Managers admitted since start.",
-                MetricUnits.NONE, () -> factory.counters().admissions());
+                MetricUnits.NONE, () -> factory.readings().counters().admissions());
         for (Admission.Outcome reason : REJECTION_REASONS) {
             gauge("wsquota.rejections", "Connections refused by a quota since start, by reason.", MetricUnits.NONE,
-                    () -> factory.counters().rejections(reason), tag("reason", reason.name()));
+                    () -> factory.readings().counters().rejections(reason), tag("reason", reason.name()));
         }
         for (ReleaseCause cause : ReleaseCause.values()) {
             gauge("wsquota.releases", "Slots given back since start, by cause.", MetricUnits.NONE,
-                    () -> factory.counters().releasesByCause().getOrDefault(cause, 0L), tag("cause", cause.name()));
+                    () -> factory.readings().counters().releasesByCause().getOrDefault(cause, 0L), tag("cause", cause.name()));
         }
         for (GuardStatistics.Refused kind : GuardStatistics.Refused.values()) {
             gauge("wsquota.guard.refusals", "Handshakes or connections refused by a guard since start, by kind.",

@@ -37,6 +37,8 @@ public final class CleanupPass {
     private final ManagerRegistry registry;
     private final LongSupplier idleTimeoutMillis;
     private final Supplier<OperatorEvents> events;
+    /** When this pass was set up with its timer: lateness is counted from here until the first pass. */
+    private final long createdMillis;
     private final CleanupStatistics statistics = new CleanupStatistics();
     private final DriftCheck driftCheck = new DriftCheck(DRIFT_GRACE_MILLIS);
     private final AtomicLong driftCorrections = new AtomicLong();
@@ -55,6 +57,7 @@ public final class CleanupPass {
         this.registry = registry;
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.events = events;
+        this.createdMillis = registry.now();
     }
 
     /** As {@link #reclaim(ManagerRegistry, long, Iterable)} over every manager. */
@@ -69,6 +72,7 @@ public final class CleanupPass {
     public static CleanupReport reclaim(ManagerRegistry registry, long idleTimeoutMillis, Iterable<Manager> candidates) {
         long started = System.nanoTime();
         long now = registry.now();
+        ManagerCloser closer = new ManagerCloser(registry);
         int stale = 0;
         int idle = 0;
         int failures = 0;
@@ -79,7 +83,7 @@ public final class CleanupPass {
                     if (registry.release(manager, ReleaseCause.STALE)) {
                         stale++;
                     }
-                } else if (registry.closeIfIdle(manager, now, idleTimeoutMillis)) {
+                } else if (closer.closeIfIdle(manager, now, idleTimeoutMillis)) {
                     idle++;
                 }
             } catch (Exception e) {
@@ -247,9 +251,9 @@ public final class CleanupPass {
     public record Status(CleanupStatistics.Snapshot statistics, long driftCorrections, boolean driftRecurring, boolean late) {
     }
 
-    /** How cleanup stands; {@code sinceMillis} is when the timer started, the reference before the first pass. */
-    public Status status(long sinceMillis, long intervalMillis) {
-        return new Status(statistics(), driftCorrections(), isDriftRecurring(), isLate(sinceMillis, intervalMillis));
+    /** How cleanup stands; before the first pass its lateness is counted from when this pass was set up. */
+    public Status status(long intervalMillis) {
+        return new Status(statistics(), driftCorrections(), isDriftRecurring(), isLate(createdMillis, intervalMillis));
     }
 
     /** True when no pass started within twice the interval, counted from {@code sinceMillis} before the first pass. */

@@ -49,6 +49,7 @@ public final class DriftCheck {
             }
         }
         long now = registry.now();
+        ManagerCloser closer = new ManagerCloser(registry);
         Map<String, Long> managersNow = new HashMap<>();
         for (Manager manager : registry.allManagers()) {
             try {
@@ -59,7 +60,7 @@ public final class DriftCheck {
                 Long since = suspectManagers.get(manager.id());
                 if (since == null || now - since < graceMillis) {
                     managersNow.put(manager.id(), since == null ? now : since);
-                } else if (registry.releaseAndCloseQuietly(manager, ReleaseCause.DRIFT, CloseCodes.GOING_AWAY, UNCOUNTED_REASON)) {
+                } else if (closer.releaseAndCloseQuietly(manager, ReleaseCause.DRIFT, CloseCodes.GOING_AWAY, UNCOUNTED_REASON)) {
                     corrections.add(new Correction(manager.user(), manager.id(), sessionId,
                             "manager held a slot for a session the container no longer has; released"));
                 }

@@ -2,19 +2,13 @@ package dev.wsquota.quota;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The live registry of managers: the only source of every count wsquota reports or enforces.
@@ -30,8 +24,6 @@ import java.util.logging.Logger;
  */
 public final class ManagerRegistry {
 
-    private static final Logger LOG = Logger.getLogger(ManagerRegistry.class.getName());
-
     private final ConcurrentHashMap<String, UserManagers> users = new ConcurrentHashMap<>();
     /** Every live manager by its serial (a Long key is smaller than the id text). */
     private final ConcurrentHashMap<Long, Manager> managers = new ConcurrentHashMap<>();
@@ -39,12 +31,10 @@ public final class ManagerRegistry {
     private final LongSupplier clock;
     /** Where slots are counted across nodes; on a single node the sets here are the count. */
     private final ClusterSlots slots;
-    private final AtomicLong sequence = new AtomicLong();
-    private final String idPrefix;
+    private final ManagerIds ids = new ManagerIds();
 
     private final RegistryCounters counters = new RegistryCounters();
-    /** Managers something saw misbehave (a ping that could not be queued or failed); the scheduled cleanup looks at them first. */
-    private final Set<Manager> suspects = ConcurrentHashMap.newKeySet();
+    private final Suspects suspects = new Suspects();
 
     /**
      * @param limits the quotas, read at every admission
@@ -62,8 +52,6 @@ public final class ManagerRegistry {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.slots = new ClusterSlots(ledger);
-        // Ids stay unique across redeployments in one JVM, which keeps log lines unambiguous.
-        this.idPrefix = Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";
     }
 
     public QuotaLimits limits() {
@@ -115,7 +103,7 @@ public final class ManagerRegistry {
                 }
                 int limit = limits.limitFor(user);
                 if (mine.size() >= limit) {
-                    reclaimStaleLocked(mine);
+                    reclaimStale(mine.snapshot());
                     if (mine.retired) {
                         continue; // every one of them was stale; start over with a fresh set
                     }
@@ -132,7 +120,7 @@ public final class ManagerRegistry {
                     }
                     return Admission.rejected(Admission.Outcome.USER_QUOTA, user, mine.size(), limit);
                 }
-                Manager manager = new Manager(idPrefix, sequence.incrementAndGet(), connection, clock.getAsLong(), mine);
+                Manager manager = new Manager(ids.prefix(), ids.nextSerial(), connection, clock.getAsLong(), mine);
                 if (evicted != null) {
                     slots.release(evicted); // the new manager takes over the evicted one's slot
                 }
@@ -167,15 +155,6 @@ public final class ManagerRegistry {
         }
     }
 
-    /** The ids of the managers this node holds, by user: what it renews in the cluster. */
-    public Map<String, Set<String>> managerIdsByUser() {
-        Map<String, Set<String>> ids = new HashMap<>();
-        for (Manager manager : managers.values()) {
-            ids.computeIfAbsent(manager.user(), user -> new HashSet<>()).add(manager.id());
-        }
-        return ids;
-    }
-
     /**
      * Gives the manager's slot back. Idempotent: a second release of the same manager, or a
      * release of one that was never admitted, does nothing and returns false.
@@ -200,7 +179,7 @@ public final class ManagerRegistry {
             return false;
         }
         managers.remove(manager.serial(), manager);
-        suspects.remove(manager);
+        suspects.forget(manager);
         counters.released(cause);
         return true;
     }
@@ -208,18 +187,13 @@ public final class ManagerRegistry {
     /** Marks a live manager for the next scheduled cleanup pass to look at. */
     public void suspect(Manager manager) {
         if (isLive(manager)) {
-            suspects.add(manager);
+            suspects.mark(manager);
         }
     }
 
     /** Takes the suspects marked so far (each is returned once). */
     List<Manager> takeSuspects() {
-        List<Manager> taken = new ArrayList<>();
-        for (var it = suspects.iterator(); it.hasNext(); ) {
-            taken.add(it.next());
-            it.remove();
-        }
-        return taken;
+        return suspects.take();
     }
 
     /** Releases by id; empty if no live manager has that id. */
@@ -228,49 +202,9 @@ public final class ManagerRegistry {
         return manager != null && release(manager, cause) ? Optional.of(manager) : Optional.empty();
     }
 
-    /**
-     * Releases the manager first, then closes its connection, so the recorded cause is this one
-     * and not the close callback that follows. Returns false if it had already been released.
-     */
-    public boolean releaseAndClose(Manager manager, ReleaseCause cause, int code, String reason) throws java.io.IOException {
-        if (!release(manager, cause)) {
-            return false;
-        }
-        manager.connection().close(code, CloseCodes.fitReason(reason));
-        return true;
-    }
-
-    /** As {@link #releaseAndClose}, but a failed close frame is logged, not thrown: the slot is back either way. */
-    public boolean releaseAndCloseQuietly(Manager manager, ReleaseCause cause, int code, String reason) {
-        if (!release(manager, cause)) {
-            return false;
-        }
-        try {
-            manager.connection().close(code, CloseCodes.fitReason(reason));
-        } catch (Exception e) {
-            counters.closeFailed();
-            LOG.log(Level.FINE, "close frame to " + manager + " failed after its release (" + cause + ")", e);
-        }
-        return true;
-    }
-
     /** True while the manager holds its slot. */
     public boolean isLive(Manager manager) {
         return managers.get(manager.serial()) == manager;
-    }
-
-    /**
-     * Closes (1001) and releases the manager if nothing arrived from its peer for longer than
-     * {@code idleTimeoutMillis} (0 = never); returns whether it did.
-     */
-    public boolean closeIfIdle(Manager manager, long nowMillis, long idleTimeoutMillis) throws java.io.IOException {
-        return idleTimeoutMillis > 0 && manager.idleMillis(nowMillis) > idleTimeoutMillis
-                && releaseAndClose(manager, ReleaseCause.IDLE, CloseCodes.GOING_AWAY,
-                "idle for more than " + (idleTimeoutMillis / 1000) + " s");
-    }
-
-    private int reclaimStaleLocked(UserManagers mine) {
-        return reclaimStale(mine.snapshot());
     }
 
     private int reclaimStale(Iterable<Manager> candidates) {
@@ -312,14 +246,8 @@ public final class ManagerRegistry {
 
     /** The live manager with this id text, or null (also for text that is not an id of this registry). */
     private Manager byId(String managerId) {
-        if (managerId == null || !managerId.startsWith(idPrefix) || managerId.length() == idPrefix.length()) {
-            return null;
-        }
-        try {
-            return managers.get(Long.parseLong(managerId, idPrefix.length(), managerId.length(), 36));
-        } catch (NumberFormatException e) {
-            return null; // not an id this registry gave out
-        }
+        long serial = ids.serialOf(managerId);
+        return serial < 0 ? null : managers.get(serial);
     }
 
     /** Live managers of one user. */

@@ -13,6 +13,7 @@ import java.util.List;
 public final class PingSweep {
 
     private final ManagerRegistry registry;
+    private final ManagerCloser closer;
     private volatile long pingIntervalMillis;
     private volatile long pongTimeoutMillis;
     private volatile long idleTimeoutMillis;
@@ -25,6 +26,7 @@ public final class PingSweep {
      */
     public PingSweep(ManagerRegistry registry, long pingIntervalMillis, long pongTimeoutMillis, long idleTimeoutMillis) {
         this.registry = registry;
+        this.closer = new ManagerCloser(registry);
         this.pingIntervalMillis = pingIntervalMillis;
         this.pongTimeoutMillis = pongTimeoutMillis;
         this.idleTimeoutMillis = idleTimeoutMillis;
@@ -82,10 +84,10 @@ public final class PingSweep {
             try {
                 long queued = manager.pingQueuedMillis();
                 long written = manager.pingWrittenMillis();
-                if (registry.closeIfIdle(manager, now, idleTimeout)) {
+                if (closer.closeIfIdle(manager, now, idleTimeout)) {
                     idled++;
                 } else if (queued != 0 && unanswered(now, queued, written, timeout)) {
-                    if (registry.releaseAndClose(manager, ReleaseCause.PONG_TIMEOUT, CloseCodes.PONG_TIMEOUT,
+                    if (closer.releaseAndClose(manager, ReleaseCause.PONG_TIMEOUT, CloseCodes.PONG_TIMEOUT,
                             "no pong within " + timeout + " ms")) {
                         timedOut++;
                     }
@@ -105,7 +107,7 @@ public final class PingSweep {
                     errors.add(new CleanupReport.CleanupFailure(manager.id(), manager.user(), e));
                 }
                 // A connection that cannot take a ping or a close frame is not one a slot should be held for.
-                registry.releaseAndCloseQuietly(manager, ReleaseCause.ERROR, CloseCodes.INTERNAL_ERROR, "ping failed");
+                closer.releaseAndCloseQuietly(manager, ReleaseCause.ERROR, CloseCodes.INTERNAL_ERROR, "ping failed");
             }
         }
         return new SweepReport(pinged, busy, timedOut, idled, failures, List.copyOf(errors));

@@ -1,14 +1,12 @@
 package dev.wsquota.quota;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -22,9 +20,6 @@ import java.util.logging.Logger;
  */
 public final class ProbingAdmission {
 
-    /** Marks a probed manager the probe could not ping; it counts as answered. */
-    private static final int NOT_JUDGED = Integer.MIN_VALUE;
-
     /** How often a running probe looks whether every probed manager has answered. */
     static final long POLL_MILLIS = 10;
     /** How much longer than its own probe a new connection waits for the other nodes' probes to report. */
@@ -33,7 +28,9 @@ public final class ProbingAdmission {
     private static final Logger LOG = Logger.getLogger(ProbingAdmission.class.getName());
 
     private final ManagerRegistry registry;
+    private final ManagerCloser closer;
     private final ScheduledExecutorService scheduler;
+    private final OtherNodesProbes otherNodes;
     private volatile OnLimitPolicy policy;
     private volatile long probeAfterMillis;
     private volatile long probeTimeoutMillis;
@@ -41,13 +38,13 @@ public final class ProbingAdmission {
     private final AtomicBoolean polling = new AtomicBoolean();
     private final LongAdder probes = new LongAdder();
     private final LongAdder probeReclaimed = new LongAdder();
-    private volatile OtherNodes otherNodes = OtherNodes.NONE;
-    private final Map<String, CompletableFuture<Integer>> probesElsewhere = new ConcurrentHashMap<>();
 
     public ProbingAdmission(ManagerRegistry registry, ScheduledExecutorService scheduler, OnLimitPolicy policy,
                             long probeAfterMillis, long probeTimeoutMillis) {
         this.registry = registry;
+        this.closer = new ManagerCloser(registry);
         this.scheduler = scheduler;
+        this.otherNodes = new OtherNodesProbes(scheduler);
         this.policy = policy;
         this.probeAfterMillis = probeAfterMillis;
         this.probeTimeoutMillis = probeTimeoutMillis;
@@ -55,7 +52,7 @@ public final class ProbingAdmission {
 
     /** In a cluster: the other nodes, whose silent managers are probed too, and where the oldest may be evicted. */
     public void setOtherNodes(OtherNodes otherNodes) {
-        this.otherNodes = otherNodes == null ? OtherNodes.NONE : otherNodes;
+        this.otherNodes.setNodes(otherNodes);
     }
 
     /**
@@ -69,14 +66,9 @@ public final class ProbingAdmission {
             return;
         }
         long started = registry.now();
-        long silentFor = probeAfterMillis;
-        List<Manager> silent = registry.managersOf(user).stream()
-                .filter(manager -> manager.idleMillis(started) >= silentFor)
-                .toList();
-        OtherNodes others = otherNodes;
+        List<Manager> silent = silentManagers(user, started);
         // In a cluster the user's silent managers on the other nodes are probed there, in parallel with this node's.
-        CompletableFuture<Integer> elsewhere = others == OtherNodes.NONE ? CompletableFuture.completedFuture(0)
-                : probeElsewhere(others, user);
+        CompletableFuture<Integer> elsewhere = otherNodes.probe(user, probeTimeoutMillis);
         if (!silent.isEmpty()) {
             pending.add(probe(user, connection, answer, silent, started, elsewhere));
             startPoller();
@@ -93,8 +85,7 @@ public final class ProbingAdmission {
      */
     public int probeHere(String user) throws InterruptedException {
         long started = registry.now();
-        List<Manager> silent = registry.managersOf(user).stream()
-                .filter(manager -> manager.idleMillis(started) >= probeAfterMillis).toList();
+        List<Manager> silent = silentManagers(user, started);
         if (silent.isEmpty()) {
             return 0;
         }
@@ -105,48 +96,16 @@ public final class ProbingAdmission {
         return probe.reclaimUnanswered();
     }
 
+    private List<Manager> silentManagers(String user, long now) {
+        long silentFor = probeAfterMillis;
+        return registry.managersOf(user).stream().filter(manager -> manager.idleMillis(now) >= silentFor).toList();
+    }
+
     /** Pings the silent managers and returns the running probe that judges their answers. */
     private Probe probe(String user, Connection connection, Consumer<Admission> answer, List<Manager> silent, long started,
                         CompletableFuture<Integer> elsewhere) {
         probes.increment();
-        int[] inboundBefore = silent.stream().mapToInt(Manager::inboundFrames).toArray();
-        for (int i = 0; i < silent.size(); i++) {
-            Manager manager = silent.get(i);
-            try {
-                if (!manager.connection().ping(() -> { })) {
-                    inboundBefore[i] = NOT_JUDGED; // could not be pinged now: this probe does not judge it, the sweep will
-                }
-            } catch (Exception e) {
-                // It cannot even take a ping: it will not answer, and the probe's end reclaims it.
-                LOG.log(Level.FINE, "probe ping failed for " + manager, e);
-            }
-        }
-        return new Probe(user, connection, answer, silent, inboundBefore, started + probeTimeoutMillis, elsewhere);
-    }
-
-    /** One probe of the other nodes per user at a time: a burst of connections at the quota shares it. */
-    private CompletableFuture<Integer> probeElsewhere(OtherNodes others, String user) {
-        long wait = probeTimeoutMillis;
-        CompletableFuture<Integer> mine = new CompletableFuture<>();
-        CompletableFuture<Integer> running = probesElsewhere.putIfAbsent(user, mine);
-        if (running != null) {
-            return running;
-        }
-        mine.whenComplete((reclaimed, error) -> probesElsewhere.remove(user, mine));
-        try {
-            scheduler.execute(() -> {
-                try {
-                    mine.complete(others.probe(user, wait));
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "the other nodes could not probe " + LogSafe.user(user) + "; deciding without", e);
-                    mine.complete(0);
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot ask the other nodes to probe " + LogSafe.user(user) + "; deciding without", e);
-            mine.complete(0);
-        }
-        return mine;
+        return new Probe(user, connection, answer, PingRound.ping(silent), started + probeTimeoutMillis, elsewhere);
     }
 
     private void concludeAfterOthers(String user, Connection connection, Consumer<Admission> answer) {
@@ -222,29 +181,23 @@ public final class ProbingAdmission {
         return admission;
     }
 
-    /** One running probe: done when every probed manager answered (or is gone), or at the deadline. */
+    /** One waiting admission: done when every probed manager answered (or is gone), or at the deadline. */
     private final class Probe {
         private final String user;
         private final Connection connection;
         private final Consumer<Admission> answer;
-        private final List<Manager> probed;
-        private final int[] inboundBefore;
+        private final PingRound round;
         private final long deadline;
         private final CompletableFuture<Integer> elsewhere;
 
-        Probe(String user, Connection connection, Consumer<Admission> answer, List<Manager> probed, int[] inboundBefore,
-              long deadline, CompletableFuture<Integer> elsewhere) {
+        Probe(String user, Connection connection, Consumer<Admission> answer, PingRound round, long deadline,
+              CompletableFuture<Integer> elsewhere) {
             this.user = user;
             this.connection = connection;
             this.answer = answer;
-            this.probed = probed;
-            this.inboundBefore = inboundBefore;
+            this.round = round;
             this.deadline = deadline;
             this.elsewhere = elsewhere;
-        }
-
-        private boolean answered(int index) {
-            return inboundBefore[index] == NOT_JUDGED || probed.get(index).inboundFrames() != inboundBefore[index];
         }
 
         boolean finished(long now) {
@@ -254,28 +207,13 @@ public final class ProbingAdmission {
             if (!elsewhere.isDone()) {
                 return false;
             }
-            if (now >= deadline) {
-                return true;
-            }
-            for (int i = 0; i < probed.size(); i++) {
-                if (!answered(i) && registry.isLive(probed.get(i))) {
-                    return false;
-                }
-            }
-            return true;
+            return now >= deadline || round.settled(registry);
         }
 
         /** Closes and releases the probed managers that did not answer; returns how many. */
         int reclaimUnanswered() {
-            int reclaimed = 0;
-            for (int i = 0; i < probed.size(); i++) {
-                Manager manager = probed.get(i);
-                if (!answered(i) && registry.releaseAndCloseQuietly(manager, ReleaseCause.PONG_TIMEOUT,
-                        CloseCodes.PONG_TIMEOUT, "no pong to the probe within " + probeTimeoutMillis + " ms")) {
-                    probeReclaimed.increment();
-                    reclaimed++;
-                }
-            }
+            int reclaimed = round.reclaimUnanswered(closer, probeTimeoutMillis);
+            probeReclaimed.add(reclaimed);
             return reclaimed;
         }
 

@@ -16,9 +16,11 @@ public final class ServerActions {
     public static final String SHUTTING_DOWN = "server shutting down";
 
     private final ManagerRegistry registry;
+    private final ManagerCloser closer;
 
     public ServerActions(ManagerRegistry registry) {
         this.registry = registry;
+        this.closer = new ManagerCloser(registry);
     }
 
     /** Closes (1008) and releases every manager above its user's quota, newest first; returns how many. */
@@ -26,7 +28,7 @@ public final class ServerActions {
         int closed = 0;
         for (String user : registry.users()) {
             for (Manager excess : excessOf(user)) {
-                if (registry.releaseAndCloseQuietly(excess, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+                if (closer.releaseAndCloseQuietly(excess, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
                         "over quota: closed by an operator")) {
                     closed++;
                 }
@@ -59,7 +61,7 @@ public final class ServerActions {
         }
         Manager manager = found.get();
         ManagerView view = ManagerView.of(manager, registry.now());
-        boolean closed = registry.releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+        boolean closed = closer.releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
                 "closed by an operator");
         return closed ? Optional.of(view) : Optional.empty();
     }
@@ -67,7 +69,7 @@ public final class ServerActions {
     /** Closes (4001) and releases one manager so a newer connection of its user, on another node, takes its slot. */
     public boolean evict(String managerId) {
         Optional<Manager> found = registry.find(managerId);
-        return found.isPresent() && registry.releaseAndCloseQuietly(found.get(), ReleaseCause.EVICTED,
+        return found.isPresent() && closer.releaseAndCloseQuietly(found.get(), ReleaseCause.EVICTED,
                 CloseCodes.REPLACED, "replaced by a newer connection");
     }
 
@@ -76,7 +78,7 @@ public final class ServerActions {
         UserIds.check(user);
         int closed = 0;
         for (Manager manager : registry.managersOf(user)) {
-            if (registry.releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+            if (closer.releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
                     "disconnected by an operator")) {
                 closed++;
             }
@@ -140,6 +142,13 @@ public final class ServerActions {
 
     /** How a shutdown went: slots released, and connections still open when the wait ended. */
     public record Shutdown(int released, int stillOpen) {
+
+        /** The one log line of a stop, never one per connection. */
+        public String summary(long maxWaitMillis) {
+            return "wsquota stopped: released " + released + " managers, closing each connection with 1001 " + SHUTTING_DOWN
+                    + (stillOpen == 0 ? "" : "; " + stillOpen + " peers had not answered the close after " + maxWaitMillis
+                    + " ms (the container ends those)");
+        }
     }
 
     /** Releases every manager with the given cause and closes its connection; returns how many. */
@@ -147,7 +156,7 @@ public final class ServerActions {
         int released = 0;
         for (Manager manager : registry.allManagers()) {
             try {
-                if (registry.releaseAndClose(manager, cause, code, reason)) {
+                if (closer.releaseAndClose(manager, cause, code, reason)) {
                     released++;
                 }
             } catch (Exception e) {

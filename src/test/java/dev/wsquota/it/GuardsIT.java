@@ -2,15 +2,11 @@ package dev.wsquota.it;
 
 import dev.wsquota.jmx.GuardAdmin;
 import dev.wsquota.jmx.GuardMXBean;
-import dev.wsquota.jmx.ManagerFactoryMXBean;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,10 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import javax.management.JMX;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("portable") // also runs on WildFly (-Pwildfly)
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class GuardsIT {
+class GuardsIT extends RawHandshakeTest {
 
     private static final int LIMIT = 65_536;
 
@@ -44,39 +37,15 @@ class GuardsIT {
         return Deployments.product("guards");
     }
 
-    private static JmxClient jmx;
-    private static ManagerFactoryMXBean factory;
     private static GuardMXBean guard;
-    private final List<RawWs> opened = new ArrayList<>();
-    private long admissionsBefore;
 
     @BeforeAll
-    static void connectJmx() throws IOException {
-        jmx = JmxClient.connect();
-        factory = jmx.factory();
+    static void connectGuard() throws IOException {
         guard = JMX.newMXBeanProxy(jmx.connection(), GuardAdmin.OBJECT_NAME, GuardMXBean.class);
     }
 
-    @AfterAll
-    static void closeJmx() throws IOException {
-        jmx.close();
-    }
-
-    @BeforeEach
-    void rememberAdmissions() {
-        admissionsBefore = factory.getAdmissions();
-    }
-
-    @AfterEach
-    void closeAndAwaitEverySlotBack() {
-        opened.forEach(RawWs::close);
-        Await.until("every slot back", Duration.ofSeconds(15), factory::getActiveManagers, n -> n == 0);
-    }
-
     private RawWs raw(String method, String version, Map<String, String> headers) throws IOException {
-        RawWs ws = RawWs.handshake(method, "/ws", version, headers);
-        opened.add(ws);
-        return ws;
+        return kept(RawWs.handshake(method, "/ws", version, headers));
     }
 
     private RawWs admittedAlice() throws IOException {
@@ -88,7 +57,7 @@ class GuardsIT {
 
     private void assertRefused(int status, String method, String version, Map<String, String> headers) throws IOException {
         assertEquals(status, raw(method, version, headers).status(), "handshake status");
-        assertEquals(admissionsBefore, factory.getAdmissions(), "a refused handshake is never admitted");
+        assertNeverAdmitted();
     }
 
     private static Map<String, String> alice(String header, String value) {

@@ -1,6 +1,5 @@
 package dev.wsquota.it;
 
-import dev.wsquota.jmx.ManagerFactoryMXBean;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -8,18 +7,12 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("portable") // also runs on WildFly (-Pwildfly), with the MP-JWT overlay
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class JwtIT {
+class JwtIT extends RawHandshakeTest {
 
     @Deployment(name = "jwt", testable = false)
     static WebArchive deployment() {
@@ -45,39 +38,8 @@ class JwtIT {
         return Deployments.product("jwt").addAsLibrary(jwtConfig);
     }
 
-    private static JmxClient jmx;
-    private static ManagerFactoryMXBean factory;
-    private final List<RawWs> opened = new ArrayList<>();
-    private long admissionsBefore;
-
-    @BeforeAll
-    static void connectJmx() throws IOException {
-        jmx = JmxClient.connect();
-        factory = jmx.factory();
-    }
-
-    @AfterAll
-    static void closeJmx() throws IOException {
-        jmx.close();
-    }
-
-    @BeforeEach
-    void rememberAdmissions() {
-        admissionsBefore = factory.getAdmissions();
-    }
-
-    @AfterEach
-    void closeAndAwaitEverySlotBack() throws IOException {
-        for (RawWs ws : opened) {
-            ws.close();
-        }
-        Await.until("every slot back", Duration.ofSeconds(15), factory::getActiveManagers, n -> n == 0);
-    }
-
     private RawWs handshake(Map<String, String> headers) throws IOException {
-        RawWs ws = RawWs.handshake(headers);
-        opened.add(ws);
-        return ws;
+        return kept(RawWs.handshake(headers));
     }
 
     private String welcomedUser(Map<String, String> headers) throws IOException {
@@ -92,7 +54,7 @@ class JwtIT {
 
     private void assertRefusedWith401(Map<String, String> headers) throws IOException {
         assertEquals(401, handshake(headers).status(), "handshake status");
-        assertEquals(admissionsBefore, factory.getAdmissions(), "a refused handshake is never admitted");
+        assertNeverAdmitted();
     }
 
     private static Map<String, String> cookie(String token) {
@@ -159,7 +121,7 @@ class JwtIT {
         for (String upn : new String[] {"bob\nx", "bob\u2028x"}) {
             RawWs ws = handshake(RawWs.bearerHandshake(Jwt.valid(upn)));
             if (ws.status() == 401) {
-                assertEquals(admissionsBefore, factory.getAdmissions(), "a refused handshake is never admitted");
+                assertNeverAdmitted();
             } else {
                 assertEquals(101, ws.status(), "handshake status");
                 assertTrue(ws.readText().startsWith("{\"type\":\"welcome\""));

@@ -66,7 +66,7 @@ class ManagerFactoryIT {
         assertEquals(Admission.Outcome.USER_QUOTA, sixth.outcome());
         assertEquals("quota exceeded: 5/5 managers for quota-user", sixth.rejectReason());
         assertTrue(factory.admit("other-user", new FakeConnection()).isAdmitted());
-        assertEquals(5, factory.countOf("quota-user"));
+        assertEquals(5, factory.readings().countOf("quota-user"));
     }
 
     @Test
@@ -106,7 +106,7 @@ class ManagerFactoryIT {
         factory.admit("cleanup-user", alive);
         leaked.open = false;
         assertEquals(1, mxbean.forceCleanup());
-        assertEquals(1, factory.countOf("cleanup-user"));
+        assertEquals(1, factory.readings().countOf("cleanup-user"));
         assertEquals(1, mxbean.getLastCleanupReclaimed());
         assertTrue(alive.open);
     }
@@ -116,7 +116,7 @@ class ManagerFactoryIT {
         mxbean.setIdleTimeoutSeconds(1);
         FakeConnection idle = new FakeConnection();
         factory.admit("idle-user", idle);
-        Await.until("the idle manager is reclaimed", Duration.ofSeconds(10), () -> factory.countOf("idle-user"), n -> n == 0);
+        Await.until("the idle manager is reclaimed", Duration.ofSeconds(10), () -> factory.readings().countOf("idle-user"), n -> n == 0);
         assertEquals(1001, idle.closeCode);
         assertEquals("idle for more than 1 s", idle.closeReason);
     }
@@ -140,7 +140,7 @@ class ManagerFactoryIT {
         broken.failOnIsOpen = false;
         broken.open = false;
         mxbean.forceCleanup();
-        assertEquals(0, factory.countOf("broken-user"));
+        assertEquals(0, factory.readings().countOf("broken-user"));
     }
 
     @Test

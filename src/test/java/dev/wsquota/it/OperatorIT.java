@@ -131,7 +131,7 @@ class OperatorIT {
         String done = mxbean.closeManager(newest);
         assertTrue(done.startsWith("closed manager " + newest + " of list-user"), done);
         assertEquals(1008, second.closeCode);
-        assertEquals(1, factory.countOf("list-user"));
+        assertEquals(1, factory.readings().countOf("list-user"));
         assertEquals("no live manager with id " + newest + "; nothing changed", mxbean.closeManager(newest));
         assertEquals(0, mxbean.listManagers("nobody-at-all").size());
     }
@@ -143,14 +143,14 @@ class OperatorIT {
             five.add(admit("lower-user"));
         }
         mxbean.setUserQuota("lower-user", 2);
-        assertEquals(5, factory.countOf("lower-user"), "lowering closes nobody");
+        assertEquals(5, factory.readings().countOf("lower-user"), "lowering closes nobody");
         five.forEach(connection -> assertTrue(connection.open));
         Admission refused = factory.admit("lower-user", new FakeConnection());
         assertEquals("quota exceeded: 5/2 managers for lower-user", refused.rejectReason());
 
         assertEquals(3, mxbean.enforceQuotas());
 
-        assertEquals(2, factory.countOf("lower-user"));
+        assertEquals(2, factory.readings().countOf("lower-user"));
         assertTrue(five.get(0).open);
         assertTrue(five.get(1).open);
         for (int i = 2; i < 5; i++) {
@@ -170,9 +170,9 @@ class OperatorIT {
         leaked.open = false;
 
         assertEquals(1, mxbean.forceCleanupUser("leaky-user"));
-        assertEquals(1, factory.countOf("leaky-user"));
+        assertEquals(1, factory.readings().countOf("leaky-user"));
         assertEquals(2, mxbean.disconnectUser("gone-user"));
-        assertEquals(0, factory.countOf("gone-user"));
+        assertEquals(0, factory.readings().countOf("gone-user"));
         assertEquals(1008, one.closeCode);
         assertEquals("disconnected by an operator", one.closeReason);
         assertEquals(0, mxbean.disconnectUser("gone-user"));
@@ -258,12 +258,12 @@ class OperatorIT {
             long before = mxbean.getDriftCorrections();
 
             // The slot goes first, the counter right after: wait for both.
-            Await.until("the phantom is released", Duration.ofSeconds(15), () -> factory.countOf("drift-user"), n -> n == 0);
+            Await.until("the phantom is released", Duration.ofSeconds(15), () -> factory.readings().countOf("drift-user"), n -> n == 0);
             Await.until("the correction is counted", Duration.ofSeconds(5), mxbean::getDriftCorrections, n -> n == before + 1);
             Notification drift = awaitNotification(ManagerFactoryMXBean.DRIFT_CORRECTED);
             assertEquals("drift-user", ((CompositeData) drift.getUserData()).get("user"));
             assertEquals(1L, mxbean.getReleasesByCause().get("DRIFT"));
-            assertEquals(1, factory.countOf("alice"), "the real, healthy session was not touched");
+            assertEquals(1, factory.readings().countOf("alice"), "the real, healthy session was not touched");
             assertEquals("still counted", real.echo("still counted"));
         }
     }

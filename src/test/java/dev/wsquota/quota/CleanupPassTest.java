@@ -16,30 +16,7 @@ class CleanupPassTest {
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), now::get);
     private final AtomicLong idleTimeout = new AtomicLong(60_000);
     private final List<String> events = new CopyOnWriteArrayList<>();
-    private final CleanupPass pass = new CleanupPass(registry, idleTimeout::get, () -> new Recorder(events));
-
-    /** Writes each event as one line, so a test can see what an operator would have been told. */
-    private record Recorder(List<String> lines) implements OperatorEvents {
-        @Override
-        public void limitHit(String user, int active, int limit, String reason, long suppressed) {
-            lines.add("limitHit " + user);
-        }
-
-        @Override
-        public void cleanupFailed(int failures, String firstError) {
-            lines.add("cleanupFailed " + failures + " " + firstError);
-        }
-
-        @Override
-        public void timerRecreated(String timer, String why) {
-            lines.add("timerRecreated " + timer);
-        }
-
-        @Override
-        public void driftCorrected(DriftCheck.Correction correction) {
-            lines.add("driftCorrected " + correction.managerId());
-        }
-    }
+    private final CleanupPass pass = new CleanupPass(registry, idleTimeout::get, () -> new RecordingEvents(events));
 
     @Test
     void aPassReclaimsTheClosedAndTheIdleAndIsRecorded() {
@@ -95,7 +72,7 @@ class CleanupPassTest {
     void aPassThatCannotRunAtAllCountsAsOneFailure() {
         CleanupPass aborted = new CleanupPass(registry, () -> {
             throw new IllegalStateException("settings unreadable");
-        }, () -> new Recorder(events));
+        }, () -> new RecordingEvents(events));
 
         assertEquals(1, aborted.run(null).failures());
 

@@ -241,17 +241,6 @@ class ManagerRegistryTest {
     }
 
     @Test
-    void releaseAndCloseRecordsItsOwnCauseEvenIfTheCloseCallbackFollows() throws Exception {
-        FakeConnection connection = new FakeConnection();
-        Manager manager = registry.admit("alice", connection).manager();
-        assertTrue(registry.releaseAndClose(manager, ReleaseCause.ADMIN, 1008, "closed by an operator"));
-        assertFalse(registry.release(manager, ReleaseCause.CLOSE), "the @OnClose that follows is a no-op");
-        assertEquals(1L, registry.counters().releasesByCause().get(ReleaseCause.ADMIN));
-        assertEquals(0L, registry.counters().releasesByCause().get(ReleaseCause.CLOSE));
-        assertEquals(1008, connection.closeCode);
-    }
-
-    @Test
     void releaseAllClosesEveryoneAndCountsCloseFailures() {
         FakeConnection failing = new FakeConnection();
         failing.failOnClose = true;

@@ -22,6 +22,8 @@ class ServerActionsTest {
         ServerActions.Shutdown done = actions.closeAllForShutdown(1_000);
 
         assertEquals(new ServerActions.Shutdown(2, 0), done);
+        assertEquals("wsquota stopped: released 2 managers, closing each connection with 1001 server shutting down",
+                done.summary(1_000));
         assertEquals(0, registry.activeManagers());
         for (FakeConnection each : new FakeConnection[] {alice, bob}) {
             assertEquals(CloseCodes.GOING_AWAY, each.closeCode);
@@ -40,6 +42,8 @@ class ServerActionsTest {
         ServerActions.Shutdown done = actions.closeAllForShutdown(50);
 
         assertEquals(new ServerActions.Shutdown(2, 1), done, "both slots back, one connection still open");
+        assertEquals("wsquota stopped: released 2 managers, closing each connection with 1001 server shutting down; "
+                + "1 peers had not answered the close after 50 ms (the container ends those)", done.summary(50));
         assertEquals(0, registry.activeManagers());
         assertEquals(1, registry.counters().closeFailures());
     }

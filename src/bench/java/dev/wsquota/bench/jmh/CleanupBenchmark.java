@@ -1,10 +1,7 @@
 package dev.wsquota.bench.jmh;
 
-import dev.wsquota.quota.FakeConnection;
 import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.CleanupReport;
-import dev.wsquota.quota.ManagerRegistry;
-import dev.wsquota.quota.QuotaLimits;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,57 +32,28 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 public class CleanupBenchmark {
 
-    static final int PER_USER = 5;
-
     @Param({"100000", "1000000"})
     public int managers;
     @Param({"0", "1", "10"})
     public int stalePercent;
 
-    ManagerRegistry registry;
-    String[] staleUsers;
-    FakeConnection closed;
+    StaleRegistry staleRegistry;
 
     @Setup(Level.Trial)
     public void setUp() {
-        registry = new ManagerRegistry(new QuotaLimits(PER_USER, QuotaLimits.MAX_QUOTA), System::currentTimeMillis);
-        closed = new FakeConnection(false);
-        int staleCount = managers * stalePercent / 100;
-        staleUsers = new String[staleCount];
-        // Stale managers are spread evenly over the whole registry, not bunched at one end.
-        int every = staleCount == 0 ? Integer.MAX_VALUE : managers / staleCount;
-        int stale = 0;
-        for (int i = 0; i < managers; i++) {
-            String user = "user" + (i % (managers / PER_USER));
-            boolean isStale = stale < staleCount && i % every == 0;
-            registry.admit(user, isStale ? closed : new FakeConnection(true));
-            if (isStale) {
-                staleUsers[stale++] = user;
-            }
-        }
-        if (registry.activeManagers() != managers) {
-            throw new IllegalStateException("expected " + managers + " managers, have " + registry.activeManagers());
-        }
+        staleRegistry = new StaleRegistry(managers, managers * stalePercent / 100, false);
     }
 
     @Setup(Level.Invocation)
     public void restoreStale() {
-        if (registry.activeManagers() == managers) {
-            return;
-        }
-        for (String user : staleUsers) {
-            registry.admit(user, closed);
-        }
-        if (registry.activeManagers() != managers) {
-            throw new IllegalStateException("expected " + managers + " managers, have " + registry.activeManagers());
-        }
+        staleRegistry.restore();
     }
 
     @Benchmark
     public int cleanupPass() {
-        CleanupReport report = CleanupPass.reclaim(registry, 0);
-        if (report.stale() != staleUsers.length) {
-            throw new IllegalStateException("reclaimed " + report.stale() + ", expected " + staleUsers.length);
+        CleanupReport report = CleanupPass.reclaim(staleRegistry.registry, 0);
+        if (report.stale() != staleRegistry.staleCount()) {
+            throw new IllegalStateException("reclaimed " + report.stale() + ", expected " + staleRegistry.staleCount());
         }
         return report.reclaimed();
     }

@@ -1,0 +1,94 @@
+package dev.wsquota.cluster;
+
+import dev.wsquota.quota.CloseCodes;
+import dev.wsquota.quota.Manager;
+import dev.wsquota.quota.ManagerRegistry;
+import dev.wsquota.quota.ManagerView;
+import dev.wsquota.quota.ProbingAdmission;
+import dev.wsquota.quota.ReleaseCause;
+import dev.wsquota.quota.ServerActions;
+import dev.wsquota.quota.UserIds;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * This node's side of the cluster, kept out of the factory: the operator's actions reach every node's managers
+ * (or stay on this node without a cluster), the other nodes may act on this node's managers, and the lease
+ * keeper learns which managers this node holds and how to close them all when the node is fenced.
+ */
+public final class ClusterWideActions {
+
+    /** The close reason of every connection of a node that lost contact with the cluster. */
+    public static final String FENCED_REASON = "lost contact with the cluster";
+
+    private static final Logger LOG = Logger.getLogger(ClusterWideActions.class.getName());
+
+    private final ManagerRegistry registry;
+    private final ServerActions actions;
+    private final ClusterManagers cluster;
+
+    /**
+     * Joins this node's managers to the cluster's operations: the admission probes and evicts on the other
+     * nodes too, and the other nodes may list, close and probe the managers here.
+     *
+     * @param cluster the cluster's operations, or null on a single node (then everything stays here)
+     */
+    public ClusterWideActions(ManagerRegistry registry, ServerActions actions, ProbingAdmission admission,
+                              ClusterManagers cluster) {
+        this.registry = registry;
+        this.actions = actions;
+        this.cluster = cluster;
+        if (cluster != null) {
+            admission.setOtherNodes(cluster);
+            cluster.serve(new NodeManagers(registry, actions, admission));
+        }
+    }
+
+    /** The other nodes get nothing more from this node (it is stopping). */
+    public void stopServing() {
+        if (cluster != null) {
+            cluster.stopServing();
+        }
+    }
+
+    /** The user's managers on this node or, in a cluster, on every node; oldest first. */
+    public List<ManagerView> list(String user) {
+        UserIds.check(user);
+        return cluster != null ? cluster.list(user) : ManagerView.rows(registry, user);
+    }
+
+    /** Closes (1008) the manager on this node or, in a cluster, on whichever node holds it. */
+    public Optional<ManagerView> close(String managerId) {
+        Optional<ManagerView> here = actions.closeManager(managerId);
+        return here.isPresent() || cluster == null ? here : cluster.close(managerId);
+    }
+
+    /** Closes (1008) the user's managers on this node or, in a cluster, on every node; returns how many. */
+    public int disconnect(String user) {
+        UserIds.check(user);
+        return cluster != null ? cluster.disconnect(user) : actions.disconnectUser(user);
+    }
+
+    /** The ids of the managers this node holds, by user: what it renews in the cluster. */
+    public Map<String, Set<String>> heldIdsByUser() {
+        Map<String, Set<String>> ids = new HashMap<>();
+        for (Manager manager : registry.allManagers()) {
+            ids.computeIfAbsent(manager.user(), user -> new HashSet<>()).add(manager.id());
+        }
+        return ids;
+    }
+
+    /** Closes (1001) every connection of this node, which lost contact with the cluster; returns how many. */
+    public int fence() {
+        int closed = actions.releaseAll(ReleaseCause.FENCED, CloseCodes.GOING_AWAY, FENCED_REASON);
+        LOG.warning(() -> "wsquota closed this node's " + closed + " connections (1001): it lost contact with "
+                + "the cluster and admits nobody until it renews its leases");
+        return closed;
+    }
+}

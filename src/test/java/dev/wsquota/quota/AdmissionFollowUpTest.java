@@ -1,0 +1,52 @@
+package dev.wsquota.quota;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+class AdmissionFollowUpTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final AtomicLong idleTimeout = new AtomicLong(60_000);
+    private final List<String> reported = new CopyOnWriteArrayList<>();
+    private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(1, 100), now::get);
+    private final AdmissionFollowUp followUp = new AdmissionFollowUp(idleTimeout::get, now::get,
+            () -> new RecordingEvents(reported));
+
+    @Test
+    void anAdmittedConnectionGetsTheContainersIdleTimeoutBehindTheSweeps() {
+        FakeConnection connection = new FakeConnection();
+        Admission admitted = registry.admit("alice", connection);
+        assertSame(admitted, followUp.apply(admitted));
+        assertEquals(60_000 + AdmissionFollowUp.CONTAINER_IDLE_MARGIN_MILLIS, connection.idleTimeoutMillis);
+
+        idleTimeout.set(0);
+        FakeConnection never = new FakeConnection();
+        followUp.apply(registry.admit("bob", never));
+        assertEquals(0, never.idleTimeoutMillis, "no idle close by the sweep: none by the container either");
+        assertEquals(List.of(), reported);
+    }
+
+    @Test
+    void refusalsReachTheOperatorOncePerUserPerSecondWithTheCountLeftOut() {
+        registry.admit("alice", new FakeConnection());
+        for (int i = 0; i < 3; i++) {
+            followUp.apply(registry.admit("alice", new FakeConnection()));
+        }
+        assertEquals(List.of("limitHit alice 1/1 suppressed 0: quota exceeded: 1/1 managers for alice"), reported);
+        now.addAndGet(AdmissionFollowUp.LIMIT_HIT_WINDOW_MILLIS);
+        followUp.apply(registry.admit("alice", new FakeConnection()));
+        assertEquals("limitHit alice 1/1 suppressed 2: quota exceeded: 1/1 managers for alice", reported.get(1));
+    }
+
+    @Test
+    void aClusterThatCannotDecideIsNotALimitHit() {
+        followUp.apply(Admission.unavailable("carol", "quota service unavailable: 1 of 2 cluster members"));
+        assertEquals(List.of(), reported);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.wsquota.quota;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PingRoundTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(10, 100), now::get);
+    private final ManagerCloser closer = new ManagerCloser(registry);
+
+    private Manager admit(FakeConnection connection) {
+        return registry.admit("alice", connection).manager();
+    }
+
+    @Test
+    void aManagerThatAnswersIsKeptAndOneThatDoesNotIsClosedWith4002() {
+        FakeConnection answering = new FakeConnection();
+        Manager alive = admit(answering);
+        answering.onPing = () -> alive.touch(now.get());
+        FakeConnection silent = new FakeConnection();
+        Manager dead = admit(silent);
+
+        PingRound round = PingRound.ping(List.of(alive, dead));
+        assertEquals(1, answering.pings.get());
+        assertEquals(1, silent.pings.get());
+        assertFalse(round.settled(registry), "the silent one has neither answered nor left");
+
+        assertEquals(1, round.reclaimUnanswered(closer, 200));
+        assertTrue(registry.isLive(alive));
+        assertFalse(registry.isLive(dead));
+        assertEquals(CloseCodes.PONG_TIMEOUT, silent.closeCode);
+        assertEquals("no pong to the probe within 200 ms", silent.closeReason);
+        assertEquals(0, answering.closeCode);
+        assertTrue(round.settled(registry), "the one left has answered");
+    }
+
+    @Test
+    void aManagerThatLeftDuringTheRoundCountsAsSettledAndIsNotReclaimedTwice() {
+        FakeConnection connection = new FakeConnection();
+        Manager leaving = admit(connection);
+        PingRound round = PingRound.ping(List.of(leaving));
+        registry.release(leaving, ReleaseCause.CLOSE);
+        assertTrue(round.settled(registry));
+        assertEquals(0, round.reclaimUnanswered(closer, 200));
+        assertEquals(0L, registry.counters().releasesByCause().get(ReleaseCause.PONG_TIMEOUT));
+    }
+
+    @Test
+    void aManagerThatCouldNotBePingedNowIsNotJudgedButOneWhosePingFailedIs() {
+        FakeConnection busy = new FakeConnection();
+        busy.busy = true;
+        Manager putOff = admit(busy);
+        FakeConnection broken = new FakeConnection();
+        broken.failOnPing = true;
+        Manager failed = admit(broken);
+
+        PingRound round = PingRound.ping(List.of(putOff, failed));
+        assertEquals(1, round.reclaimUnanswered(closer, 200));
+        assertTrue(registry.isLive(putOff), "a ping that could not be queued is the sweep's to judge");
+        assertFalse(registry.isLive(failed), "a connection that cannot take a ping will not answer it");
+    }
+}
