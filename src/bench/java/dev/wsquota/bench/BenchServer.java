@@ -45,6 +45,8 @@ final class BenchServer {
     private final int maxTotal;
 
     private volatile boolean launched;
+    /** Whether the running (or last) server had the handshake limit raised; null before the first start. */
+    private Boolean handshakesRaised;
     private boolean started;
     private JMXConnector connector;
     private long pid = -1;
@@ -113,7 +115,8 @@ final class BenchServer {
         return started;
     }
 
-    void start(Results results) throws Exception {
+    /** Starts the server with the product's handshake limit, or with it raised to {@code bench.raisedHandshakeLimit}. */
+    void start(Results results, boolean raiseHandshakeLimit) throws Exception {
         Path dir = serverDir();
         if (!Files.isRegularFile(dir.resolve("server.xml"))) {
             throw new IllegalStateException("no server " + name + " under " + wlp + ": run through ./mvnw -Pbench verify");
@@ -126,6 +129,7 @@ final class BenchServer {
         Files.writeString(dir.resolve("jvm.options"), String.join("\n",
                 "-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch",
                 "-Dwsquota.max-managers-total=" + maxTotal,
+                raiseHandshakeLimit ? raisedHandshakeLimit() : "-Dbench.handshakeLimit=product",
                 Props.text("bench.serverJvmArgs", "-Dbench.server=1").replace(' ', '\n'), ""), StandardCharsets.UTF_8);
         Path dropins = dir.resolve("dropins");
         Files.createDirectories(dropins);
@@ -162,6 +166,14 @@ final class BenchServer {
         started = true;
 
         String section = "Server";
+        if (handshakesRaised != null) { // a restart: only what changed
+            results.item(section, "restarted", (raiseHandshakeLimit ? "with the handshake limit raised" : "with the product's "
+                    + "handshake limit") + " (" + String.join(" ", Files.readAllLines(dir.resolve("jvm.options"))) + ")");
+            handshakesRaised = raiseHandshakeLimit;
+            System.out.println("[bench] server " + name + " restarted, pid " + pid);
+            return;
+        }
+        handshakesRaised = raiseHandshakeLimit;
         results.item(section, "Open Liberty", libertyVersion() + " (server " + name + ", http://127.0.0.1:" + port + ")");
         results.item(section, "server JVM", String.join(" ", Files.readAllLines(dir.resolve("jvm.options"))));
         results.item(section, "server JDK", jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "VmName") + " "
@@ -174,6 +186,17 @@ final class BenchServer {
                 + " (bench WAR: same container, same BASIC auth, same welcome + echo, no quota factory, no CDI), fair " + fair()
                 + " (the same endpoint in a WAR with WEB-INF/beans.xml bean-discovery-mode=all: CDI on, as in the product)");
         System.out.println("[bench] server " + name + " started, pid " + pid);
+    }
+
+    /** The JVM options that raise the per-user handshake limit: "1000/1000" by default (as the IT servers have it). */
+    private static String raisedHandshakeLimit() {
+        String[] limit = Props.text("bench.raisedHandshakeLimit", "1000/1000").split("/");
+        return "-Dwsquota.handshakes-per-second=" + limit[0].trim() + "\n-Dwsquota.handshake-burst=" + limit[1].trim();
+    }
+
+    /** Whether the running server has the handshake limit raised (null if it never started). */
+    Boolean handshakesRaised() {
+        return handshakesRaised;
     }
 
     MBeanServerConnection jmx() throws IOException {
