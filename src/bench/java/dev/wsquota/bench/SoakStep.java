@@ -135,6 +135,25 @@ final class SoakStep {
     static void run(Results results, BenchServer server) throws Exception {
         List<String> failures = new ArrayList<>();
         boolean first = true;
+        ManagerFactoryMXBean factory = server.factory();
+        int ping = factory.getPingIntervalSeconds();
+        int pong = factory.getPongTimeoutSeconds();
+        int probeAfter = factory.getProbeAfterSeconds();
+        int cleanup = factory.getCleanupIntervalSeconds();
+        try {
+            runAll(results, server, failures, first);
+        } finally { // the steps after this one get the server's own settings back
+            factory.setPingIntervalSeconds(ping);
+            factory.setPongTimeoutSeconds(pong);
+            factory.setProbeAfterSeconds(probeAfter);
+            factory.setCleanupIntervalSeconds(cleanup);
+        }
+        if (!failures.isEmpty()) {
+            throw new BenchMain.CheckFailed(String.join("; ", failures));
+        }
+    }
+
+    private static void runAll(Results results, BenchServer server, List<String> failures, boolean first) throws Exception {
         for (String setting : Props.text("bench.soak.liveness", "20/10,2/2").split("\\s*,\\s*")) {
             String[] parts = setting.split("/");
             if (parts.length != 2) {
@@ -146,9 +165,6 @@ final class SoakStep {
             } catch (BenchMain.CheckFailed e) {
                 failures.add("ping " + setting + ": " + e.getMessage());
             }
-        }
-        if (!failures.isEmpty()) {
-            throw new BenchMain.CheckFailed(String.join("; ", failures));
         }
     }
 

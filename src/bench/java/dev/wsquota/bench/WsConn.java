@@ -75,8 +75,27 @@ final class WsConn implements WebSocket.Listener {
 
     /** Starts a connection; {@link #answer()} completes with the welcome, a close, or a failure. */
     static WsConn open(URI uri, String user, String password) {
+        return open(HTTP, uri, user, password);
+    }
+
+    /**
+     * A client of its own (its own selector thread and two callback threads), so one group of connections
+     * is not queued behind another's in this JVM: what is measured is the server.
+     */
+    static HttpClient newClient(String name) {
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, name + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        return HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    /** Starts a connection through {@code http}. */
+    static WsConn open(HttpClient http, URI uri, String user, String password) {
         WsConn conn = new WsConn(user);
-        HTTP.newWebSocketBuilder()
+        http.newWebSocketBuilder()
                 .header("Authorization", basic(user, password))
                 .connectTimeout(Duration.ofSeconds(20))
                 .buildAsync(uri, conn)
