@@ -75,6 +75,11 @@ public final class BenchMain {
                     if (steps.contains("capacity")) {
                         step(results, failures, "capacity", () -> CapacityStep.run(results, server));
                     }
+                    if (steps.contains("storm")) { // before the soak, which leaves the server busy for a while
+                        step(results, failures, "storm, handshake limit raised", () -> StormStep.run(results, server,
+                                "For comparison: the handshake limit raised (" + Props.text("bench.raisedHandshakeLimit",
+                                        "1000/1000") + " per second / burst), as without it", false, true));
+                    }
                     if (steps.contains("soak")) {
                         step(results, failures, "soak", () -> SoakStep.run(results, server));
                     }
@@ -82,9 +87,6 @@ public final class BenchMain {
                         step(results, failures, "scale", () -> ScaleStep.run(results, server));
                     }
                     if (steps.contains("storm")) {
-                        step(results, failures, "storm, handshake limit raised", () -> StormStep.run(results, server,
-                                "For comparison: the handshake limit raised (" + Props.text("bench.raisedHandshakeLimit",
-                                        "1000/1000") + " per second / burst), as without it", false, true));
                         step(results, failures, "server restart, product handshake limit", () -> server.start(results, false));
                         if (server.isStarted()) {
                             step(results, failures, "storm", () -> StormStep.run(results, server,

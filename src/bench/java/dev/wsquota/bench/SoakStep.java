@@ -187,6 +187,9 @@ final class SoakStep {
         long limitHitsBefore = factory.getLimitHits();
         Map<String, Long> releasesBefore = factory.getReleasesByCause();
         long cleanupRunsBefore = factory.getCleanupRuns();
+        for (int wait = 0; wait < 60 && factory.getActiveManagers() != 0; wait++) {
+            Thread.sleep(500); // what an earlier step or run closed may still be on its way out
+        }
         if (factory.getActiveManagers() != 0) {
             throw new IllegalStateException("soak needs an empty registry, has " + factory.getActiveManagers());
         }

@@ -165,6 +165,7 @@ final class StormStep {
             attempt(uri, user, budget, made, held, answers, done);
         }
         boolean finished = done.await(120, TimeUnit.SECONDS);
+        budget.set(0); // a storm cut off by the time bound makes no more attempts (in-flight ones still end)
         List<CompletableFuture<Integer>> closes = new ArrayList<>();
         for (WsConn conn : held) {
             closes.add(conn.close());
