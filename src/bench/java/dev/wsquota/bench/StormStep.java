@@ -118,14 +118,10 @@ final class StormStep {
                 + ms(quiet.at(99)) + " -> " + ms(storm.at(99)) + " ms (ratio p50 " + Results.fmt(p50Ratio, 2) + ", p99 "
                 + Results.fmt(p99Ratio, 2) + "; samples " + quiet.count() + " / " + storm.count() + "); alice "
                 + stormAttempts + " attempts in " + Results.fmt(stormSeconds, 1) + " s: " + toCounts(stormAnswers));
-        if (checked) {
+        if (checked) { // the latencies and the bystanders' failures are numbers to read, not checks
             List<String> failed = new ArrayList<>();
             if (stormAttempts != attempts * rounds) {
                 failed.add("the storm made " + stormAttempts + " attempts, planned " + attempts * rounds);
-            }
-            long bobFailures = bob.failures(Phase.QUIET) + bob.failures(Phase.STORM);
-            if (bobFailures != 0) {
-                failed.add(bobFailures + " bystander connections were refused or failed: " + bob.failureExamples());
             }
             if (quiet.count() < 20 || storm.count() < 20) {
                 failed.add("too few bystander samples to compare (" + quiet.count() + " without, " + storm.count() + " during)");
