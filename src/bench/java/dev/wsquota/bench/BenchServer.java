@@ -49,6 +49,8 @@ final class BenchServer {
     private int httpsPort;
 
     private volatile boolean launched;
+    /** Whether the running (or last) server had the handshake limit raised; null before the first start. */
+    private Boolean handshakesRaised;
     private boolean started;
     private JMXConnector connector;
     private long pid = -1;
@@ -135,7 +137,8 @@ final class BenchServer {
         return name;
     }
 
-    void start(Results results) throws Exception {
+    /** Starts the server with the product's handshake limit, or with it raised to {@code bench.raisedHandshakeLimit}. */
+    void start(Results results, boolean raiseHandshakeLimit) throws Exception {
         Path dir = serverDir();
         if (templateName != null) {
             layOutNode(dir);
@@ -151,6 +154,7 @@ final class BenchServer {
         Files.writeString(dir.resolve("jvm.options"), String.join("\n",
                 "-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch",
                 "-Dwsquota.max-managers-total=" + maxTotal,
+                raiseHandshakeLimit ? raisedHandshakeLimit() : "-Dbench.handshakeLimit=product",
                 Props.text("bench.serverJvmArgs", "-Dbench.server=1").replace(' ', '\n'),
                 String.join("\n", nodeJvmArgs), productJvmOptions(), ""), StandardCharsets.UTF_8);
         Path dropins = dir.resolve("dropins");
@@ -194,6 +198,14 @@ final class BenchServer {
         }
 
         String section = "Server";
+        if (handshakesRaised != null) { // a restart: only what changed
+            results.item(section, "restarted", (raiseHandshakeLimit ? "with the handshake limit raised" : "with the product's "
+                    + "handshake limit") + " (" + String.join(" ", Files.readAllLines(dir.resolve("jvm.options"))) + ")");
+            handshakesRaised = raiseHandshakeLimit;
+            System.out.println("[bench] server " + name + " restarted, pid " + pid);
+            return;
+        }
+        handshakesRaised = raiseHandshakeLimit;
         results.item(section, "Open Liberty", libertyVersion() + " (server " + name + ", http://127.0.0.1:" + port + ")");
         results.item(section, "server JVM", String.join(" ", Files.readAllLines(dir.resolve("jvm.options"))));
         results.item(section, "server JDK", jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "VmName") + " "
@@ -226,6 +238,17 @@ final class BenchServer {
     private static String productJvmOptions() throws IOException {
         Path options = Path.of("liberty/jvm.options");
         return Files.isRegularFile(options) ? Files.readString(options, StandardCharsets.UTF_8).strip() : "";
+    }
+
+    /** The JVM options that raise the per-user handshake limit: "1000/1000" by default (as the IT servers have it). */
+    private static String raisedHandshakeLimit() {
+        String[] limit = Props.text("bench.raisedHandshakeLimit", "1000/1000").split("/");
+        return "-Dwsquota.handshakes-per-second=" + limit[0].trim() + "\n-Dwsquota.handshake-burst=" + limit[1].trim();
+    }
+
+    /** Whether the running server has the handshake limit raised (null if it never started). */
+    Boolean handshakesRaised() {
+        return handshakesRaised;
     }
 
     MBeanServerConnection jmx() throws IOException {

@@ -45,13 +45,13 @@ final class ClusterNodesStep {
                 "-Dwsquota.cluster.port=" + (base + 22)));
         List<Phase> phases = new ArrayList<>();
         try {
-            single.start(null);
+            single.start(null, false);
             phases.add(drive("one node, no cluster (wsquota.cluster=none)", List.of(single.managed()), vus, iterations, warmup));
             single.stopQuietly();
-            one.start(null);
+            one.start(null, false);
             awaitMembers(one, 1);
             phases.add(drive("one node, a one-member cluster", List.of(one.managed()), vus, iterations, warmup));
-            two.start(null);
+            two.start(null, false);
             awaitMembers(one, 2);
             awaitMembers(two, 2);
             phases.add(drive("two nodes of one cluster, load split evenly", List.of(one.managed(), two.managed()),

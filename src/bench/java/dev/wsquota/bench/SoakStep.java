@@ -42,6 +42,9 @@ import java.util.concurrent.atomic.LongAdder;
 final class SoakStep {
 
     static final String SECTION = "5. Churn soak";
+    /** The product's liveness defaults (microprofile-config.properties): with them a false kill fails the run. */
+    static final int DEFAULT_PING_SECONDS = 20;
+    static final int DEFAULT_PONG_SECONDS = 10;
 
     private SoakStep() {
     }
@@ -102,10 +105,21 @@ final class SoakStep {
         final LongAdder abortedBeforeAnswer = new LongAdder();
         final LongAdder otherCloses = new LongAdder();
         final LongAdder failures = new LongAdder();
-        final LongAdder echoMismatches = new LongAdder();
         final LongAdder closeTimeouts = new LongAdder();
         final ConcurrentLinkedQueue<String> examples = new ConcurrentLinkedQueue<>();
         final AtomicInteger exampleCount = new AtomicInteger();
+        final SoakOutcomes outcomes;
+
+        Tally(long pongTimeoutNanos) {
+            outcomes = new SoakOutcomes(pongTimeoutNanos);
+        }
+
+        /** Opens a soak connection whose end is classified (false kills) once it is over. */
+        WsConn open(URI uri, String user) {
+            WsConn conn = WsConn.open(uri, user, BenchServer.PASSWORD);
+            conn.closed().thenAccept(code -> outcomes.connectionOver(conn, code));
+            return conn;
+        }
 
         void example(String text) {
             if (exampleCount.incrementAndGet() <= 10) {
@@ -114,7 +128,48 @@ final class SoakStep {
         }
     }
 
+    /**
+     * Runs the soak once per liveness setting of {@code bench.soak.liveness} ("ping/pong" in seconds, comma
+     * separated; default the product's 20/10, then the aggressive 2/2), each with its own table.
+     */
     static void run(Results results, BenchServer server) throws Exception {
+        List<String> failures = new ArrayList<>();
+        boolean first = true;
+        ManagerFactoryMXBean factory = server.factory();
+        int ping = factory.getPingIntervalSeconds();
+        int pong = factory.getPongTimeoutSeconds();
+        int probeAfter = factory.getProbeAfterSeconds();
+        int cleanup = factory.getCleanupIntervalSeconds();
+        try {
+            runAll(results, server, failures, first);
+        } finally { // the steps after this one get the server's own settings back
+            factory.setPingIntervalSeconds(ping);
+            factory.setPongTimeoutSeconds(pong);
+            factory.setProbeAfterSeconds(probeAfter);
+            factory.setCleanupIntervalSeconds(cleanup);
+        }
+        if (!failures.isEmpty()) {
+            throw new BenchMain.CheckFailed(String.join("; ", failures));
+        }
+    }
+
+    private static void runAll(Results results, BenchServer server, List<String> failures, boolean first) throws Exception {
+        for (String setting : Props.text("bench.soak.liveness", "20/10,2/2").split("\\s*,\\s*")) {
+            String[] parts = setting.split("/");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("bench.soak.liveness wants ping/pong seconds like 20/10, was " + setting);
+            }
+            try {
+                runOnce(results, server, Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()), first);
+                first = false;
+            } catch (BenchMain.CheckFailed e) {
+                failures.add("ping " + setting + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static void runOnce(Results results, BenchServer server, int pingSeconds, int pongSeconds, boolean first)
+            throws Exception {
         int users = Math.min(Props.integer("bench.soak.users", 1000), server.users());
         int total = Props.integer("bench.soak.connections", 100_000);
         int maxSeconds = Props.integer("bench.soak.maxSeconds", 420);
@@ -132,6 +187,9 @@ final class SoakStep {
         long limitHitsBefore = factory.getLimitHits();
         Map<String, Long> releasesBefore = factory.getReleasesByCause();
         long cleanupRunsBefore = factory.getCleanupRuns();
+        for (int wait = 0; wait < 60 && factory.getActiveManagers() != 0; wait++) {
+            Thread.sleep(500); // what an earlier step or run closed may still be on its way out
+        }
         if (factory.getActiveManagers() != 0) {
             throw new IllegalStateException("soak needs an empty registry, has " + factory.getActiveManagers());
         }
@@ -140,7 +198,7 @@ final class SoakStep {
         for (int u = 0; u < users; u++) {
             state[u] = new UserState(u);
         }
-        Tally tally = new Tally();
+        Tally tally = new Tally(TimeUnit.SECONDS.toNanos(pongSeconds));
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "soak-timer");
             t.setDaemon(true);
@@ -185,14 +243,33 @@ final class SoakStep {
             }
         }, 250, 500, TimeUnit.MILLISECONDS);
 
-        // Short liveness settings so the churn exercises pings, pong timeouts of the aborted, and probes at quota.
-        int pingSeconds = Props.integer("bench.soak.pingIntervalSeconds", 2);
-        int pongSeconds = Props.integer("bench.soak.pongTimeoutSeconds", 2);
+        // The liveness setting of this run; a short probe-after so the churn exercises probes at quota.
         int probeAfterSeconds = Props.integer("bench.soak.probeAfterSeconds", 1);
         factory.setPingIntervalSeconds(pingSeconds);
         factory.setPongTimeoutSeconds(pongSeconds);
         factory.setProbeAfterSeconds(probeAfterSeconds);
         long probes0 = factory.getProbes();
+
+        // Holders: silent connections of their own users, open through the whole churn, so the server pings them
+        // under load; every one that gets a 4002 is a false kill. They stay at least two ping cycles.
+        int holderUsers = Math.max(0, Math.min((Props.integer("bench.soak.holders", 200) + quota - 1) / quota,
+                server.users() - users));
+        int holderCount = Math.min(Props.integer("bench.soak.holders", 200), holderUsers * quota);
+        long minHoldNanos = TimeUnit.SECONDS.toNanos(Props.integer("bench.soak.minHoldSeconds", 2 * pingSeconds + pongSeconds + 5));
+        List<WsConn> holders = new ArrayList<>();
+        for (int h = 0; h < holderCount; h++) {
+            holders.add(tally.open(uri, BenchServer.user(users + h / quota)));
+        }
+        long holdersOpened = System.nanoTime();
+        int holdersAdmitted = 0;
+        for (WsConn holder : holders) {
+            WsConn.Answer answer = holder.answer().orTimeout(60, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            if (answer != null && answer.admitted()) {
+                holdersAdmitted++;
+            } else {
+                tally.example("holder of " + holder.user + " not admitted: " + answer);
+            }
+        }
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
         AtomicLong budget = new AtomicLong(total);
@@ -219,6 +296,25 @@ final class SoakStep {
                 + " attempts, lanes finished: " + finished + ", probes at quota: " + (factory.getProbes() - probes0)
                 + " (ping " + pingSeconds + " s, pong timeout " + pongSeconds + " s, probe after " + probeAfterSeconds + " s)");
 
+        long holdLeft = minHoldNanos - (System.nanoTime() - holdersOpened);
+        if (holdLeft > 0) {
+            TimeUnit.NANOSECONDS.sleep(holdLeft);
+        }
+        long holderPings = 0;
+        int holdersOpenAtEnd = 0;
+        List<CompletableFuture<Integer>> holderCloses = new ArrayList<>();
+        for (WsConn holder : holders) {
+            holderPings += holder.pings();
+            if (holder.ended() == null) {
+                holdersOpenAtEnd++;
+            } else if (holder.answer().getNow(null) != null && holder.answer().getNow(null).admitted()) {
+                tally.example("holder of " + holder.user + " ended before the churn did: " + holder.ended().getMessage());
+            }
+            holderCloses.add(holder.close());
+        }
+        CompletableFuture.allOf(holderCloses.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        double heldSeconds = (System.nanoTime() - holdersOpened) / 1e9;
+
         // The end: one cleanup interval, then counts must equal what the client holds; then close, one more interval, all 0.
         factory.setCleanupIntervalSeconds(finalInterval);
         Thread.sleep(settleMs);
@@ -228,7 +324,7 @@ final class SoakStep {
         for (UserState user : state) {
             int keep = user.index % quota;
             for (int k = 0; k < keep; k++) {
-                WsConn conn = WsConn.open(uri, user.name, BenchServer.PASSWORD);
+                WsConn conn = tally.open(uri, user.name);
                 keepers.add(conn);
                 answers.add(conn.answer().orTimeout(60, TimeUnit.SECONDS));
             }
@@ -273,20 +369,22 @@ final class SoakStep {
             }
         }
 
+        SoakOutcomes out = tally.outcomes;
+        long wrong = out.count(SoakOutcomes.Echo.WRONG);
+        Map<String, Long> releases = delta(factory.getReleasesByCause(), releasesBefore);
+        long pongTimeouts = releases.getOrDefault("PONG_TIMEOUT", 0L);
+        boolean productLiveness = pingSeconds == DEFAULT_PING_SECONDS && pongSeconds == DEFAULT_PONG_SECONDS;
         long attempts = tally.attempts.sum();
         long aborted = tally.abortedAfterWelcome.sum() + tally.abortedBeforeAnswer.sum();
         String section = SECTION;
-        results.line(section, users + " users x " + lanesPerUser + " lanes (quota " + quota + ", so every user is pushed "
-                + "past its quota all the time). Each lane loops: connect -> answer -> " + echoes + " echoes -> hold 0.."
-                + holdMaxMs + " ms -> close with a close frame, or (" + (int) (abortFraction * 100) + "% of admitted) abort "
-                + "the TCP connection without one; " + (int) (earlyAbortFraction * 100) + "% of connects are aborted right "
-                + "after the HTTP 101, before the answer. Concurrently over JMX: forceCleanup every 0.5 s, "
-                + "CleanupIntervalSeconds cycled through 1, 3, 2, 5 s every 3 s, every user's count sampled every 1 s. "
-                + "A rejection is false if the user's other connections that the server could possibly hold stayed below "
-                + "the quota during the whole connect (an aborted one counts as possibly held for " + settleMs
-                + " ms after the abort).");
+        if (first) {
+            describe(results, users, lanesPerUser, quota, echoes, holdMaxMs, abortFraction, earlyAbortFraction, settleMs);
+        }
+        results.line(section, "### Ping " + pingSeconds + " s / pong timeout " + pongSeconds + " s"
+                + (productLiveness ? " (the product's defaults)" : ""));
         results.line(section, "**drift = " + drift + ", over-admissions = " + overAdmissions + ", false rejections = "
-                + falseRejections + "**");
+                + falseRejections + ", wrong echoes = " + wrong + ", false kills = " + out.falseKills() + "**"
+                + (productLiveness ? "" : " (false kills are reported, not a failed check, for a non-default setting)"));
         results.table(section, List.of("number", "value"), List.of(
                 List.of("connections attempted", attempts + (attempts < total ? " (time bound hit: " + total + " planned)" : "")),
                 List.of("churn time", Results.fmt(churnSeconds, 1) + " s (" + Results.fmt(attempts / churnSeconds, 0)
@@ -304,7 +402,25 @@ final class SoakStep {
                         + Results.fmt(100.0 * tally.abortedAfterWelcome.sum() / Math.max(1, tally.admitted.sum()), 1)
                         + "% of admitted)"),
                 List.of("other closes before a welcome / handshake failures", tally.otherCloses.sum() + " / " + tally.failures.sum()),
-                List.of("echo mismatches / close handshakes not answered in 10 s", tally.echoMismatches.sum() + " / " + tally.closeTimeouts.sum()),
+                List.of("echoes sent", out.echoes()),
+                List.of("echoes answered with the same text", out.count(SoakOutcomes.Echo.ANSWERED)),
+                List.of("echoes answered with OTHER text (wrong content)", wrong),
+                List.of("echoes not answered within 20 s, connection still open", out.count(SoakOutcomes.Echo.TIMED_OUT)),
+                List.of("echoes ended by the server's close frame, by close code", out.count(SoakOutcomes.Echo.SERVER_CLOSED)
+                        + " (" + out.serverClosesByCode() + ")"),
+                List.of("echoes ended by the client (its close or abort) / connection lost without a close frame / send failed",
+                        out.count(SoakOutcomes.Echo.CLIENT_ENDED) + " / " + out.count(SoakOutcomes.Echo.LOST) + " / "
+                                + out.count(SoakOutcomes.Echo.SEND_FAILED)),
+                List.of("close handshakes not answered in 10 s", tally.closeTimeouts.sum()),
+                List.of("holders: silent connections of " + holderUsers + " other users, open through the churn",
+                        holdersAdmitted + " admitted of " + holderCount + ", held " + Results.fmt(heldSeconds, 1) + " s, "
+                                + holderPings + " pings answered, " + holdersOpenAtEnd + " still open at the end"),
+                List.of("pings answered by all soak clients (the JDK client pongs each)", out.pingsAnswered()),
+                List.of("server: PONG_TIMEOUT releases", pongTimeouts),
+                List.of("FALSE KILLS: 4002 (pong timeout) received by a client that had not aborted", out.falseKills()
+                        + (out.falseKills() == 0 ? "" : " (" + out.falseKillsWithRecentPing() + " had received a ping within the "
+                        + pongSeconds + " s pong timeout before the close; longest silence before one: "
+                        + Results.fmt(out.longestSilenceBeforeFalseKillMillis(), 0) + " ms)")),
                 List.of("over-admissions: welcomes with active > quota", tally.overAdmissions.sum()),
                 List.of("over-admissions: JMX samples with a user count > quota", sampledOverQuota.get() + " in " + samples.get() + " samples"),
                 List.of("highest concurrent count of one user the server reported (welcome active; JMX samples)", highest + "; " + sampledHighest.get()),
@@ -313,19 +429,63 @@ final class SoakStep {
                         + forcedReclaimed.get() + ") / " + intervalChanges.get() + " / " + jmxErrors.get()),
                 List.of("server: admissions / limit hits during the soak", (factory.getAdmissions() - admissionsBefore) + " / "
                         + (factory.getLimitHits() - limitHitsBefore)),
-                List.of("server: releases by cause during the soak", delta(factory.getReleasesByCause(), releasesBefore)),
+                List.of("server: releases by cause during the soak", releases.isEmpty() ? "none" : releases.toString()),
                 List.of("server: cleanup passes during the soak (timer + forced)", factory.getCleanupRuns() - cleanupRunsBefore),
                 List.of("end: connections kept open by the client / server ActiveManagers, after " + finalInterval + " s", keptOpen + " / " + activeHeld),
                 List.of("end: drift with connections held (sum over users of |server - client|)", driftHeld),
                 List.of("end: drift after all closed, after " + finalInterval + " s (server counts left)", driftClosed + " (ActiveManagers " + activeAfter + ")")));
-        if (!tally.examples.isEmpty()) {
-            results.line(section, "First anomalies: " + String.join("; ", tally.examples));
+        List<String> anomalies = new ArrayList<>(tally.examples);
+        out.examples().forEach(anomalies::add);
+        if (!anomalies.isEmpty()) {
+            results.line(section, "First anomalies (ping " + pingSeconds + " s / pong " + pongSeconds + " s): "
+                    + String.join("; ", anomalies));
         }
-        System.out.println("[bench] SOAK drift=" + drift + " over-admissions=" + overAdmissions + " false-rejections=" + falseRejections);
-        if (drift != 0 || overAdmissions != 0 || falseRejections != 0 || !finished) {
-            throw new BenchMain.CheckFailed("drift " + drift + ", over-admissions " + overAdmissions + ", false rejections "
-                    + falseRejections + (finished ? "" : ", lanes did not finish"));
+        System.out.println("[bench] SOAK ping " + pingSeconds + "/" + pongSeconds + ": drift=" + drift + " over-admissions="
+                + overAdmissions + " false-rejections=" + falseRejections + " wrong-echoes=" + wrong + " false-kills="
+                + out.falseKills() + " (PONG_TIMEOUT releases " + pongTimeouts + ") echoes: answered "
+                + out.count(SoakOutcomes.Echo.ANSWERED) + " timed-out " + out.count(SoakOutcomes.Echo.TIMED_OUT)
+                + " server-closed " + out.count(SoakOutcomes.Echo.SERVER_CLOSED) + " (" + out.serverClosesByCode()
+                + ") client-ended " + out.count(SoakOutcomes.Echo.CLIENT_ENDED) + " lost " + out.count(SoakOutcomes.Echo.LOST)
+                + " send-failed " + out.count(SoakOutcomes.Echo.SEND_FAILED));
+        List<String> failed = new ArrayList<>();
+        if (drift != 0 || overAdmissions != 0 || falseRejections != 0) {
+            failed.add("drift " + drift + ", over-admissions " + overAdmissions + ", false rejections " + falseRejections);
         }
+        if (!finished) {
+            failed.add("lanes did not finish");
+        }
+        if (wrong != 0) {
+            failed.add(wrong + " echoes came back with other text");
+        }
+        if (productLiveness && out.falseKills() != 0) {
+            failed.add(out.falseKills() + " live clients closed for pong timeout with the default ping "
+                    + pingSeconds + " s / pong " + pongSeconds + " s");
+        }
+        if (!failed.isEmpty()) {
+            throw new BenchMain.CheckFailed(String.join(", ", failed));
+        }
+    }
+
+    private static void describe(Results results, int users, int lanesPerUser, int quota, int echoes, int holdMaxMs,
+                                 double abortFraction, double earlyAbortFraction, int settleMs) {
+        results.line(SECTION, users + " users x " + lanesPerUser + " lanes (quota " + quota + ", so every user is pushed "
+                + "past its quota all the time). Each lane loops: connect -> answer -> up to " + echoes + " echoes -> hold 0.."
+                + holdMaxMs + " ms -> close with a close frame, or (" + (int) (abortFraction * 100) + "% of admitted) abort "
+                + "the TCP connection without one; " + (int) (earlyAbortFraction * 100) + "% of connects are aborted right "
+                + "after the HTTP 101, before the answer. Concurrently over JMX: forceCleanup every 0.5 s, "
+                + "CleanupIntervalSeconds cycled through 1, 3, 2, 5 s every 3 s, every user's count sampled every 1 s. "
+                + "A rejection is false if the user's other connections that the server could possibly hold stayed below "
+                + "the quota during the whole connect (an aborted one counts as possibly held for " + settleMs
+                + " ms after the abort). The soak runs once per liveness setting (ping interval / pong timeout, set over JMX).");
+        results.line(SECTION, "Every echo is classified: answered with its own text; answered with OTHER text (wrong "
+                + "content: a failed check); not answered within 20 s while the connection stayed open (timed out); or its "
+                + "connection ended first: by the server's close frame (by close code), by the client's own close or abort, "
+                + "or lost without a close frame. A series of echoes stops at the first that is not answered with its own "
+                + "text, so a late answer is never taken for the next echo's. Holders: silent connections of other users, "
+                + "open through the churn and at least two ping cycles, so the server pings them under load. A FALSE KILL "
+                + "is a 4002 (pong timeout) close frame received by a soak client (lane, holder or keeper) that had not "
+                + "aborted: its reader was running, and the JDK client answers every ping as it reads it; an aborted "
+                + "client never sees its 4002. With the product's default ping 20 s / pong 10 s a false kill fails the run.");
     }
 
     private static long driverCpu() {
@@ -333,15 +493,15 @@ final class SoakStep {
                 .getProcessCpuTime();
     }
 
-    private static String delta(Map<String, Long> now, Map<String, Long> before) {
-        StringBuilder s = new StringBuilder();
-        new TreeMap<>(now).forEach((cause, n) -> {
+    private static Map<String, Long> delta(Map<String, Long> now, Map<String, Long> before) {
+        Map<String, Long> delta = new TreeMap<>();
+        now.forEach((cause, n) -> {
             long d = n - before.getOrDefault(cause, 0L);
             if (d != 0) {
-                s.append(s.length() == 0 ? "" : ", ").append(cause).append(' ').append(d);
+                delta.put(cause, d);
             }
         });
-        return s.length() == 0 ? "none" : s.toString();
+        return delta;
     }
 
     private static int drift(Map<String, Integer> server, Map<String, Integer> client, Tally tally) {
@@ -374,7 +534,7 @@ final class SoakStep {
         boolean abortEarly = random.nextDouble() < earlyAbortFraction;
         boolean abortLate = random.nextDouble() < abortFraction;
         Attempt attempt = user.begin();
-        WsConn conn = WsConn.open(uri, user.name, BenchServer.PASSWORD);
+        WsConn conn = tally.open(uri, user.name);
         if (abortEarly) {
             conn.opened().thenAccept(ok -> {
                 if (!conn.answer().isDone()) {
@@ -446,17 +606,15 @@ final class SoakStep {
         });
     }
 
+    /** Echoes one after another; the first that is not answered with its own text ends the series (it is classified). */
     private static CompletableFuture<Void> echo(WsConn conn, UserState user, Tally tally, int left, int n) {
         if (left == 0) {
             return CompletableFuture.completedFuture(null);
         }
-        String text = "soak " + user.name + " " + n;
-        return conn.echo(text).handle((reply, e) -> {
-            if (e != null || !text.equals(reply)) {
-                tally.echoMismatches.increment();
-            }
-            return null;
-        }).thenCompose(v -> echo(conn, user, tally, left - 1, n + 1));
+        String text = "soak " + user.name + " " + n + " " + conn.hashCode();
+        return conn.echo(text).handle((reply, e) -> tally.outcomes.echo(conn, text, reply, e))
+                .thenCompose(kind -> kind == SoakOutcomes.Echo.ANSWERED ? echo(conn, user, tally, left - 1, n + 1)
+                        : CompletableFuture.completedFuture(null));
     }
 
     private static void end(WsConn conn, UserState user, Tally tally, ScheduledExecutorService timer, boolean abort,

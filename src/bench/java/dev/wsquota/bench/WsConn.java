@@ -35,7 +35,10 @@ final class WsConn implements WebSocket.Listener {
             .build();
     private static final Pattern ACTIVE = Pattern.compile("\"active\":(\\d+)");
 
-    /** What the server answered. */
+    /**
+     * What the server answered. {@code code}: the close code for CLOSED, the HTTP status of a refused handshake
+     * (e.g. 429) or -1 for FAILED, -3 for ABORTED.
+     */
     record Answer(Kind kind, String welcome, int code, String reason, long nanos) {
         enum Kind { WELCOME, CLOSED, FAILED, ABORTED }
 
@@ -58,6 +61,9 @@ final class WsConn implements WebSocket.Listener {
     private volatile CompletableFuture<String> echo;
     private final WsClient.TextMessages texts = new WsClient.TextMessages();
     private volatile WebSocket socket;
+    private volatile Ended ended;
+    private volatile long pings;
+    private volatile long lastPingNanos;
 
     private WsConn(String user) {
         this.user = user;
@@ -69,14 +75,33 @@ final class WsConn implements WebSocket.Listener {
 
     /** Starts a connection; {@link #answer()} completes with the welcome, a close, or a failure. */
     static WsConn open(URI uri, String user, String password) {
+        return open(HTTP, uri, user, password);
+    }
+
+    /**
+     * A client of its own (its own selector thread and two callback threads), so one group of connections
+     * is not queued behind another's in this JVM: what is measured is the server.
+     */
+    static HttpClient newClient(String name) {
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, name + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        return HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    /** Starts a connection through {@code http}. */
+    static WsConn open(HttpClient http, URI uri, String user, String password) {
         WsConn conn = new WsConn(user);
-        HTTP.newWebSocketBuilder()
+        http.newWebSocketBuilder()
                 .header("Authorization", basic(user, password))
                 .connectTimeout(Duration.ofSeconds(20))
                 .buildAsync(uri, conn)
                 .whenComplete((ws, error) -> {
                     if (error != null) {
-                        conn.answer.complete(new Answer(Answer.Kind.FAILED, null, -1, String.valueOf(error),
+                        conn.answer.complete(new Answer(Answer.Kind.FAILED, null, httpStatus(error), String.valueOf(error),
                                 System.nanoTime() - conn.startedNanos));
                         conn.closed.complete(-1);
                         conn.opened.complete(false);
@@ -106,22 +131,107 @@ final class WsConn implements WebSocket.Listener {
         return socket != null;
     }
 
-    /** Sends a text and completes with the next text from the server. */
+    /**
+     * Sends a text and completes with the next text from the server; completes exceptionally with
+     * {@link Ended} when the connection ends first, and with a TimeoutException after 20 s.
+     */
     CompletableFuture<String> echo(String text) {
         CompletableFuture<String> reply = new CompletableFuture<>();
         echo = reply;
+        Ended ended = ended();
+        if (ended != null) { // ended before the echo could be sent
+            reply.completeExceptionally(ended);
+            return reply;
+        }
         socket.sendText(text, true).whenComplete((ws, error) -> {
             if (error != null) {
-                reply.completeExceptionally(error);
+                Ended now = ended();
+                reply.completeExceptionally(now != null ? now : error);
             }
         });
         return reply.orTimeout(20, TimeUnit.SECONDS);
+    }
+
+    /** How a connection ended, as an echo pending at that moment sees it; null while it is open. */
+    Ended ended() {
+        return ended;
+    }
+
+    /** Pings received by this connection. */
+    long pings() {
+        return pings;
+    }
+
+    /** System.nanoTime() when the last ping arrived (the JDK client answers it with a pong at once); 0 if none did. */
+    long lastPingNanos() {
+        return lastPingNanos;
+    }
+
+    /** True if this client aborted the connection (dropped TCP without a close frame): it stopped answering pings. */
+    boolean abortedByClient() {
+        Ended e = ended;
+        return e != null && e.by() == Ended.By.CLIENT_ABORT;
+    }
+
+    /**
+     * Why a connection ended: the server's close frame (with its code), the client's own close or abort, or
+     * the connection lost without a close frame.
+     */
+    static final class Ended extends Exception {
+        enum By { SERVER_CLOSE, CLIENT_CLOSE, CLIENT_ABORT, LOST }
+
+        private final By by;
+        private final int code;
+        private final long atNanos = System.nanoTime();
+
+        Ended(By by, int code, String detail) {
+            super(by + (code != 0 ? " " + code : "") + (detail == null || detail.isEmpty() ? "" : ": " + detail), null,
+                    false, false);
+            this.by = by;
+            this.code = code;
+        }
+
+        By by() {
+            return by;
+        }
+
+        /** The server's close code for SERVER_CLOSE, else 0. */
+        int code() {
+            return code;
+        }
+
+        long atNanos() {
+            return atNanos;
+        }
+    }
+
+    private void end(Ended how) {
+        synchronized (this) {
+            if (ended != null) {
+                return; // the first end is how it ended
+            }
+            ended = how;
+        }
+        CompletableFuture<String> pending = echo;
+        if (pending != null) {
+            pending.completeExceptionally(how);
+        }
+    }
+
+    private static int httpStatus(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.net.http.WebSocketHandshakeException h) {
+                return h.getResponse().statusCode();
+            }
+        }
+        return -1;
     }
 
     /** A normal close: sends 1000 and completes when the server's close frame arrived (or 10 s passed). */
     CompletableFuture<Integer> close() {
         WebSocket ws = socket;
         if (ws != null && !closed.isDone()) {
+            end(new Ended(Ended.By.CLIENT_CLOSE, 0, null));
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").whenComplete((w, e) -> {
                 if (e != null) {
                     closed.complete(-1);
@@ -133,6 +243,7 @@ final class WsConn implements WebSocket.Listener {
 
     /** Drops the TCP connection without a close frame. */
     void abort() {
+        end(new Ended(Ended.By.CLIENT_ABORT, 0, null));
         WebSocket ws = socket;
         if (ws != null) {
             ws.abort();
@@ -170,12 +281,15 @@ final class WsConn implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
         PINGS.incrementAndGet();
+        lastPingNanos = System.nanoTime();
+        pings++; // one reader per connection
         webSocket.request(1);
         return null;
     }
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        end(new Ended(Ended.By.SERVER_CLOSE, statusCode, reason));
         answer.complete(new Answer(Answer.Kind.CLOSED, null, statusCode, reason, System.nanoTime() - startedNanos));
         closed.complete(statusCode);
         return null;
@@ -183,11 +297,8 @@ final class WsConn implements WebSocket.Listener {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+        end(new Ended(Ended.By.LOST, 0, String.valueOf(error)));
         answer.complete(new Answer(Answer.Kind.FAILED, null, -1, String.valueOf(error), System.nanoTime() - startedNanos));
         closed.complete(-1);
-        CompletableFuture<String> pending = echo;
-        if (pending != null) {
-            pending.completeExceptionally(error);
-        }
     }
 }

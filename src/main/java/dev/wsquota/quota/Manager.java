@@ -32,9 +32,9 @@ public final class Manager {
     private volatile long lastActivityMillis;
     /** Inbound frames seen; a probe compares it before and after, which no clock granularity can blur. */
     private volatile int inboundFrames;
-    /** When the outstanding ping was queued, in epoch milliseconds; 0 when none is outstanding. */
+    /** When the outstanding ping was queued, on the sweep's lag-adjusted clock (PingSweep); 0 when none is outstanding. */
     private volatile long pingQueuedMillis;
-    /** When the outstanding ping was actually written; 0 until it is. */
+    /** When the outstanding ping was actually written, on the same clock; 0 until it is. */
     private volatile long pingWrittenMillis;
     @SuppressWarnings("unused") // updated through MESSAGES_IN
     private volatile long messagesIn;
@@ -115,12 +115,12 @@ public final class Manager {
         PING_QUEUED.compareAndSet(this, queuedMillis, 0L);
     }
 
-    /** When the outstanding ping was queued, in epoch milliseconds; 0 if none is outstanding. */
+    /** When the outstanding ping was queued, on the sweep's lag-adjusted clock; 0 if none is outstanding. */
     public long pingQueuedMillis() {
         return pingQueuedMillis;
     }
 
-    /** When the outstanding ping was written, in epoch milliseconds; 0 if it has not been (yet). */
+    /** When the outstanding ping was written, on the sweep's lag-adjusted clock; 0 if it has not been (yet). */
     public long pingWrittenMillis() {
         return pingWrittenMillis;
     }

@@ -9,6 +9,11 @@ import java.util.List;
  * those whose ping went unanswered for the pong timeout. Any inbound frame answers a ping
  * ({@link Manager#touch}). The sweep, not the container, closes the idle, because Liberty's own idle
  * close sends code 1006, which must never appear on the wire and which clients reject.
+ *
+ * <p>The pong timeout is judged on a clock that stops while the server lags: a sweep that runs later than
+ * its period is evidence that the server's threads did not run, and those are also the threads that read a
+ * pong. Every millisecond a sweep is late therefore extends the outstanding deadlines, so a server's own
+ * pause never kills a client that answered. A dead peer is still found: the clock only slows by the lateness.
  */
 public final class PingSweep {
 
@@ -17,6 +22,10 @@ public final class PingSweep {
     private volatile long pingIntervalMillis;
     private volatile long pongTimeoutMillis;
     private volatile long idleTimeoutMillis;
+    /** The sum of every sweep's lateness: how far the lag-adjusted clock is behind the registry's. */
+    private volatile long lagMillis;
+    /** When the last sweep started; 0 before the first and after a change of period. */
+    private volatile long lastSweepMillis;
 
     /**
      * @param registry           the managers to sweep
@@ -38,6 +47,7 @@ public final class PingSweep {
 
     public void setIdleTimeoutMillis(long millis) {
         idleTimeoutMillis = millis;
+        lastSweepMillis = 0; // the period changes: the next sweep is not late by the old one
     }
 
     public long pingIntervalMillis() {
@@ -46,6 +56,7 @@ public final class PingSweep {
 
     public void setPingIntervalMillis(long millis) {
         pingIntervalMillis = millis;
+        lastSweepMillis = 0; // the period changes: the next sweep is not late by the old one
     }
 
     public long pongTimeoutMillis() {
@@ -54,6 +65,7 @@ public final class PingSweep {
 
     public void setPongTimeoutMillis(long millis) {
         pongTimeoutMillis = millis;
+        lastSweepMillis = 0; // the period changes: the next sweep is not late by the old one
     }
 
     /** How often to sweep so a dead or idle peer is found at most a quarter of the shortest period late: 250 ms to 5 s. */
@@ -68,9 +80,19 @@ public final class PingSweep {
         return Math.max(250, Math.min(5_000, shortest / 4));
     }
 
+    /** Milliseconds the pong deadlines were extended because sweeps ran late, since start. */
+    public long lagMillis() {
+        return lagMillis;
+    }
+
     /** One pass: ping the silent, close the unanswered. A failure on one manager is recorded and the pass goes on. */
     public SweepReport sweep() {
         long now = registry.now();
+        long late = lastSweepMillis == 0 ? 0 : Math.max(0, now - lastSweepMillis - sweepPeriodMillis());
+        lastSweepMillis = now;
+        long lag = lagMillis + late;
+        lagMillis = lag; // only the sweep writes it (the container runs one sweep at a time)
+        long steadyNow = now - lag;
         long interval = pingIntervalMillis;
         long timeout = pongTimeoutMillis;
         long idleTimeout = idleTimeoutMillis;
@@ -86,17 +108,17 @@ public final class PingSweep {
                 long written = manager.pingWrittenMillis();
                 if (closer.closeIfIdle(manager, now, idleTimeout)) {
                     idled++;
-                } else if (queued != 0 && unanswered(now, queued, written, timeout)) {
+                } else if (queued != 0 && unanswered(steadyNow, queued, written, timeout)) {
                     if (closer.releaseAndClose(manager, ReleaseCause.PONG_TIMEOUT, CloseCodes.PONG_TIMEOUT,
                             "no pong within " + timeout + " ms")) {
                         timedOut++;
                     }
                 } else if (queued == 0 && interval > 0 && manager.idleMillis(now) >= interval) {
-                    manager.pingQueued(now);
-                    if (manager.connection().ping(() -> manager.pingWritten(now, registry.now()))) {
+                    manager.pingQueued(steadyNow);
+                    if (manager.connection().ping(() -> manager.pingWritten(steadyNow, registry.now() - lagMillis))) {
                         pinged++;
                     } else {
-                        manager.pingNotQueued(now); // could not even be queued: the next sweep tries again
+                        manager.pingNotQueued(steadyNow); // could not even be queued: the next sweep tries again
                         registry.suspect(manager); // and the next cleanup pass asks whether it is still open
                         busy++;
                     }
@@ -110,11 +132,11 @@ public final class PingSweep {
                 closer.releaseAndCloseQuietly(manager, ReleaseCause.ERROR, CloseCodes.INTERNAL_ERROR, "ping failed");
             }
         }
-        return new SweepReport(pinged, busy, timedOut, idled, failures, List.copyOf(errors));
+        return new SweepReport(pinged, busy, timedOut, idled, failures, late, List.copyOf(errors));
     }
 
     /**
-     * A written ping is unanswered after the pong timeout. One that could not be written for twice the
+     * A written ping is unanswered after the pong timeout (all times on the lag-adjusted clock). One that could not be written for twice the
      * pong timeout (stuck behind a write to a peer that stopped reading) counts as unanswered too.
      */
     private static boolean unanswered(long now, long queued, long written, long timeout) {
@@ -129,8 +151,10 @@ public final class PingSweep {
      * @param timedOut managers closed and released because their ping went unanswered
      * @param idled    managers closed and released as idle
      * @param failures managers that could not be pinged or closed (released with cause ERROR)
+     * @param lateMillis how much later than its period this sweep ran (by as much the pong deadlines were extended)
      * @param errors   the first few failures, for the log
      */
-    public record SweepReport(int pinged, int busy, int timedOut, int idled, int failures, List<CleanupReport.CleanupFailure> errors) {
+    public record SweepReport(int pinged, int busy, int timedOut, int idled, int failures, long lateMillis,
+                              List<CleanupReport.CleanupFailure> errors) {
     }
 }

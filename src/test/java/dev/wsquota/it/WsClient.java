@@ -167,6 +167,22 @@ public final class WsClient implements AutoCloseable {
         return reply;
     }
 
+    /**
+     * Sends a text without waiting for its echo (the echo lands in the message queue); false if the
+     * connection would not take it within a second (it is closing or closed).
+     */
+    public boolean trySend(String text) {
+        if (closed.isDone() || socket.isOutputClosed()) {
+            return false;
+        }
+        try {
+            socket.sendText(text, true).orTimeout(1, TimeUnit.SECONDS).join();
+            return true;
+        } catch (RuntimeException e) { // closed meanwhile, or an earlier send still pending
+            return false;
+        }
+    }
+
     /** A normal close: sends a close frame (1000) and waits for the server's. */
     @Override
     public void close() {

@@ -37,13 +37,13 @@ class PingSweepTest {
         registry.admit("alice", dead);
         now.addAndGet(20_000);
         sweep.sweep();
-        now.addAndGet(9_999);
-        assertEquals(0, sweep.sweep().timedOut(), "not before the pong timeout");
+        assertEquals(0, sweepOnTimeFor(9_999), "not before the pong timeout");
         now.addAndGet(1);
 
         PingSweep.SweepReport report = sweep.sweep();
 
         assertEquals(1, report.timedOut());
+        assertEquals(0, sweep.lagMillis(), "sweeps on time extend nothing");
         assertEquals(0, registry.activeManagers());
         assertEquals(CloseCodes.PONG_TIMEOUT, dead.closeCode);
         assertEquals("no pong within 10000 ms", dead.closeReason);
@@ -110,11 +110,9 @@ class PingSweepTest {
         Manager manager = registry.admit("alice", lagging).manager();
         now.addAndGet(20_000);
         sweep.sweep();
-        now.addAndGet(15_000);
-        assertEquals(0, sweep.sweep().timedOut(), "queued 15 s ago, written never: not yet judged (2 x 10 s)");
+        assertEquals(0, sweepOnTimeFor(15_000), "queued 15 s ago, written never: not yet judged (2 x 10 s)");
         lagging.writeHeldPing(); // written now
-        now.addAndGet(9_999);
-        assertEquals(0, sweep.sweep().timedOut(), "written 9.999 s ago: within the pong timeout");
+        assertEquals(0, sweepOnTimeFor(9_999), "written 9.999 s ago: within the pong timeout");
         now.addAndGet(1);
         assertEquals(1, sweep.sweep().timedOut());
         assertFalse(registry.isLive(manager));
@@ -127,8 +125,7 @@ class PingSweepTest {
         Manager manager = registry.admit("alice", stuck).manager();
         now.addAndGet(20_000);
         sweep.sweep();
-        now.addAndGet(19_999);
-        assertEquals(0, sweep.sweep().timedOut());
+        assertEquals(0, sweepOnTimeFor(19_999));
         now.addAndGet(1);
         assertEquals(1, sweep.sweep().timedOut());
         assertFalse(registry.isLive(manager));
@@ -168,5 +165,82 @@ class PingSweepTest {
         assertEquals(250, new PingSweep(registry, 1_000, 1_000, 0).sweepPeriodMillis());
         assertEquals(5_000, new PingSweep(registry, 3_600_000, 3_600_000, 0).sweepPeriodMillis());
         assertEquals(2_500, new PingSweep(registry, 0, 10_000, 0).sweepPeriodMillis());
+    }
+
+    @Test
+    void aSweepThatRunsLateExtendsThePongDeadlineByItsLateness() {
+        FakeConnection slow = new FakeConnection();
+        Manager manager = registry.admit("alice", slow).manager();
+        now.addAndGet(20_000);
+        sweep.sweep(); // the ping is written now
+        assertEquals(0, sweepOnTimeFor(5_000));
+        now.addAndGet(2_500 + 4_500); // the server stalls: this sweep runs 4.5 s late, 12 s after the ping
+
+        PingSweep.SweepReport late = sweep.sweep();
+
+        assertEquals(4_500, late.lateMillis());
+        assertEquals(0, late.timedOut(), "12 s after the ping, but 4.5 s of it the server did not run");
+        assertTrue(registry.isLive(manager));
+        assertEquals(0, sweepOnTimeFor(2_499), "7.5 + 2.499 s of server time since the ping");
+        now.addAndGet(1);
+        assertEquals(1, sweep.sweep().timedOut(), "the pong timeout of server time has passed: a dead peer is still found");
+        assertEquals(4_500, sweep.lagMillis());
+    }
+
+    @Test
+    void aPongReadAfterTheServersStallIsNotPreemptedByTheLateSweep() {
+        FakeConnection answered = new FakeConnection();
+        Manager manager = registry.admit("alice", answered).manager();
+        now.addAndGet(20_000);
+        sweep.sweep();
+        assertEquals(0, sweepOnTimeFor(5_000));
+        now.addAndGet(8_000); // a pause of 5.5 s; the pong waits unread in the socket and the sweep runs first
+
+        assertEquals(0, sweep.sweep().timedOut(), "13 s after the ping, 10 s would have killed it");
+        manager.touch(now.get()); // then the reader thread gets to the pong
+
+        assertEquals(0, sweepOnTimeFor(15_000)); // before its next ping is due
+        assertTrue(registry.isLive(manager));
+        assertEquals(0, answered.closeCode);
+    }
+
+    @Test
+    void underConstantLagADeadPeerIsFoundLaterButFound() {
+        FakeConnection dead = new FakeConnection();
+        Manager manager = registry.admit("alice", dead).manager();
+        now.addAndGet(20_000);
+        sweep.sweep();
+        int sweeps = 0;
+        while (registry.isLive(manager) && sweeps < 100) {
+            now.addAndGet(3_500); // every sweep 1 s late: server time runs at 2.5 / 3.5 of the wall clock
+            sweep.sweep();
+            sweeps++;
+        }
+        assertEquals(4, sweeps, "10 s of server time = 4 sweeps of 2.5 s, 14 s on the wall clock");
+        assertEquals(CloseCodes.PONG_TIMEOUT, dead.closeCode);
+    }
+
+    @Test
+    void aChangeOfPeriodIsNotLateness() {
+        registry.admit("alice", new FakeConnection());
+        sweep.sweep();
+        now.addAndGet(60_000); // the old period was long
+        sweep.setPingIntervalMillis(20_000);
+
+        assertEquals(0, sweep.sweep().lateMillis());
+        assertEquals(0, sweep.lagMillis());
+    }
+
+    /** Lets {@code millis} pass with the sweep running on time (every period); returns how many it timed out. */
+    private int sweepOnTimeFor(long millis) {
+        int timedOut = 0;
+        long left = millis;
+        while (left > 0) {
+            long step = Math.min(left, sweep.sweepPeriodMillis());
+            now.addAndGet(step);
+            left -= step;
+            timedOut += sweep.sweep().timedOut();
+        }
+        return timedOut;
     }
 }
