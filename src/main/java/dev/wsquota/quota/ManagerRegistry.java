@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  */
 public final class ManagerRegistry {
 
-    private static final Logger LOG = Logger.getLogger(ManagerRegistry.class.getName());
+    private static final Logger LOG = WeakLogger.of(ManagerRegistry.class);
 
     private final ConcurrentHashMap<String, UserManagers> users = new ConcurrentHashMap<>();
     /** Every live manager by its serial (a Long key is smaller than the id text). */
