@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Redeploying with clients held leaves no old version behind: after several undeploy/deploy rounds and a full GC
@@ -56,9 +57,13 @@ class RedeployLeakIT {
     void redeploysLeaveExactlyOneVersionLoaded() throws Exception {
         try (JmxClient jmx = JmxClient.connect()) {
             ServerHeap heap = new ServerHeap(jmx.connection());
+            // Zero when this test runs alone; whatever earlier tests' deployments still hold otherwise (the checks
+            // below then allow at most that much more, so a version of theirs let go meanwhile cannot fail this one).
+            serveRequests();
             ServerHeap.Counts before = heap.count(PREFIX);
             System.out.println("before any deploy: " + before.summary(FACTORY, REGISTRY));
             int baseline = before.classes(FACTORY);
+            long baselineRegistries = before.instances(REGISTRY);
             long started = System.nanoTime();
             for (int round = 1; round <= REDEPLOYS; round++) {
                 deployer.deploy(NAME);
@@ -90,15 +95,20 @@ class RedeployLeakIT {
             }
             ServerHeap.Counts after = settle(heap, baseline, "after the last undeploy");
             assertAll(
-                    () -> assertEquals(baseline + 1, live.classes(FACTORY),
+                    () -> assertBetween(1, baseline + 1, live.classes(FACTORY),
                             "ManagerFactory classes loaded with one version deployed; " + live.summary(FACTORY, REGISTRY)),
-                    () -> assertEquals(1, live.instances(REGISTRY),
+                    () -> assertBetween(1, baselineRegistries + 1, live.instances(REGISTRY),
                             "ManagerRegistry instances with one version deployed; " + live.summary(FACTORY, REGISTRY)),
-                    () -> assertEquals(baseline, after.classes(FACTORY),
+                    () -> assertBetween(0, baseline, after.classes(FACTORY),
                             "ManagerFactory classes loaded after the last undeploy; " + after.summary(FACTORY, REGISTRY)),
-                    () -> assertEquals(0, after.instances(REGISTRY),
+                    () -> assertBetween(0, baselineRegistries, after.instances(REGISTRY),
                             "ManagerRegistry instances after the last undeploy; " + after.summary(FACTORY, REGISTRY)));
         }
+    }
+
+    private static void assertBetween(long min, long max, long actual, String what) {
+        assertTrue(actual >= min && actual <= max, what + " ==> expected " + (min == max ? min : min + ".." + max)
+                + " but was " + actual);
     }
 
     /** Opens the round's clients and checks each was admitted and echoes. */
@@ -114,7 +124,7 @@ class RedeployLeakIT {
     }
 
     /**
-     * Counts after full GCs until the expected number of ManagerFactory classes is reached or the time is up, and
+     * Counts after full GCs until at most the expected number of ManagerFactory classes is left or the time is up, and
      * returns the last count (the assertions then say what stayed). Before each count the server gets a burst of
      * plain HTTP requests: Liberty keeps each pool thread's last request, a WebSocket handshake included, in a
      * thread-local until that thread serves the next one, and that handshake still points at the web module it was
@@ -124,12 +134,12 @@ class RedeployLeakIT {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         serveRequests();
         ServerHeap.Counts counts = heap.count(PREFIX);
-        while (counts.classes(FACTORY) != factories && System.nanoTime() < deadline) {
+        while (counts.classes(FACTORY) > factories && System.nanoTime() < deadline) {
             serveRequests();
             counts = heap.count(PREFIX);
         }
         System.out.println(when + ": " + counts.summary(FACTORY, REGISTRY)
-                + (counts.classes(FACTORY) == factories ? "" : "; per class: " + counts.classes()));
+                + (counts.classes(FACTORY) <= factories ? "" : "; per class: " + counts.classes()));
         String dumpDir = System.getProperty("it.heapDumpDir", "");
         if (!dumpDir.isBlank()) {
             String file = dumpDir + "/redeploy-" + System.currentTimeMillis() + ".hprof";
