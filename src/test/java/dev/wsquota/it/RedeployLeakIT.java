@@ -59,9 +59,7 @@ class RedeployLeakIT {
             ServerHeap heap = new ServerHeap(jmx.connection());
             // Zero when this test runs alone; whatever earlier tests' deployments still hold otherwise (the checks
             // below then allow at most that much more, so a version of theirs let go meanwhile cannot fail this one).
-            serveRequests();
-            ServerHeap.Counts before = heap.count(PREFIX);
-            System.out.println("before any deploy: " + before.summary(FACTORY, REGISTRY));
+            ServerHeap.Counts before = settle(heap, 0, "before any deploy");
             int baseline = before.classes(FACTORY);
             long baselineRegistries = before.instances(REGISTRY);
             long started = System.nanoTime();
