@@ -6,6 +6,7 @@ import com.hazelcast.core.IExecutorService;
 import com.hazelcast.map.IMap;
 import dev.wsquota.quota.ManagerView;
 import dev.wsquota.quota.OtherNodes;
+import dev.wsquota.quota.WeakLogger;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,7 +31,7 @@ public final class ClusterManagers implements OtherNodes {
     /** How long an operator's cluster-wide operation waits for the members. */
     static final long OPERATOR_WAIT_MILLIS = 10_000;
 
-    private static final Logger LOG = Logger.getLogger(ClusterManagers.class.getName());
+    private static final Logger LOG = WeakLogger.of(ClusterManagers.class);
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, Slots> slots;

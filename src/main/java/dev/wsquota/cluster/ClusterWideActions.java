@@ -8,6 +8,7 @@ import dev.wsquota.quota.ProbingAdmission;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.ServerActions;
 import dev.wsquota.quota.UserIds;
+import dev.wsquota.quota.WeakLogger;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +28,7 @@ public final class ClusterWideActions {
     /** The close reason of every connection of a node that lost contact with the cluster. */
     public static final String FENCED_REASON = "lost contact with the cluster";
 
-    private static final Logger LOG = Logger.getLogger(ClusterWideActions.class.getName());
+    private static final Logger LOG = WeakLogger.of(ClusterWideActions.class);
 
     private final ManagerRegistry registry;
     private final ServerActions actions;

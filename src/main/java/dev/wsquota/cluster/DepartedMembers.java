@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.map.IMap;
+import dev.wsquota.quota.WeakLogger;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
  */
 final class DepartedMembers implements MembershipListener {
 
-    private static final Logger LOG = Logger.getLogger(DepartedMembers.class.getName());
+    private static final Logger LOG = WeakLogger.of(DepartedMembers.class);
 
     private final IMap<String, Slots> slots;
     private final ClusterEvents events;

@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.SlotLedger;
+import dev.wsquota.quota.WeakLogger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     /** How long a release waits for the cluster; a close callback must not hang on a slow partition owner. */
     static final long RELEASE_WAIT_MILLIS = 1_000;
 
-    private static final Logger LOG = Logger.getLogger(HazelcastLedger.class.getName());
+    private static final Logger LOG = WeakLogger.of(HazelcastLedger.class);
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, Slots> slots;

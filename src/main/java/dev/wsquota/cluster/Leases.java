@@ -1,6 +1,7 @@
 package dev.wsquota.cluster;
 
 import com.hazelcast.map.IMap;
+import dev.wsquota.quota.WeakLogger;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,7 +23,7 @@ import java.util.logging.Logger;
  */
 final class Leases {
 
-    private static final Logger LOG = Logger.getLogger(Leases.class.getName());
+    private static final Logger LOG = WeakLogger.of(Leases.class);
 
     private final IMap<String, Slots> slots;
     private final Supplier<String> memberId;

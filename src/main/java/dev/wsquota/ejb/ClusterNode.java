@@ -4,6 +4,7 @@ import dev.wsquota.cluster.ClusterEvents;
 import dev.wsquota.cluster.ClusterSettings;
 import dev.wsquota.cluster.HazelcastLedger;
 import dev.wsquota.quota.SlotLedger;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -36,7 +37,7 @@ public class ClusterNode {
     /** How often the lease keeper looks: fencing is noticed within this of a lapse, e.g. right after a freeze. */
     static final long TICK_MILLIS = 1_000;
 
-    private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
+    private static final Logger LOG = WeakLogger.of(ClusterNode.class);
 
     @Resource
     private ManagedScheduledExecutorService scheduler;

@@ -1,5 +1,6 @@
 package dev.wsquota.ejb;
 
+import dev.wsquota.quota.WeakLogger;
 import jakarta.ejb.NoSuchObjectLocalException;
 import jakarta.ejb.Timer;
 import jakarta.ejb.TimerConfig;
@@ -18,7 +19,7 @@ import java.util.logging.Logger;
  */
 final class IntervalTimer {
 
-    private static final Logger LOG = Logger.getLogger(IntervalTimer.class.getName());
+    private static final Logger LOG = WeakLogger.of(IntervalTimer.class);
 
     private final TimerService service;
     private final String info;

@@ -19,6 +19,7 @@ import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.ServerActions;
 import dev.wsquota.quota.Settings;
 import dev.wsquota.quota.UserIds;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -72,7 +73,7 @@ public class ManagerFactory {
     /** How long the stop waits for the close frames to go out before the container closes what is left. */
     static final long SHUTDOWN_CLOSE_WAIT_MILLIS = 2_000;
 
-    private static final Logger LOG = Logger.getLogger(ManagerFactory.class.getName());
+    private static final Logger LOG = WeakLogger.of(ManagerFactory.class);
 
     @Resource
     private TimerService timerService;

@@ -4,6 +4,7 @@ import dev.wsquota.quota.CleanupReport;
 import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.PingSweep;
 import dev.wsquota.quota.Settings;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.AccessTimeout;
@@ -42,7 +43,7 @@ public class PingSweepTimer {
     /** The info of the one sweep timer. */
     public static final String SWEEP_TIMER = "wsquota-liveness";
 
-    private static final Logger LOG = Logger.getLogger(PingSweepTimer.class.getName());
+    private static final Logger LOG = WeakLogger.of(PingSweepTimer.class);
 
     @Resource
     private TimerService timerService;

@@ -1,6 +1,7 @@
 package dev.wsquota.ejb;
 
 import dev.wsquota.quota.OperatorEvents;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -37,7 +38,7 @@ public class TimerWatchdog {
     /** How often the watchdog checks that both timers exist. */
     static final long PERIOD_MILLIS = 2_000;
 
-    private static final Logger LOG = Logger.getLogger(TimerWatchdog.class.getName());
+    private static final Logger LOG = WeakLogger.of(TimerWatchdog.class);
 
     @Resource
     private ManagedScheduledExecutorService scheduler;

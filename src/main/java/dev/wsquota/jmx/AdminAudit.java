@@ -2,6 +2,7 @@ package dev.wsquota.jmx;
 
 import dev.wsquota.quota.LogSafe;
 
+import dev.wsquota.quota.WeakLogger;
 import javax.security.auth.Subject;
 import java.security.AccessController;
 import java.security.Principal;
@@ -20,7 +21,7 @@ import java.util.stream.Collectors;
  */
 final class AdminAudit {
 
-    private static final Logger LOG = Logger.getLogger(AdminAudit.class.getName());
+    private static final Logger LOG = WeakLogger.of(AdminAudit.class);
 
     /** How long repeated changes of one attribute are folded into one record. */
     static final long FOLD_WINDOW_MILLIS = 1_000;

@@ -1,5 +1,6 @@
 package dev.wsquota.jmx;
 
+import dev.wsquota.quota.WeakLogger;
 import jakarta.ejb.EJBException;
 
 import java.util.function.Supplier;
@@ -12,7 +13,7 @@ import java.util.logging.Logger;
  */
 final class JdkExceptions {
 
-    private static final Logger LOG = Logger.getLogger(JdkExceptions.class.getName());
+    private static final Logger LOG = WeakLogger.of(JdkExceptions.class);
 
     private JdkExceptions() {
     }

@@ -4,6 +4,7 @@ import dev.wsquota.quota.DriftCheck;
 import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.OperatorEvents;
 
+import dev.wsquota.quota.WeakLogger;
 import javax.management.MBeanNotificationInfo;
 import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
@@ -22,7 +23,7 @@ import static dev.wsquota.jmx.ManagerFactoryMXBean.TIMER_RECREATED;
 /** The factory MXBean's notifications: what the factory reports as it happens, and the audit records. */
 final class OperatorNotifications extends NotificationBroadcasterSupport implements OperatorEvents {
 
-    private static final Logger LOG = Logger.getLogger(OperatorNotifications.class.getName());
+    private static final Logger LOG = WeakLogger.of(OperatorNotifications.class);
 
     private final AtomicLong sequence = new AtomicLong();
 

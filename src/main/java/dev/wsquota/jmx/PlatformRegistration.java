@@ -1,5 +1,6 @@
 package dev.wsquota.jmx;
 
+import dev.wsquota.quota.WeakLogger;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
@@ -11,7 +12,7 @@ import java.util.logging.Logger;
 /** One MBean's place on the platform MBeanServer: registered loudly, unregistered once, never silently lost. */
 final class PlatformRegistration {
 
-    private static final Logger LOG = Logger.getLogger(PlatformRegistration.class.getName());
+    private static final Logger LOG = WeakLogger.of(PlatformRegistration.class);
 
     private final ObjectName name;
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();

@@ -4,6 +4,7 @@ import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.ejb.TimerWatchdog;
 import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.CleanupStatistics;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,7 +20,7 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class CleanupReadinessCheck implements HealthCheck {
 
-    private static final Logger LOG = Logger.getLogger(CleanupReadinessCheck.class.getName());
+    private static final Logger LOG = WeakLogger.of(CleanupReadinessCheck.class);
 
     @EJB
     private ManagerFactory factory;

@@ -1,6 +1,7 @@
 package dev.wsquota.ops;
 
 import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -18,7 +19,7 @@ public class FactoryLivenessCheck implements HealthCheck {
     /** The name of the liveness check in /health/live. */
     public static final String CHECK_NAME = "wsquota-factory";
 
-    private static final Logger LOG = Logger.getLogger(FactoryLivenessCheck.class.getName());
+    private static final Logger LOG = WeakLogger.of(FactoryLivenessCheck.class);
 
     @EJB
     private ManagerFactory factory;

@@ -1,5 +1,6 @@
 package dev.wsquota.ops;
 
+import dev.wsquota.quota.WeakLogger;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class MetricsNotice {
 
-    private static final Logger LOG = Logger.getLogger(MetricsNotice.class.getName());
+    private static final Logger LOG = WeakLogger.of(MetricsNotice.class);
 
     @Inject
     private BeanManager beans;

@@ -5,6 +5,7 @@ import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.guard.GuardStatistics;
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.ReleaseCause;
+import dev.wsquota.quota.WeakLogger;
 import dev.wsquota.web.GuardRuntime;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +36,7 @@ public class QuotaMetrics {
     static final List<Admission.Outcome> REJECTION_REASONS = List.of(Admission.Outcome.USER_QUOTA,
             Admission.Outcome.TOTAL_QUOTA, Admission.Outcome.UNAVAILABLE);
 
-    private static final Logger LOG = Logger.getLogger(QuotaMetrics.class.getName());
+    private static final Logger LOG = WeakLogger.of(QuotaMetrics.class);
 
     @Inject
     private MetricRegistry registry;

@@ -32,7 +32,7 @@ public final class CleanupPass {
     /** Cleanup passes in a row with a drift correction after which drift counts as recurring. */
     static final int RECURRING_DRIFT_RUNS = 3;
 
-    private static final Logger LOG = Logger.getLogger(CleanupPass.class.getName());
+    private static final Logger LOG = WeakLogger.of(CleanupPass.class);
 
     private final ManagerRegistry registry;
     private final LongSupplier idleTimeoutMillis;

@@ -12,7 +12,7 @@ final class ClusterSlots {
     /** The count of a claim granted on a single node: the registry's own count applies. */
     static final int LOCAL = -1;
 
-    private static final Logger LOG = Logger.getLogger(ClusterSlots.class.getName());
+    private static final Logger LOG = WeakLogger.of(ClusterSlots.class);
 
     private final SlotLedger ledger;
 

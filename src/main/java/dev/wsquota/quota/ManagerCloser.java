@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  */
 final class ManagerCloser {
 
-    private static final Logger LOG = Logger.getLogger(ManagerCloser.class.getName());
+    private static final Logger LOG = WeakLogger.of(ManagerCloser.class);
 
     private final ManagerRegistry registry;
 

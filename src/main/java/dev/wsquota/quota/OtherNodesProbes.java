@@ -13,7 +13,7 @@ import java.util.logging.Logger;
  */
 final class OtherNodesProbes {
 
-    private static final Logger LOG = Logger.getLogger(OtherNodesProbes.class.getName());
+    private static final Logger LOG = WeakLogger.of(OtherNodesProbes.class);
 
     private final Executor executor;
     private final Map<String, CompletableFuture<Integer>> running = new ConcurrentHashMap<>();

@@ -13,7 +13,7 @@ final class PingRound {
     /** Marks a manager the round could not ping; it counts as answered (the sweep judges it later). */
     private static final int NOT_JUDGED = Integer.MIN_VALUE;
 
-    private static final Logger LOG = Logger.getLogger(PingRound.class.getName());
+    private static final Logger LOG = WeakLogger.of(PingRound.class);
 
     private final List<Manager> pinged;
     private final int[] inboundBefore;

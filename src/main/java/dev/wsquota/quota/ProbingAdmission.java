@@ -25,7 +25,7 @@ public final class ProbingAdmission {
     /** How much longer than its own probe a new connection waits for the other nodes' probes to report. */
     static final long OTHER_NODES_MARGIN_MILLIS = 500;
 
-    private static final Logger LOG = Logger.getLogger(ProbingAdmission.class.getName());
+    private static final Logger LOG = WeakLogger.of(ProbingAdmission.class);
 
     private final ManagerRegistry registry;
     private final ManagerCloser closer;

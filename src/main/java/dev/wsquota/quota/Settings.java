@@ -51,6 +51,20 @@ public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanup
         }
     }
 
+    /**
+     * Written out, not generated: on Java 17 the generated toString of a record with a component of an application
+     * type leaves that type in a JDK-wide cache (java.lang.runtime.ObjectMethods), which kept the last undeployed
+     * version of the application loaded until another record's toString replaced it. This one is logged at every start.
+     */
+    @Override
+    public String toString() {
+        return "Settings[maxManagersPerUser=" + maxManagersPerUser + ", maxManagersTotal=" + maxManagersTotal
+                + ", cleanupIntervalSeconds=" + cleanupIntervalSeconds + ", idleTimeoutSeconds=" + idleTimeoutSeconds
+                + ", pingIntervalSeconds=" + pingIntervalSeconds + ", pongTimeoutSeconds=" + pongTimeoutSeconds
+                + ", probeAfterSeconds=" + probeAfterSeconds + ", probeTimeoutMillis=" + probeTimeoutMillis
+                + ", onLimit=" + onLimit + "]";
+    }
+
     /** Reads every key through {@code lookup} (raw text or empty), using the default where a key is absent. */
     public static Settings load(Function<String, Optional<String>> lookup) {
         return new Settings(

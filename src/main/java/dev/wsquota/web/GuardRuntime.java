@@ -5,6 +5,7 @@ import dev.wsquota.guard.GuardStatistics;
 import dev.wsquota.guard.HandshakeLimiter;
 import dev.wsquota.guard.HandshakeSettings;
 import dev.wsquota.jmx.GuardAdmin;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
@@ -21,7 +22,7 @@ import java.util.logging.Logger;
 @WebListener
 public class GuardRuntime implements ServletContextListener {
 
-    private static final Logger LOG = Logger.getLogger(GuardRuntime.class.getName());
+    private static final Logger LOG = WeakLogger.of(GuardRuntime.class);
 
     /** The application's guard state; one application, one class loader, one value. */
     private static volatile State current;

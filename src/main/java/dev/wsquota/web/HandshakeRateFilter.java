@@ -4,6 +4,7 @@ import dev.wsquota.guard.GuardStatistics;
 import dev.wsquota.guard.HandshakeLimiter;
 import dev.wsquota.quota.LimitHitCoalescer;
 import dev.wsquota.quota.LogSafe;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -25,7 +26,7 @@ import java.util.logging.Logger;
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
 public class HandshakeRateFilter extends HttpFilter {
 
-    private static final Logger LOG = Logger.getLogger(HandshakeRateFilter.class.getName());
+    private static final Logger LOG = WeakLogger.of(HandshakeRateFilter.class);
 
     /** One log line per user per second at most, with the count of the refusals it stands for. */
     private final LimitHitCoalescer refusals = new LimitHitCoalescer(1_000, System::currentTimeMillis);

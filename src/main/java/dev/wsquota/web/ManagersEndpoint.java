@@ -9,6 +9,7 @@ import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.UserIds;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
@@ -42,7 +43,7 @@ import java.util.logging.Logger;
 @ServerEndpoint(value = "/ws", configurator = PlainEndpoint.class)
 public class ManagersEndpoint {
 
-    private static final Logger LOG = Logger.getLogger(ManagersEndpoint.class.getName());
+    private static final Logger LOG = WeakLogger.of(ManagersEndpoint.class);
     /** One factory for all welcomes: {@code Json.createObjectBuilder()} looks the provider up on every call. */
     private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 

@@ -3,6 +3,7 @@ package dev.wsquota.web;
 import dev.wsquota.guard.GuardStatistics;
 import dev.wsquota.guard.OriginPolicy;
 import dev.wsquota.quota.LogSafe;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -25,7 +26,7 @@ import java.util.logging.Logger;
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
 public class OriginFilter extends HttpFilter {
 
-    private static final Logger LOG = Logger.getLogger(OriginFilter.class.getName());
+    private static final Logger LOG = WeakLogger.of(OriginFilter.class);
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

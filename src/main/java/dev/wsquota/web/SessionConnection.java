@@ -5,6 +5,7 @@ import dev.wsquota.quota.ConnectionClosingException;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ContainerView;
 import dev.wsquota.quota.OpenSession;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
@@ -45,7 +46,7 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
 
     private static final byte[] PING_PAYLOAD = "wsquota".getBytes(StandardCharsets.US_ASCII);
 
-    private static final Logger LOG = Logger.getLogger(SessionConnection.class.getName());
+    private static final Logger LOG = WeakLogger.of(SessionConnection.class);
 
     private final Session session;
     private final String remoteAddress;

@@ -1,6 +1,7 @@
 package dev.wsquota.web;
 
 import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.ejb.EJB;
 import jakarta.ejb.NoSuchEJBException;
 import jakarta.servlet.FilterChain;
@@ -26,7 +27,7 @@ public class ShutdownFilter extends HttpFilter {
     /** How long the stop waits for the close frames to go out. */
     static final long CLOSE_WAIT_MILLIS = 2_000;
 
-    private static final Logger LOG = Logger.getLogger(ShutdownFilter.class.getName());
+    private static final Logger LOG = WeakLogger.of(ShutdownFilter.class);
 
     @EJB
     private ManagerFactory factory;

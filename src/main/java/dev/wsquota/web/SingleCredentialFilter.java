@@ -2,6 +2,7 @@ package dev.wsquota.web;
 
 import dev.wsquota.guard.CredentialCount;
 import dev.wsquota.quota.LogSafe;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -29,7 +30,7 @@ public class SingleCredentialFilter extends HttpFilter {
     /** The cookie browsers send the JWT in, unless MicroProfile JWT's {@code mp.jwt.token.cookie} names another. */
     static final String DEFAULT_COOKIE = "wsquota-jwt";
 
-    private static final Logger LOG = Logger.getLogger(SingleCredentialFilter.class.getName());
+    private static final Logger LOG = WeakLogger.of(SingleCredentialFilter.class);
 
     private String cookieName = DEFAULT_COOKIE;
 

@@ -1,6 +1,7 @@
 package dev.wsquota.web;
 
 import dev.wsquota.guard.UpgradeRequest;
+import dev.wsquota.quota.WeakLogger;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -19,7 +20,7 @@ import java.util.logging.Logger;
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
 public class UpgradeRequestFilter extends HttpFilter {
 
-    private static final Logger LOG = Logger.getLogger(UpgradeRequestFilter.class.getName());
+    private static final Logger LOG = WeakLogger.of(UpgradeRequestFilter.class);
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

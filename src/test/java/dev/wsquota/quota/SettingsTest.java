@@ -48,4 +48,11 @@ class SettingsTest {
         assertEquals("on-limit policy must be one of reject, evict-oldest, was 'drop'",
                 assertThrows(IllegalArgumentException.class, () -> load(Map.of(Settings.ON_LIMIT, "drop"))).getMessage());
     }
+
+    @Test
+    void theLoggedTextNamesEverySetting() {
+        assertEquals("Settings[maxManagersPerUser=5, maxManagersTotal=10000, cleanupIntervalSeconds=30, idleTimeoutSeconds=300, "
+                        + "pingIntervalSeconds=20, pongTimeoutSeconds=10, probeAfterSeconds=5, probeTimeoutMillis=1000, onLimit=REJECT]",
+                load(Map.of()).toString());
+    }
 }
