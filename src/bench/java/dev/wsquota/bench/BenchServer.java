@@ -75,6 +75,51 @@ final class BenchServer {
                 Props.integer("bench.maxManagersTotal", 200_000));
     }
 
+    /**
+     * Another bench server next to this one (name "-index", HTTP port + 10 x index), laid out from this one's
+     * server directory with its own ports: for the scale-out step, which needs several server processes.
+     */
+    BenchServer sibling(int index) throws IOException {
+        String siblingName = name + "-" + index;
+        int siblingPort = port + 10 * index;
+        Path from = serverDir();
+        Path to = wlp.resolve("usr/servers").resolve(siblingName);
+        Files.createDirectories(to);
+        for (String file : List.of("server.xml", "server.env")) {
+            Files.copy(from.resolve(file), to.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        for (String dir : List.of("configDropins", "resources", "apps")) {
+            if (Files.isDirectory(from.resolve(dir))) {
+                deleteTree(to.resolve(dir));
+                try (Stream<Path> walk = Files.walk(from.resolve(dir))) {
+                    for (Path p : (Iterable<Path>) walk::iterator) {
+                        Path target = to.resolve(from.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+            }
+        }
+        List<String> bootstrap = new ArrayList<>();
+        for (String line : Files.readAllLines(from.resolve("bootstrap.properties"))) {
+            if (line.startsWith("http.port=")) {
+                line = "http.port=" + siblingPort;
+            } else if (line.startsWith("https.port=")) {
+                line = "https.port=" + (Integer.parseInt(line.substring("https.port=".length()).trim()) + 10 * index);
+            }
+            bootstrap.add(line);
+        }
+        Files.write(to.resolve("bootstrap.properties"), bootstrap);
+        return new BenchServer(wlp, siblingName, siblingPort, productWar, testClasses, out, users, heap, maxTotal);
+    }
+
+    String name() {
+        return name;
+    }
+
     /** The generated users: u0000, u0001, ... (password wsquota). */
     static String user(int i) {
         return String.format("u%04d", i);

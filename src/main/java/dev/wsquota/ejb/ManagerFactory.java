@@ -72,8 +72,6 @@ public class ManagerFactory {
 
     /** The info of the one cleanup timer. */
     public static final String CLEANUP_TIMER = "wsquota-cleanup";
-    /** How much later than the sweep's idle close the container's own idle timeout fires. */
-    static final long CONTAINER_IDLE_MARGIN_MILLIS = 10_000;
     /** How long the stop waits for the close frames to go out before the container closes what is left. */
     static final long SHUTDOWN_CLOSE_WAIT_MILLIS = 2_000;
 
@@ -177,12 +175,10 @@ public class ManagerFactory {
     }
 
     private Admission reported(Admission decided) {
-        if (decided.isAdmitted()) {
-            // The container's idle timeout is only a backstop behind the sweep's idle close (1001):
-            // Liberty's own idle close sends 1006, which clients reject.
-            long idleMillis = pingSweep.idleTimeoutMillis();
-            decided.manager().connection().idleTimeout(idleMillis == 0 ? 0 : idleMillis + CONTAINER_IDLE_MARGIN_MILLIS);
-        } else if (decided.outcome() != Admission.Outcome.UNAVAILABLE) {
+        // No container idle timeout (Session.setMaxIdleTimeout) is set: the sweep closes idle connections with
+        // 1001, the watchdog re-creates a missing sweep timer within seconds, and the cleanup pass closes idle
+        // ones too; Liberty's own idle close sends 1006 (which clients reject) and costs ~300 B per session.
+        if (!decided.isAdmitted() && decided.outcome() != Admission.Outcome.UNAVAILABLE) {
             long suppressed = limitHits.hit(decided.user());
             if (suppressed >= 0) {
                 events.limitHit(decided.user(), decided.active(), decided.limit(), decided.rejectReason(), suppressed);

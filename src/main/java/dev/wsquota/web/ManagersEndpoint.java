@@ -13,14 +13,11 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.OnClose;
-import jakarta.websocket.OnError;
-import jakarta.websocket.OnMessage;
-import jakarta.websocket.OnOpen;
+import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpoint;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -38,9 +35,15 @@ import java.util.logging.Logger;
  *
  * <p>The admission answer may come later, from the scheduler, when the user is at quota and their
  * silent managers are being probed; until it comes the connection holds no slot and gets no echo.
+ *
+ * <p>A programmatic endpoint (registered by {@link EndpointRegistration}) rather than an annotated one:
+ * Liberty keeps a per-session copy of every annotated method's data (about 150 bytes for each of
+ * text, binary, pong, close and error), while message handlers cost a few bytes each.
  */
-@ServerEndpoint(value = "/ws", configurator = PlainEndpoint.class)
-public class ManagersEndpoint {
+public class ManagersEndpoint extends Endpoint implements MessageHandler.Partial<String>, MessageHandler.Whole<PongMessage> {
+
+    /** The path of the endpoint in the application. */
+    public static final String PATH = "/ws";
 
     private static final Logger LOG = Logger.getLogger(ManagersEndpoint.class.getName());
     /** One factory for all welcomes: {@code Json.createObjectBuilder()} looks the provider up on every call. */
@@ -70,8 +73,21 @@ public class ManagersEndpoint {
     private GuardRuntime.State guards;
     private volatile boolean refusing;
 
-    @OnOpen
-    public void onOpen(Session session, EndpointConfig config) throws IOException {
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        try {
+            open(session, config);
+        } catch (IOException e) {
+            // Only the refusing closes above throw: the connection holds no slot.
+            LOG.log(Level.INFO, "could not send the close frame to a refused connection", e);
+        }
+    }
+
+    private void open(Session session, EndpointConfig config) throws IOException {
+        // Text fragment by fragment and pongs (this object), binary (refused with 1003).
+        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this);
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) this);
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (fragment, last) -> onBinary());
         guards = GuardRuntime.current();
         guard = guards.settings().newGuard(System::nanoTime);
         Principal principal = session.getUserPrincipal();
@@ -93,7 +109,9 @@ public class ManagersEndpoint {
         // Taken out of the session's properties: the connection keeps it, nothing else reads it.
         Object address = config.getUserProperties().remove(PeerAddress.PROPERTY);
         connection = new SessionConnection(session, address == null ? "unknown" : address.toString(), executor());
-        factory().requestAdmission(principal.getName(), connection, admission -> answer(session, admission));
+        AfterCall answer = new AfterCall(admission -> answer(session, admission));
+        factory().requestAdmission(principal.getName(), connection, answer);
+        answer.callReturned();
     }
 
     private static ManagerFactory factory() {
@@ -159,8 +177,8 @@ public class ManagersEndpoint {
      * no per-frame size at all (neither {@code @OnMessage(maxMessageSize)} nor the session's buffer
      * sizes), so one huge frame is buffered whole before the guard can refuse it with 1009.
      */
-    @OnMessage
-    public void onMessage(Session session, String fragment, boolean last) throws IOException {
+    @Override
+    public void onMessage(String fragment, boolean last) {
         Manager mine = manager;
         if (mine == null || refusing) {
             return; // not admitted (yet), or already closing: no echo
@@ -174,31 +192,34 @@ public class ManagersEndpoint {
                 // An echo racing the close of its connection (e.g. at shutdown): that connection's normal end.
                 LOG.log(Level.FINE, () -> "echo to " + mine + " dropped: " + closing.getMessage());
                 return;
+            } catch (IOException e) {
+                onError(connection.session(), e); // as the container does for an annotated handler that throws
+                return;
             }
             mine.messageOut();
         } else if (step instanceof InboundGuard.Refusal refusal) {
-            refuse(session, refusal);
+            refuse(refusal);
         }
     }
 
     /** wsquota speaks text only: any binary message closes the connection with 1003. */
-    @OnMessage
-    public void onBinary(Session session, ByteBuffer fragment, boolean last) {
+    private void onBinary() {
         if (manager == null || refusing) {
             return;
         }
-        refuse(session, guard.onBinary());
+        refuse(guard.onBinary());
     }
 
-    @OnMessage
-    public void onPong(PongMessage pong) {
+    /** Any pong shows the peer is alive (the sweep's pings, or unsolicited ones). */
+    @Override
+    public void onMessage(PongMessage pong) {
         Manager mine = manager;
         if (mine != null) {
             mine.touch(System.currentTimeMillis());
         }
     }
 
-    @OnClose
+    @Override
     public void onClose(Session session, CloseReason reason) {
         closed = true;
         int code = reason == null ? 0 : reason.getCloseCode().getCode();
@@ -212,7 +233,7 @@ public class ManagersEndpoint {
     }
 
     /** Closes only this connection, with the guard's code and reason; the slot comes back in {@link #onClose}. */
-    private void refuse(Session session, InboundGuard.Refusal refusal) {
+    private void refuse(InboundGuard.Refusal refusal) {
         refusing = true;
         guards.statistics().count(switch (refusal.code()) {
             case InboundGuard.MESSAGE_TOO_BIG -> GuardStatistics.Refused.MESSAGE_TOO_BIG;
@@ -223,7 +244,7 @@ public class ManagersEndpoint {
         connection.close(refusal.code(), refusal.reason()); // sent on the executor; the slot comes back in onClose
     }
 
-    @OnError
+    @Override
     public void onError(Session session, Throwable error) {
         LOG.log(Level.INFO, () -> "WebSocket error on " + (manager != null ? manager : "an unadmitted connection")
                 + ": " + error);

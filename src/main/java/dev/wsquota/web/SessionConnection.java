@@ -57,6 +57,10 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         this.io = io;
     }
 
+    Session session() {
+        return session;
+    }
+
     @Override
     public boolean isOpen() {
         return session.isOpen();
@@ -172,11 +176,6 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     @Override
     public String remoteAddress() {
         return remoteAddress;
-    }
-
-    @Override
-    public void idleTimeout(long millis) {
-        session.setMaxIdleTimeout(millis);
     }
 
     @Override
