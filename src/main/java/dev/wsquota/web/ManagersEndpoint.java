@@ -109,9 +109,7 @@ public class ManagersEndpoint extends Endpoint implements MessageHandler.Partial
         // Taken out of the session's properties: the connection keeps it, nothing else reads it.
         Object address = config.getUserProperties().remove(PeerAddress.PROPERTY);
         connection = new SessionConnection(session, address == null ? "unknown" : address.toString(), executor());
-        AfterCall answer = new AfterCall(admission -> answer(session, admission));
-        factory().requestAdmission(principal.getName(), connection, answer);
-        answer.callReturned();
+        factory().requestAdmission(principal.getName(), connection, admission -> answer(session, admission));
     }
 
     private static ManagerFactory factory() {
