@@ -186,8 +186,12 @@ final class BenchServer {
             case "beans-none" -> copyWithBeansXml(productWar, dropins.resolve("wsquota.war"));
             default -> throw new IllegalArgumentException("bench.productVariant must be asis or beans-none, was " + variant);
         }
-        writeBareWar(dropins.resolve("bare.war"), "bare", false);
-        writeBareWar(dropins.resolve("fair.war"), "fair", true);
+        // The scale-out step needs only the product: no comparison WARs to start on its servers.
+        boolean baselines = Boolean.parseBoolean(Props.text("bench.baselineWars", "true"));
+        if (baselines) {
+            writeBareWar(dropins.resolve("bare.war"), "bare", false);
+            writeBareWar(dropins.resolve("fair.war"), "fair", true);
+        }
         deleteTree(dir.resolve("logs"));
 
         int nofile = Props.integer("bench.serverOpenFiles", 65536);
@@ -198,9 +202,9 @@ final class BenchServer {
         if (rc != 0) {
             throw new IllegalStateException("server start exited " + rc + "; see " + dir.resolve("logs"));
         }
-        waitForLog(List.of("CWWKZ0001I: Application wsquota started", "CWWKZ0001I: Application bare started",
-                "CWWKZ0001I: Application fair started",
-                "CWWKF0011I"), 180);
+        waitForLog(baselines ? List.of("CWWKZ0001I: Application wsquota started", "CWWKZ0001I: Application bare started",
+                "CWWKZ0001I: Application fair started", "CWWKF0011I")
+                : List.of("CWWKZ0001I: Application wsquota started", "CWWKF0011I"), 300);
         connector = JMXConnectorFactory.connect(new JMXServiceURL(Files.readString(
                 dir.resolve("logs/state/com.ibm.ws.jmx.local.address")).trim()));
         pid = (Long) jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "Pid");
