@@ -37,7 +37,7 @@ import java.util.logging.Logger;
  * silent managers are being probed; until it comes the connection holds no slot and gets no echo.
  *
  * <p>A programmatic endpoint (registered by {@link EndpointRegistration}) rather than an annotated one:
- * Liberty keeps a per-session copy of every annotated method's data (about 150 bytes for each of
+ * Liberty keeps a per-session copy of every annotated method's data (about 140 bytes for each of
  * text, binary, pong, close and error), while message handlers cost a few bytes each.
  */
 public class ManagersEndpoint extends Endpoint implements MessageHandler.Partial<String>, MessageHandler.Whole<PongMessage> {
@@ -171,8 +171,8 @@ public class ManagersEndpoint extends Endpoint implements MessageHandler.Partial
 
     /**
      * Text arrives fragment by fragment (one call per frame) so the size limit holds for the assembled
-     * message. Known limit of Liberty 26.0.0.5: for an annotated endpoint with partial handlers it checks
-     * no per-frame size at all (neither {@code @OnMessage(maxMessageSize)} nor the session's buffer
+     * message. Known limit of Liberty 26.0.0.5 (seen when this endpoint was annotated): with partial handlers
+     * it checks no per-frame size at all (neither {@code @OnMessage(maxMessageSize)} nor the session's buffer
      * sizes), so one huge frame is buffered whole before the guard can refuse it with 1009.
      */
     @Override

@@ -145,7 +145,7 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
             session.getBasicRemote().sendPing(ByteBuffer.wrap(PING_PAYLOAD));
             written.run();
         } catch (IOException | RuntimeException e) {
-            // A broken connection: the container reports it through @OnError/@OnClose, or the pong timeout does.
+            // A broken connection: the container reports it through onError/onClose, or the pong timeout does.
             LOG.log(Level.FINE, "ping to session " + session.getId() + " failed", e);
         } finally {
             release(1);
