@@ -149,16 +149,24 @@ final class ScaleOutStep {
                 System.out.println("[bench] scale-out " + node.server.name() + ": forceCleanup " + node.forced + " in "
                         + Results.fmt((System.nanoTime() - c0) / 1e6, 1) + " ms round trip");
             }
-            for (Node node : nodes) {
-                long runs = node.factory.getCleanupRuns();
-                int interval = node.factory.getCleanupIntervalSeconds();
-                node.factory.setCleanupIntervalSeconds(2);
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                while (node.factory.getCleanupRuns() == runs && System.nanoTime() < until) {
+            // A scheduled pass (suspects + sample) on every server at once: interval 2 s, wait for one pass each.
+            long[] runs = new long[n];
+            int[] interval = new int[n];
+            for (int i = 0; i < n; i++) {
+                runs[i] = nodes.get(i).factory.getCleanupRuns();
+                interval[i] = nodes.get(i).factory.getCleanupIntervalSeconds();
+                nodes.get(i).factory.setCleanupIntervalSeconds(2);
+            }
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            for (int i = 0; i < n; i++) {
+                Node node = nodes.get(i);
+                while (node.factory.getCleanupRuns() == runs[i] && System.nanoTime() < until) {
                     Thread.sleep(200);
                 }
-                node.scheduledServerMs = node.factory.getCleanupRuns() > runs ? node.factory.getLastCleanupDurationMillis() : -1;
-                node.factory.setCleanupIntervalSeconds(interval);
+                node.scheduledServerMs = node.factory.getCleanupRuns() > runs[i] ? node.factory.getLastCleanupDurationMillis() : -1;
+            }
+            for (int i = 0; i < n; i++) {
+                nodes.get(i).factory.setCleanupIntervalSeconds(interval[i]);
             }
             // Ping sweep on every server at once: CPU of all servers over 8 s with pings vs 8 s without.
             long idleCpu = cpuOver(nodes, 8);
