@@ -95,6 +95,51 @@ final class BenchServer {
         return node;
     }
 
+    /**
+     * Another bench server next to this one (name "-index", HTTP port + 10 x index), laid out from this one's
+     * server directory with its own ports: for the scale-out step, which needs several server processes.
+     */
+    BenchServer sibling(int index) throws IOException {
+        String siblingName = name + "-" + index;
+        int siblingPort = port + 10 * index;
+        Path from = serverDir();
+        Path to = wlp.resolve("usr/servers").resolve(siblingName);
+        Files.createDirectories(to);
+        for (String file : List.of("server.xml", "server.env")) {
+            Files.copy(from.resolve(file), to.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        for (String dir : List.of("configDropins", "resources", "apps")) {
+            if (Files.isDirectory(from.resolve(dir))) {
+                deleteTree(to.resolve(dir));
+                try (Stream<Path> walk = Files.walk(from.resolve(dir))) {
+                    for (Path p : (Iterable<Path>) walk::iterator) {
+                        Path target = to.resolve(from.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+            }
+        }
+        List<String> bootstrap = new ArrayList<>();
+        for (String line : Files.readAllLines(from.resolve("bootstrap.properties"))) {
+            if (line.startsWith("http.port=")) {
+                line = "http.port=" + siblingPort;
+            } else if (line.startsWith("https.port=")) {
+                line = "https.port=" + (Integer.parseInt(line.substring("https.port=".length()).trim()) + 10 * index);
+            }
+            bootstrap.add(line);
+        }
+        Files.write(to.resolve("bootstrap.properties"), bootstrap);
+        return new BenchServer(wlp, siblingName, siblingPort, productWar, testClasses, out, users, heap, maxTotal);
+    }
+
+    String name() {
+        return name;
+    }
+
     /** The generated users: u0000, u0001, ... (password wsquota). */
     static String user(int i) {
         return String.format("u%04d", i);
@@ -133,10 +178,6 @@ final class BenchServer {
         return started;
     }
 
-    String name() {
-        return name;
-    }
-
     /** Starts the server with the product's handshake limit, or with it raised to {@code bench.raisedHandshakeLimit}. */
     void start(Results results, boolean raiseHandshakeLimit) throws Exception {
         Path dir = serverDir();
@@ -171,7 +212,9 @@ final class BenchServer {
             case "beans-none" -> copyWithBeansXml(productWar, dropins.resolve("wsquota.war"));
             default -> throw new IllegalArgumentException("bench.productVariant must be asis or beans-none, was " + variant);
         }
-        if (templateName == null) {
+        // Cluster nodes and the scale-out step need only the product: no comparison WARs to start there.
+        boolean baselines = templateName == null && Boolean.parseBoolean(Props.text("bench.baselineWars", "true"));
+        if (baselines) {
             writeBareWar(dropins.resolve("bare.war"), "bare", false);
             writeBareWar(dropins.resolve("fair.war"), "fair", true);
         }
@@ -185,9 +228,9 @@ final class BenchServer {
         if (rc != 0) {
             throw new IllegalStateException("server start exited " + rc + "; see " + dir.resolve("logs"));
         }
-        waitForLog(templateName != null ? List.of("CWWKZ0001I: Application wsquota started", "CWWKF0011I")
-                : List.of("CWWKZ0001I: Application wsquota started", "CWWKZ0001I: Application bare started",
-                "CWWKZ0001I: Application fair started", "CWWKF0011I"), 180);
+        waitForLog(baselines ? List.of("CWWKZ0001I: Application wsquota started", "CWWKZ0001I: Application bare started",
+                "CWWKZ0001I: Application fair started", "CWWKF0011I")
+                : List.of("CWWKZ0001I: Application wsquota started", "CWWKF0011I"), 300);
         connector = JMXConnectorFactory.connect(new JMXServiceURL(Files.readString(
                 dir.resolve("logs/state/com.ibm.ws.jmx.local.address")).trim()));
         pid = (Long) jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "Pid");

@@ -25,7 +25,7 @@ final class CapacityStep {
     }
 
     record Hold(String endpoint, int planned, int held, int failed, double fillSeconds, long heapBefore, long heapHeld,
-                long rssBefore, long rssHeld, long fdsHeld, int serverCount, long heapAfterClose) {
+                long rssBefore, long rssHeld, long fdsHeld, int serverCount, long heapAfterClose, ClassHistogram added) {
         double heapPerConnection() {
             return (heapHeld - heapBefore) / (double) held;
         }
@@ -80,6 +80,7 @@ final class CapacityStep {
                 managed.heapPerConnection() - fair.heapPerConnection()) + "; target: under 1 KiB above bare)");
         results.item(SECTION, "managed heap per connection / bare heap per connection",
                 Results.fmt(managed.heapPerConnection() / bare.heapPerConnection(), 3));
+        histogramTable(results, managed, fair, bare);
         if (managed.held() != managed.planned() || fair.held() != fair.planned() || bare.held() != bare.planned()) {
             throw new BenchMain.CheckFailed("held " + managed.held() + " managed, " + fair.held() + " fair and " + bare.held() + " bare of "
                     + managed.planned() + " planned");
@@ -95,6 +96,7 @@ final class CapacityStep {
         System.out.println("[bench] capacity: " + endpoint + " baseline");
         long heapBefore = server.heapAfterGc();
         long rssBefore = server.rss();
+        ClassHistogram histogramBefore = ClassHistogram.take(server.jmx());
         int planned = users * perUser;
         List<WsConn> conns = new ArrayList<>(planned);
         Semaphore inFlight = new Semaphore(window);
@@ -130,6 +132,15 @@ final class CapacityStep {
         long heapHeld = server.heapAfterGc();
         long rssHeld = server.rss();
         long fds = server.openFiles();
+        ClassHistogram added = ClassHistogram.delta(histogramBefore, ClassHistogram.take(server.jmx()));
+        String dumpDir = Props.text("bench.capacity.dumpDir", "");
+        if (!dumpDir.isEmpty()) { // for attributing a class to its referrers offline; off by default (large files)
+            String file = java.nio.file.Path.of(dumpDir, "hold-" + endpoint.replaceAll("\\W", "") + ".hprof").toAbsolutePath().toString();
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file));
+            server.jmx().invoke(new javax.management.ObjectName("com.sun.management:type=HotSpotDiagnostic"), "dumpHeap",
+                    new Object[] {file, true}, new String[] {String.class.getName(), boolean.class.getName()});
+            System.out.println("[bench] capacity: heap dump " + file);
+        }
         System.out.println("[bench] capacity: " + endpoint + " heap " + Results.mib(heapBefore) + " -> "
                 + Results.mib(heapHeld) + ", RSS " + Results.mib(rssBefore) + " -> " + Results.mib(rssHeld));
 
@@ -146,7 +157,48 @@ final class CapacityStep {
         long heapAfterClose = server.heapAfterGc();
         System.out.println("[bench] capacity: " + endpoint + " closed, heap " + Results.mib(heapAfterClose));
         return new Hold(endpoint, planned, held, failed.get(), fill, heapBefore, heapHeld, rssBefore, rssHeld, fds,
-                serverCount, heapAfterClose);
+                serverCount, heapAfterClose, added);
+    }
+
+    /**
+     * Where the heap difference is, class by class: what each hold added (histogram while held minus the one
+     * just before, both after a full collection) per held connection, for the classes where managed and bare
+     * (or fair and bare) differ by at least 4 bytes per connection.
+     */
+    private static void histogramTable(Results results, Hold managed, Hold fair, Hold bare) {
+        String sub = SECTION;
+        ClassHistogram m = managed.added();
+        ClassHistogram f = fair.added();
+        ClassHistogram b = bare.added();
+        int nm = Math.max(1, managed.held());
+        int nf = Math.max(1, fair.held());
+        int nb = Math.max(1, bare.held());
+        java.util.Set<String> classes = new java.util.LinkedHashSet<>(ClassHistogram.differing(m, nm, b, nb, 4, 45));
+        classes.addAll(ClassHistogram.differing(f, nf, b, nb, 8, 15));
+        List<List<?>> rows = new ArrayList<>();
+        double shownM = 0;
+        double shownB = 0;
+        for (String c : classes) {
+            double pm = m.bytes(c) / (double) nm;
+            double pf = f.bytes(c) / (double) nf;
+            double pb = b.bytes(c) / (double) nb;
+            shownM += pm;
+            shownB += pb;
+            rows.add(List.of("`" + c + "`", Results.fmt(m.instances(c) / (double) nm, 2), Results.fmt(pm, 0),
+                    Results.fmt(pf, 0), Results.fmt(pb, 0), Results.fmt(pm - pb, 0), Results.fmt(pm - pf, 0)));
+        }
+        double tm = m.totalBytes() / (double) nm;
+        double tf = f.totalBytes() / (double) nf;
+        double tb = b.totalBytes() / (double) nb;
+        rows.add(List.of("(the classes above)", "", Results.fmt(shownM, 0), "", Results.fmt(shownB, 0),
+                Results.fmt(shownM - shownB, 0), ""));
+        rows.add(List.of("(all classes)", "", Results.fmt(tm, 0), Results.fmt(tf, 0), Results.fmt(tb, 0),
+                Results.fmt(tm - tb, 0), Results.fmt(tm - tf, 0)));
+        results.line(sub, "Per class: bytes each hold added per held connection (class histogram of the server while "
+                + "held minus just before, both after a full GC; DiagnosticCommand gcClassHistogram). Classes where "
+                + "managed and bare differ by >= 4 B per connection (or fair and bare by >= 8 B).");
+        results.table(sub, List.of("class", "managed instances per connection", "managed B", "fair B", "bare B",
+                "managed - bare B", "managed - fair B"), rows);
     }
 
     private static void awaitNoManagers(ManagerFactoryMXBean factory) throws InterruptedException {

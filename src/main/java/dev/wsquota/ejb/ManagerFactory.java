@@ -109,7 +109,7 @@ public class ManagerFactory {
                 settings.probeTimeoutMillis());
         cleanup = new CleanupPass(registry, pingSweep::idleTimeoutMillis, () -> events);
         actions = new ServerActions(registry);
-        followUp = new AdmissionFollowUp(pingSweep::idleTimeoutMillis, registry::now, () -> events);
+        followUp = new AdmissionFollowUp(registry::now, () -> events);
         cleanupIntervalSeconds = settings.cleanupIntervalSeconds();
         cleanupTimer = new IntervalTimer(timerService, CLEANUP_TIMER);
         cleanupTimer.start(cleanupIntervalSeconds * 1000L, "leaked slots are only reclaimed at admission and by forceCleanup");

@@ -29,10 +29,6 @@ public interface Connection {
      */
     boolean ping(Runnable written) throws IOException;
 
-    /** Tells the container to close this connection after so many milliseconds without traffic (0 = never). */
-    default void idleTimeout(long millis) {
-    }
-
     /** The container's id of the underlying session, or null for a connection the container does not track. */
     default String sessionId() {
         return null;

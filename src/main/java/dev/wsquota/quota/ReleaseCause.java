@@ -2,9 +2,9 @@ package dev.wsquota.quota;
 
 /** Why a manager gave its slot back; every release records exactly one, so an operator can see where slots go. */
 public enum ReleaseCause {
-    /** The peer or the server closed the connection normally (@OnClose). */
+    /** The peer or the server closed the connection normally (the endpoint's onClose). */
     CLOSE,
-    /** The container reported an error on the connection (@OnError). */
+    /** The container reported an error on the connection (the endpoint's onError). */
     ERROR,
     /** Cleanup or admission found the session already closed while the slot was still held. */
     STALE,

@@ -15,9 +15,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
-import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
@@ -39,9 +39,13 @@ import java.util.logging.Logger;
  *
  * <p>The admission answer may come later, from the scheduler, when the user is at quota and their
  * silent managers are being probed; until it comes the connection holds no slot and gets no echo.
+ *
+ * <p>Only open, close and error are annotated; text, pong and binary frames reach message handlers that
+ * {@link #onOpen} adds: Liberty keeps a per-session copy of every annotated method's data (about 140
+ * bytes each), while a message handler costs a few bytes.
  */
 @ServerEndpoint(value = "/ws", configurator = PlainEndpoint.class)
-public class ManagersEndpoint {
+public class ManagersEndpoint implements MessageHandler.Partial<String>, MessageHandler.Whole<PongMessage> {
 
     private static final Logger LOG = WeakLogger.of(ManagersEndpoint.class);
     /** One factory for all welcomes: {@code Json.createObjectBuilder()} looks the provider up on every call. */
@@ -72,7 +76,20 @@ public class ManagersEndpoint {
     private volatile boolean refusing;
 
     @OnOpen
-    public void onOpen(Session session, EndpointConfig config) throws IOException {
+    public void onOpen(Session session, EndpointConfig config) {
+        try {
+            open(session, config);
+        } catch (IOException e) {
+            // Only the refusing closes above throw: the connection holds no slot.
+            LOG.log(Level.INFO, "could not send the close frame to a refused connection", e);
+        }
+    }
+
+    private void open(Session session, EndpointConfig config) throws IOException {
+        // Text fragment by fragment and pongs (this object), binary (refused with 1003).
+        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this);
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) this);
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (fragment, last) -> onBinary());
         guards = GuardRuntime.current();
         guard = guards.settings().newGuard(System::nanoTime);
         Principal principal = session.getUserPrincipal();
@@ -156,12 +173,12 @@ public class ManagersEndpoint {
 
     /**
      * Text arrives fragment by fragment (one call per frame) so the size limit holds for the assembled
-     * message. Known limit of Liberty 26.0.0.5: for an annotated endpoint with partial handlers it checks
-     * no per-frame size at all (neither {@code @OnMessage(maxMessageSize)} nor the session's buffer
+     * message. Known limit of Liberty 26.0.0.5 (seen when this endpoint was annotated): with partial handlers
+     * it checks no per-frame size at all (neither {@code @OnMessage(maxMessageSize)} nor the session's buffer
      * sizes), so one huge frame is buffered whole before the guard can refuse it with 1009.
      */
-    @OnMessage
-    public void onMessage(Session session, String fragment, boolean last) throws IOException {
+    @Override
+    public void onMessage(String fragment, boolean last) {
         Manager mine = manager;
         if (mine == null || refusing) {
             return; // not admitted (yet), or already closing: no echo
@@ -175,24 +192,27 @@ public class ManagersEndpoint {
                 // An echo racing the close of its connection (e.g. at shutdown): that connection's normal end.
                 LOG.log(Level.FINE, () -> "echo to " + mine + " dropped: " + closing.getMessage());
                 return;
+            } catch (IOException e) {
+                onError(connection.session(), e); // as the container does for an annotated handler that throws
+                return;
             }
             mine.messageOut();
         } else if (step instanceof InboundGuard.Refusal refusal) {
-            refuse(session, refusal);
+            refuse(refusal);
         }
     }
 
     /** wsquota speaks text only: any binary message closes the connection with 1003. */
-    @OnMessage
-    public void onBinary(Session session, ByteBuffer fragment, boolean last) {
+    private void onBinary() {
         if (manager == null || refusing) {
             return;
         }
-        refuse(session, guard.onBinary());
+        refuse(guard.onBinary());
     }
 
-    @OnMessage
-    public void onPong(PongMessage pong) {
+    /** Any pong shows the peer is alive (the sweep's pings, or unsolicited ones). */
+    @Override
+    public void onMessage(PongMessage pong) {
         Manager mine = manager;
         if (mine != null) {
             mine.touch(System.currentTimeMillis());
@@ -213,7 +233,7 @@ public class ManagersEndpoint {
     }
 
     /** Closes only this connection, with the guard's code and reason; the slot comes back in {@link #onClose}. */
-    private void refuse(Session session, InboundGuard.Refusal refusal) {
+    private void refuse(InboundGuard.Refusal refusal) {
         refusing = true;
         guards.statistics().count(switch (refusal.code()) {
             case InboundGuard.MESSAGE_TOO_BIG -> GuardStatistics.Refused.MESSAGE_TOO_BIG;

@@ -58,6 +58,10 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         this.io = io;
     }
 
+    Session session() {
+        return session;
+    }
+
     @Override
     public boolean isOpen() {
         return session.isOpen();
@@ -142,7 +146,7 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
             session.getBasicRemote().sendPing(ByteBuffer.wrap(PING_PAYLOAD));
             written.run();
         } catch (IOException | RuntimeException e) {
-            // A broken connection: the container reports it through @OnError/@OnClose, or the pong timeout does.
+            // A broken connection: the container reports it through onError/onClose, or the pong timeout does.
             LOG.log(Level.FINE, "ping to session " + session.getId() + " failed", e);
         } finally {
             release(1);
@@ -173,11 +177,6 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     @Override
     public String remoteAddress() {
         return remoteAddress;
-    }
-
-    @Override
-    public void idleTimeout(long millis) {
-        session.setMaxIdleTimeout(millis);
     }
 
     @Override

@@ -12,23 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 class AdmissionFollowUpTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final AtomicLong idleTimeout = new AtomicLong(60_000);
     private final List<String> reported = new CopyOnWriteArrayList<>();
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(1, 100), now::get);
-    private final AdmissionFollowUp followUp = new AdmissionFollowUp(idleTimeout::get, now::get,
+    private final AdmissionFollowUp followUp = new AdmissionFollowUp(now::get,
             () -> new RecordingEvents(reported));
 
     @Test
-    void anAdmittedConnectionGetsTheContainersIdleTimeoutBehindTheSweeps() {
+    void anAdmissionIsPassedOnUnchangedAndReportsNothing() {
         FakeConnection connection = new FakeConnection();
         Admission admitted = registry.admit("alice", connection);
         assertSame(admitted, followUp.apply(admitted));
-        assertEquals(60_000 + AdmissionFollowUp.CONTAINER_IDLE_MARGIN_MILLIS, connection.idleTimeoutMillis);
-
-        idleTimeout.set(0);
-        FakeConnection never = new FakeConnection();
-        followUp.apply(registry.admit("bob", never));
-        assertEquals(0, never.idleTimeoutMillis, "no idle close by the sweep: none by the container either");
         assertEquals(List.of(), reported);
     }
 

@@ -27,8 +27,6 @@ public final class FakeConnection implements Connection {
     /** The container session id this connection claims, or null for one the container does not track. */
     public volatile String sessionId;
     public final AtomicInteger pings = new AtomicInteger();
-    /** The idle timeout the container was last told, in milliseconds; -1 until it is told one. */
-    public volatile long idleTimeoutMillis = -1;
     /** Texts sent to the peer; null until the first one, so an idle fake stays small in a footprint benchmark. */
     private volatile List<String> sent;
     private volatile Runnable heldPing;
@@ -99,11 +97,6 @@ public final class FakeConnection implements Connection {
 
     public void writeHeldPing() {
         heldPing.run();
-    }
-
-    @Override
-    public void idleTimeout(long millis) {
-        idleTimeoutMillis = millis;
     }
 
     @Override
