@@ -45,7 +45,7 @@ import java.util.logging.Logger;
  * bytes each), while a message handler costs a few bytes.
  */
 @ServerEndpoint(value = "/ws", configurator = PlainEndpoint.class)
-public class ManagersEndpoint implements MessageHandler.Partial<String>, MessageHandler.Whole<PongMessage> {
+public class ManagersEndpoint implements MessageHandler.Partial<String> {
 
     private static final Logger LOG = WeakLogger.of(ManagersEndpoint.class);
     /** One factory for all welcomes: {@code Json.createObjectBuilder()} looks the provider up on every call. */
@@ -86,10 +86,21 @@ public class ManagersEndpoint implements MessageHandler.Partial<String>, Message
     }
 
     private void open(Session session, EndpointConfig config) throws IOException {
-        // Text fragment by fragment and pongs (this object), binary (refused with 1003).
+        // Text fragment by fragment (this object), pongs, binary (refused with 1003).
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this);
-        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) this);
-        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (fragment, last) -> onBinary());
+        // Classes that name their message type, added without one: Undertow cannot add a pong handler by class.
+        session.addMessageHandler(new MessageHandler.Whole<PongMessage>() {
+            @Override
+            public void onMessage(PongMessage pong) {
+                onPong();
+            }
+        });
+        session.addMessageHandler(new MessageHandler.Partial<ByteBuffer>() {
+            @Override
+            public void onMessage(ByteBuffer fragment, boolean last) {
+                onBinary();
+            }
+        });
         guards = GuardRuntime.current();
         guard = guards.settings().newGuard(System::nanoTime);
         Principal principal = session.getUserPrincipal();
@@ -211,8 +222,7 @@ public class ManagersEndpoint implements MessageHandler.Partial<String>, Message
     }
 
     /** Any pong shows the peer is alive (the sweep's pings, or unsolicited ones). */
-    @Override
-    public void onMessage(PongMessage pong) {
+    private void onPong() {
         Manager mine = manager;
         if (mine != null) {
             mine.touch(System.currentTimeMillis());
