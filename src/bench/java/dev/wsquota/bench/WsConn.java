@@ -255,6 +255,10 @@ final class WsConn implements WebSocket.Listener {
     @Override
     public void onOpen(WebSocket webSocket) {
         socket = webSocket;
+        if (ended != null && ended.by() == Ended.By.CLIENT_ABORT) {
+            webSocket.abort(); // given up on before its handshake finished: it must not hold a slot
+            return;
+        }
         webSocket.request(1);
     }
 
