@@ -19,13 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code firstUser}.., {@code perUser} each), waits for every welcome, then obeys the driver line by line on
  * stdin: {@code pings} prints the pings received so far, {@code close} closes everything and exits. Every
  * reply is one line on stdout starting with "scale-client". A handshake that fails or times out on the
- * client side (a CPU-starved machine, not a refusal) is retried after a jittered pause, at most
+ * client side (a CPU-starved machine, not a refusal) is retried after a jittered pause that doubles, at most
  * {@value #ATTEMPTS} attempts in all; a refusal (a close or an HTTP status) is never retried. Bounded: the fill
  * gives up at its deadline and the process exits when stdin ends.
  */
 public final class ScaleClient {
 
-    private static final int ATTEMPTS = 3;
+    private static final int ATTEMPTS = 5;
     private static final AtomicInteger RETRIES = new AtomicInteger();
 
     private ScaleClient() {
@@ -105,7 +105,8 @@ public final class ScaleClient {
             if (clientSide && attemptsLeft > 1 && System.nanoTime() < deadline) {
                 conn.abort();
                 RETRIES.incrementAndGet();
-                long pauseMillis = 500 + ThreadLocalRandom.current().nextLong(1_500);
+                long base = 1_000L << (ATTEMPTS - attemptsLeft);
+                long pauseMillis = base + ThreadLocalRandom.current().nextLong(base);
                 CompletableFuture.delayedExecutor(pauseMillis, TimeUnit.MILLISECONDS)
                         .execute(() -> connect(uri, user, attemptsLeft - 1, deadline, conns, answer));
             } else if (e != null) {

@@ -39,6 +39,9 @@ final class ScaleOutStep {
         PrintWriter toClient;
         BufferedReader fromClient;
         long heapBefore;
+        Map<String, Long> releasesBefore;
+        /** Releases by cause from the start of the fill until the held count was read ("-" if none). */
+        String releasedWhileFilling = "-";
         long rssBefore;
         String heldLine;
         long held;
@@ -110,6 +113,7 @@ final class ScaleOutStep {
 
         for (Node node : nodes) {
             node.heapBefore = node.server.heapAfterGc();
+            node.releasesBefore = node.factory.getReleasesByCause();
             node.rssBefore = node.server.rss();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -138,6 +142,9 @@ final class ScaleOutStep {
             Thread.sleep(2_000);
             for (Node node : nodes) {
                 node.active = node.factory.getActiveManagers();
+                node.releasedWhileFilling = released(node.releasesBefore, node.factory.getReleasesByCause());
+                System.out.println("[bench] scale-out " + node.server.name() + ": ActiveManagers " + node.active
+                        + ", released while filling: " + node.releasedWhileFilling);
                 node.heapHeld = node.server.heapAfterGc();
                 node.rssHeld = node.server.rss();
                 node.fds = node.server.openFiles();
@@ -213,6 +220,18 @@ final class ScaleOutStep {
         }
     }
 
+    /** The releases by cause between two readings of ReleasesByCause, e.g. "CLOSE 12, PONG_TIMEOUT 3", or "-". */
+    private static String released(Map<String, Long> before, Map<String, Long> after) {
+        StringBuilder text = new StringBuilder();
+        after.forEach((cause, count) -> {
+            long delta = count - before.getOrDefault(cause, 0L);
+            if (delta != 0) {
+                text.append(text.length() == 0 ? "" : ", ").append(cause).append(' ').append(delta);
+            }
+        });
+        return text.length() == 0 ? "-" : text.toString();
+    }
+
     private static void report(Results results, List<Node> nodes, double fill, int window, long idleCpu, long pingCpu,
                                long pings) throws BenchMain.CheckFailed {
         List<List<?>> rows = new ArrayList<>();
@@ -265,6 +284,8 @@ final class ScaleOutStep {
                 + " ms / " + Results.fmt(pingCpu / 1e6, 0) + " ms (" + (pings == 0 ? "-"
                 : Results.fmt((pingCpu - idleCpu) / 1e3 / pings, 1) + " us)"));
         for (Node node : nodes) {
+            results.item(SECTION, "released by the server from the start of the fill until held was read, "
+                    + node.server.name(), node.releasedWhileFilling);
             if (!node.heldLine.contains(" failed 0 ")) {
                 results.item(SECTION, "client of " + node.server.name(), node.heldLine);
             }
