@@ -64,6 +64,16 @@ final class StormStep {
             return t;
         });
         Bystanders bob = new Bystanders(uri, bystanders, paceMs, timer);
+        ServerThreads threads = new ServerThreads(server.jmx());
+        Map<Phase, ServerThreads.Sample> threadPeaks = new ConcurrentHashMap<>();
+        timer.scheduleWithFixedDelay(() -> {
+            Phase phase = bob.phase;
+            try {
+                threadPeaks.merge(phase, threads.sample(), ServerThreads.Sample::max);
+            } catch (RuntimeException e) {
+                System.out.println("[bench] storm: a server thread dump failed: " + e);
+            }
+        }, 500, 1000, TimeUnit.MILLISECONDS);
         Map<String, LongAdder> stormAnswers = new ConcurrentHashMap<>();
         long stormNanos = 0;
         int stormAttempts = 0;
@@ -108,6 +118,12 @@ final class StormStep {
                 row("during the storm", storm, bob.failures(Phase.STORM)),
                 List.of("during / without", "", Results.fmt(p50Ratio, 2), Results.fmt(ratio(storm.at(90), quiet.at(90)), 2),
                         Results.fmt(p99Ratio, 2), "", "")));
+        ServerThreads.Sample quietThreads = threadPeaks.getOrDefault(Phase.QUIET, ServerThreads.NONE);
+        ServerThreads.Sample stormThreads = threadPeaks.getOrDefault(Phase.STORM, ServerThreads.NONE);
+        results.table(SECTION, List.of("server threads (peak of one dump a second)", "all", "waiting in a WebSocket close",
+                "waiting for another write"), List.of(
+                List.of("without a storm", quietThreads.threads(), quietThreads.inClose(), quietThreads.waitingToWrite()),
+                List.of("during the storm", stormThreads.threads(), stormThreads.inClose(), stormThreads.waitingToWrite())));
         double stormSeconds = stormNanos / 1e9;
         results.line(SECTION, "Storm (" + alice + "): " + stormAttempts + " attempts in " + rounds + " storms, "
                 + Results.fmt(stormSeconds, 1) + " s in all (" + Results.fmt(stormAttempts / Math.max(0.001, stormSeconds), 0)
@@ -117,7 +133,8 @@ final class StormStep {
         System.out.println("[bench] STORM " + label + ": bob p50 " + ms(quiet.at(50)) + " -> " + ms(storm.at(50)) + " ms, p99 "
                 + ms(quiet.at(99)) + " -> " + ms(storm.at(99)) + " ms (ratio p50 " + Results.fmt(p50Ratio, 2) + ", p99 "
                 + Results.fmt(p99Ratio, 2) + "; samples " + quiet.count() + " / " + storm.count() + "); alice "
-                + stormAttempts + " attempts in " + Results.fmt(stormSeconds, 1) + " s: " + toCounts(stormAnswers));
+                + stormAttempts + " attempts in " + Results.fmt(stormSeconds, 1) + " s: " + toCounts(stormAnswers)
+                + "; server threads peak quiet " + quietThreads + ", storm " + stormThreads);
         if (checked) { // the latencies and the bystanders' failures are numbers to read, not checks
             List<String> failed = new ArrayList<>();
             if (stormAttempts != attempts * rounds) {
