@@ -145,7 +145,7 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Slots given back since start, by cause: CLOSE, ERROR, STALE, IDLE, PONG_TIMEOUT, EVICTED, ADMIN, DRIFT, SHUTDOWN.")
     Map<String, Long> getReleasesByCause();
 
-    @Description(value = "Probes started since start (a user at quota with silent managers).")
+    @Description(value = "Probe rounds started since start (a user at quota with silent managers; connections that reach the quota while a round runs join it).")
     long getProbes();
 
     @Description(value = "Managers closed and released because they did not answer a probe, since start.")

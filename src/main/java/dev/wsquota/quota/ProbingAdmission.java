@@ -1,8 +1,10 @@
 package dev.wsquota.quota;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,9 @@ import java.util.logging.Logger;
  * Admission that never turns a user away because of dead connections: at the quota, the user's
  * silent managers are pinged, and those that do not answer within the probe timeout are closed and
  * released before the on-limit policy is applied. The new connection waits on a scheduler, never on
- * a container thread: the answer comes through a callback.
+ * a container thread: the answer comes through a callback. Connections that reach the quota while a user's
+ * probe runs join it instead of pinging the same managers again, so a reconnect storm costs one ping per
+ * silent manager per probe timeout, not one per attempt.
  */
 public final class ProbingAdmission {
 
@@ -35,6 +39,7 @@ public final class ProbingAdmission {
     private volatile long probeAfterMillis;
     private volatile long probeTimeoutMillis;
     private final Queue<Probe> pending = new ConcurrentLinkedQueue<>();
+    private final Map<String, SharedRound> rounds = new ConcurrentHashMap<>();
     private final AtomicBoolean polling = new AtomicBoolean();
     private final LongAdder probes = new LongAdder();
     private final LongAdder probeReclaimed = new LongAdder();
@@ -89,7 +94,7 @@ public final class ProbingAdmission {
         if (silent.isEmpty()) {
             return 0;
         }
-        Probe probe = probe(user, null, decided -> { }, silent, started, CompletableFuture.completedFuture(0));
+        Probe probe = new Probe(user, null, decided -> { }, newRound(silent, started), CompletableFuture.completedFuture(0));
         while (!probe.finished(registry.now())) {
             Thread.sleep(POLL_MILLIS);
         }
@@ -101,11 +106,24 @@ public final class ProbingAdmission {
         return registry.managersOf(user).stream().filter(manager -> manager.idleMillis(now) >= silentFor).toList();
     }
 
-    /** Pings the silent managers and returns the running probe that judges their answers. */
+    /**
+     * The probe that judges the silent managers' answers for this connection: it joins the user's round still
+     * running (its pings are already out), else pings them in a new round.
+     */
     private Probe probe(String user, Connection connection, Consumer<Admission> answer, List<Manager> silent, long started,
                         CompletableFuture<Integer> elsewhere) {
+        SharedRound round = rounds.compute(user, (u, running) -> running != null && started < running.deadline()
+                ? running : newRound(silent, started));
+        return new Probe(user, connection, answer, round, elsewhere);
+    }
+
+    private SharedRound newRound(List<Manager> silent, long started) {
         probes.increment();
-        return new Probe(user, connection, answer, PingRound.ping(silent), started + probeTimeoutMillis, elsewhere);
+        return new SharedRound(PingRound.ping(silent), started + probeTimeoutMillis);
+    }
+
+    /** One round of probe pings and its deadline, shared by every connection of the user that waits on it. */
+    private record SharedRound(PingRound round, long deadline) {
     }
 
     private void concludeAfterOthers(String user, Connection connection, Consumer<Admission> answer) {
@@ -186,17 +204,19 @@ public final class ProbingAdmission {
         private final String user;
         private final Connection connection;
         private final Consumer<Admission> answer;
+        private final SharedRound shared;
         private final PingRound round;
         private final long deadline;
         private final CompletableFuture<Integer> elsewhere;
 
-        Probe(String user, Connection connection, Consumer<Admission> answer, PingRound round, long deadline,
+        Probe(String user, Connection connection, Consumer<Admission> answer, SharedRound shared,
               CompletableFuture<Integer> elsewhere) {
             this.user = user;
             this.connection = connection;
             this.answer = answer;
-            this.round = round;
-            this.deadline = deadline;
+            this.shared = shared;
+            this.round = shared.round();
+            this.deadline = shared.deadline();
             this.elsewhere = elsewhere;
         }
 
@@ -218,6 +238,7 @@ public final class ProbingAdmission {
         }
 
         void conclude() {
+            rounds.remove(user, shared); // later arrivals start a round of their own
             Admission admission;
             try {
                 reclaimUnanswered();
@@ -254,7 +275,7 @@ public final class ProbingAdmission {
         probeTimeoutMillis = millis;
     }
 
-    /** Probes started since start (a user at quota with silent managers). */
+    /** Probe rounds started since start (a user at quota with silent managers; connections arriving during a round join it). */
     public long probes() {
         return probes.sum();
     }

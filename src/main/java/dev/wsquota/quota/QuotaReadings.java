@@ -45,7 +45,7 @@ public final class QuotaReadings {
         return registry.counters();
     }
 
-    /** Probes started since start (a user at quota with silent managers). */
+    /** Probe rounds started since start (a user at quota with silent managers; connections arriving during a round join it). */
     public long probes() {
         return admission.probes();
     }

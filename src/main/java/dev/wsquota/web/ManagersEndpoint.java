@@ -74,6 +74,8 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
     private InboundGuard guard;
     private GuardRuntime.State guards;
     private volatile boolean refusing;
+    /** True once {@link #onOpen} returned: from then on a close from another thread waits on the container's read. */
+    private volatile boolean opened;
 
     @OnOpen
     public void onOpen(Session session, EndpointConfig config) {
@@ -123,6 +125,7 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
         Object address = config.getUserProperties().remove(PeerAddress.PROPERTY);
         connection = new SessionConnection(session, address == null ? "unknown" : address.toString(), executor());
         factory().requestAdmission(principal.getName(), connection, admission -> answer(session, admission));
+        opened = true;
     }
 
     private static ManagerFactory factory() {
@@ -155,16 +158,24 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
     private void answer(Session session, Admission admission) {
         try {
             if (!admission.isAdmitted()) {
-                session.close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, admission.rejectReason()));
+                if (opened) {
+                    // Decided later, on the scheduler: Liberty's close from outside the open or read callback waits
+                    // until it has cancelled the pending read, so the close goes to the executor, not this thread.
+                    connection.close(CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(), admission.rejectReason());
+                } else {
+                    session.close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, admission.rejectReason()));
+                }
                 return;
             }
             manager = admission.manager();
-            // The manager itself, not its id text: the drift check asks it for the id only when it looks.
-            session.getUserProperties().put(SessionConnection.MANAGER_ID, manager);
-            if (closed) {
-                release(ReleaseCause.CLOSE); // the peer left while its admission was being decided
+            Map<String, Object> properties = session.getUserProperties();
+            if (closed || properties == null) {
+                // The peer left while its admission was being decided (Liberty drops a closed session's properties).
+                release(ReleaseCause.CLOSE);
                 return;
             }
+            // The manager itself, not its id text: the drift check asks it for the id only when it looks.
+            properties.put(SessionConnection.MANAGER_ID, manager);
             connection.send(JSON.createObjectBuilder()
                     .add("type", "welcome")
                     .add("managerId", manager.id())
@@ -176,7 +187,11 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
             // Closed while its welcome was being written (e.g. at shutdown): its normal end.
             LOG.log(Level.FINE, () -> "welcome to " + manager + " dropped: " + closing.getMessage());
             release(ReleaseCause.CLOSE);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // Typically a peer that gave up on its handshake before the welcome came (broken pipe): no stack needed.
+            LOG.info(() -> "could not send the welcome to " + manager + " (" + e + "); releasing its slot");
+            release(ReleaseCause.ERROR);
+        } catch (RuntimeException e) {
             LOG.log(Level.INFO, "could not answer a new connection (" + e + "); releasing its slot", e);
             release(ReleaseCause.ERROR);
         }

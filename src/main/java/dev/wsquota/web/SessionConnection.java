@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +35,10 @@ import java.util.logging.Logger;
  *
  * <p>The write lock is this object itself (a non-reentrant mutex on {@link AbstractQueuedSynchronizer}):
  * one object per connection instead of three (a ReentrantLock and its Sync besides this one).
+ *
+ * <p>At most one ping and one close per connection are queued at a time, and a ping waits for the write lock
+ * only {@value #PING_WAIT_MILLIS} ms: a peer that does not read must cost one blocked executor thread at most,
+ * not one per sweep or per probe (its pong deadline reclaims it either way).
  */
 final class SessionConnection extends AbstractQueuedSynchronizer implements Connection, ContainerView {
 
@@ -43,6 +48,12 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     static final String CLOSING = "wsquota.closing";
     /** How long a server-side close waits for a write in progress before it closes anyway. */
     private static final long CLOSE_WAIT_MILLIS = 200;
+    /** How long a ping waits for a write in progress before it is skipped. */
+    static final long PING_WAIT_MILLIS = 1_000;
+    private static final int PING_QUEUED = 1;
+    private static final int CLOSE_QUEUED = 2;
+    private static final AtomicIntegerFieldUpdater<SessionConnection> QUEUED =
+            AtomicIntegerFieldUpdater.newUpdater(SessionConnection.class, "queued");
 
     private static final byte[] PING_PAYLOAD = "wsquota".getBytes(StandardCharsets.US_ASCII);
 
@@ -51,6 +62,8 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     private final Session session;
     private final String remoteAddress;
     private final Executor io;
+    /** Which of ping and close is queued on the executor and not yet done (bits). */
+    private volatile int queued;
 
     SessionConnection(Session session, String remoteAddress, Executor io) {
         this.session = session;
@@ -70,7 +83,8 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     /**
      * Marks the session as closing at once and sends the close frame on the executor, or on this thread
      * when the executor refuses: Liberty shuts the managed executor down before the application's
-     * {@code @PreDestroy}, and a dropped close would leave the client with 1006 instead of the reason.
+     * {@code @PreDestroy}, and a dropped close would leave the client with 1006 instead of the reason. A close
+     * while another is queued does nothing: the first one's code is what the peer gets.
      */
     @Override
     public void close(int code, String reason) {
@@ -78,9 +92,31 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         if (properties != null) {
             properties.put(CLOSING, Boolean.TRUE);
         }
+        if (!mark(CLOSE_QUEUED)) {
+            return;
+        }
         if (!runOnIo(() -> closeNow(code, reason))) {
             closeNow(code, reason);
         }
+    }
+
+    /** Sets the bit; false if it was set already (that work is queued). */
+    private boolean mark(int bit) {
+        int now;
+        do {
+            now = queued;
+            if ((now & bit) != 0) {
+                return false;
+            }
+        } while (!QUEUED.compareAndSet(this, now, now | bit));
+        return true;
+    }
+
+    private void unmark(int bit) {
+        int now;
+        do {
+            now = queued;
+        } while (!QUEUED.compareAndSet(this, now, now & ~bit));
     }
 
     @Override
@@ -134,22 +170,45 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         return properties == null || Boolean.TRUE.equals(properties.get(CLOSING)) || !session.isOpen();
     }
 
-    /** Queues the ping on the executor; it is written after any write in progress. False if it cannot be queued (the sweep counts it). */
+    /**
+     * Queues the ping on the executor; it is written after any write in progress. True also when a ping is queued
+     * already (that one goes out instead); false if it cannot be queued (the sweep counts it).
+     */
     @Override
     public boolean ping(Runnable written) {
-        return runOnIo(() -> pingNow(written));
+        if (!mark(PING_QUEUED)) {
+            return true;
+        }
+        if (runOnIo(() -> pingNow(written))) {
+            return true;
+        }
+        unmark(PING_QUEUED);
+        return false;
     }
 
     private void pingNow(Runnable written) {
-        acquire(1);
+        boolean locked = false;
         try {
+            locked = tryAcquireNanos(1, TimeUnit.MILLISECONDS.toNanos(PING_WAIT_MILLIS));
+            if (!locked) {
+                // A write to this peer has been stuck for a second: no pong can come back sooner than it ends,
+                // and the pong deadline, which counts from when the ping was queued, judges the peer.
+                LOG.fine(() -> "ping to session " + session.getId() + " skipped: a write has been in progress for "
+                        + PING_WAIT_MILLIS + " ms");
+                return;
+            }
             session.getBasicRemote().sendPing(ByteBuffer.wrap(PING_PAYLOAD));
             written.run();
         } catch (IOException | RuntimeException e) {
             // A broken connection: the container reports it through onError/onClose, or the pong timeout does.
             LOG.log(Level.FINE, "ping to session " + session.getId() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            release(1);
+            if (locked) {
+                release(1);
+            }
+            unmark(PING_QUEUED);
         }
     }
 

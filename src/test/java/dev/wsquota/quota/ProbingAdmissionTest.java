@@ -177,4 +177,32 @@ class ProbingAdmissionTest {
         connections.forEach(connection -> assertEquals(0, connection.pings.get()));
         assertNull(answer.manager());
     }
+
+    @Test
+    void connectionsArrivingDuringAProbeJoinItInsteadOfPingingAgain() throws Exception {
+        List<FakeConnection> silent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            silent.add(dead("alice"));
+        }
+        List<CompletableFuture<Admission>> answers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            CompletableFuture<Admission> answer = new CompletableFuture<>();
+            admission.admit("alice", new FakeConnection(), answer::complete);
+            answers.add(answer);
+        }
+        int admitted = 0;
+        for (CompletableFuture<Admission> answer : answers) {
+            Admission decided = answer.get(5, TimeUnit.SECONDS);
+            admitted += decided.isAdmitted() ? 1 : 0;
+        }
+
+        assertEquals(1, admission.probes(), "one round for the whole burst");
+        for (FakeConnection connection : silent) {
+            assertEquals(1, connection.pings.get(), "each silent manager pinged once, not once per waiting connection");
+            assertEquals(CloseCodes.PONG_TIMEOUT, connection.closeCode);
+        }
+        assertEquals(5, admitted, "the five reclaimed slots go to five of the waiting connections");
+        assertEquals(5, admission.probeReclaimed());
+        assertEquals(5, registry.countOf("alice"));
+    }
 }

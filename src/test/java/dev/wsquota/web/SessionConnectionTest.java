@@ -7,14 +7,20 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SessionConnectionTest {
@@ -66,5 +72,86 @@ class SessionConnectionTest {
         connection.close(1001, "server shutting down");
         assertEquals(1, closes.get(), "closed here, not dropped");
         assertTrue(connection.closing());
+    }
+
+    /** A session that counts pings and whose text writes wait for {@code writesMayEnd}: a peer that does not read. */
+    private Session slowPeer(AtomicInteger pings, CountDownLatch writesMayEnd) {
+        RemoteEndpoint.Basic remote = (RemoteEndpoint.Basic) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {RemoteEndpoint.Basic.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "sendPing" -> pings.incrementAndGet();
+                    case "sendText" -> {
+                        writesMayEnd.await();
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getBasicRemote" -> remote;
+                    case "getUserProperties" -> properties;
+                    case "isOpen" -> open.get();
+                    case "getId" -> "s2";
+                    case "close" -> closes.incrementAndGet();
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void aPingWhileOneIsQueuedIsNotQueuedAgain() {
+        AtomicInteger pings = new AtomicInteger();
+        List<Runnable> queued = new ArrayList<>();
+        SessionConnection connection = new SessionConnection(slowPeer(pings, new CountDownLatch(0)), "127.0.0.1", queued::add);
+
+        assertTrue(connection.ping(() -> { }));
+        assertTrue(connection.ping(() -> { }), "a ping is on its way: the caller may count on it");
+        assertEquals(1, queued.size(), "one executor task per connection, however many callers ping");
+        queued.get(0).run();
+        assertEquals(1, pings.get());
+
+        assertTrue(connection.ping(() -> { }));
+        assertEquals(2, queued.size(), "once written, the next ping is queued again");
+    }
+
+    @Test
+    void aPingGivesUpOnAWriteThatDoesNotEnd() throws Exception {
+        AtomicInteger pings = new AtomicInteger();
+        CountDownLatch writesMayEnd = new CountDownLatch(1);
+        SessionConnection connection = new SessionConnection(slowPeer(pings, writesMayEnd), "127.0.0.1", Runnable::run);
+        Thread writer = new Thread(() -> {
+            try {
+                connection.send("to a peer that does not read");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        while (!connection.hasQueuedThreads() && writer.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        AtomicBoolean written = new AtomicBoolean();
+        try {
+            // The bound only keeps a broken build from hanging; the ping waits PING_WAIT_MILLIS, then returns.
+            assertTimeoutPreemptively(Duration.ofMillis(SessionConnection.PING_WAIT_MILLIS * 10),
+                    () -> assertTrue(connection.ping(() -> written.set(true))));
+            assertEquals(0, pings.get(), "no ping behind a stuck write");
+            assertFalse(written.get(), "not written, so the pong deadline counts from the queueing");
+        } finally {
+            writesMayEnd.countDown();
+            writer.join();
+        }
+        assertTrue(connection.ping(() -> written.set(true)), "the skipped ping left nothing queued behind");
+        assertEquals(1, pings.get());
+        assertTrue(written.get());
+    }
+
+    @Test
+    void aCloseWhileOneIsQueuedDoesNothing() {
+        List<Runnable> queued = new ArrayList<>();
+        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", queued::add);
+        connection.close(4002, "no pong");
+        connection.close(1008, "disconnected by the operator");
+        assertEquals(1, queued.size(), "one close per connection; the first code is what the peer gets");
+        queued.get(0).run();
+        assertEquals(1, closes.get());
     }
 }
