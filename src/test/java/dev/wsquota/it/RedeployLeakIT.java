@@ -33,7 +33,7 @@ class RedeployLeakIT {
     @Test
     void redeploysLeaveExactlyOneVersionLoaded() throws Exception {
         try (JmxClient jmx = JmxClient.connect()) {
-            RedeployRounds.check(deployer, NAME, REDEPLOYS, jmx, (round, clients) -> { });
+            RedeployRounds.check(deployer, NAME, REDEPLOYS, jmx, 0, "", (round, clients) -> { });
         }
     }
 }
