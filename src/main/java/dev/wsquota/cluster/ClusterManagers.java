@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
 /**
  * Operations on a user's managers wherever in the cluster they are: each member acts on its own managers
  * (through Hazelcast's executor), and a member that does not answer in time is logged and left out.
+ * Called on the operator's JMX threads and on admission's request threads, so every call goes through
+ * {@link ForeignThreadCalls}.
  */
 public final class ClusterManagers implements OtherNodes {
 
@@ -45,11 +47,11 @@ public final class ClusterManagers implements OtherNodes {
 
     /** Lets the other members act on this node's managers; until then they get nothing from this node. */
     public void serve(LocalManagers local) {
-        hazelcast.getUserContext().put(LocalManagers.USER_CONTEXT_KEY, local);
+        ForeignThreadCalls.run(() -> hazelcast.getUserContext().put(LocalManagers.USER_CONTEXT_KEY, local));
     }
 
     public void stopServing() {
-        hazelcast.getUserContext().remove(LocalManagers.USER_CONTEXT_KEY);
+        ForeignThreadCalls.run(() -> hazelcast.getUserContext().remove(LocalManagers.USER_CONTEXT_KEY));
     }
 
     /** The user's managers on every member, oldest first. */
@@ -78,6 +80,10 @@ public final class ClusterManagers implements OtherNodes {
     /** Asks every other member to probe the user's silent managers, within {@code waitMillis}; returns how many went. */
     @Override
     public int probe(String user, long waitMillis) {
+        return ForeignThreadCalls.call(() -> probeOthers(user, waitMillis));
+    }
+
+    private int probeOthers(String user, long waitMillis) {
         Set<Member> others = hazelcast.getCluster().getMembers().stream().filter(member -> !member.localMember())
                 .collect(Collectors.toSet());
         if (others.isEmpty()) {
@@ -93,6 +99,10 @@ public final class ClusterManagers implements OtherNodes {
      */
     @Override
     public boolean evictOldest(String user, long waitMillis) {
+        return ForeignThreadCalls.call(() -> evictOldestHere(user, waitMillis));
+    }
+
+    private boolean evictOldestHere(String user, long waitMillis) {
         Optional<Slot> oldest = slots.executeOnKey(user, new CountSlots()).list().stream().findFirst();
         if (oldest.isEmpty()) {
             return false;
@@ -116,7 +126,7 @@ public final class ClusterManagers implements OtherNodes {
     }
 
     private <T> T onAll(OnMember<T> task, long waitMillis, T none, BinaryOperator<T> combine) {
-        return gather(executor.submitToAllMembers(task), waitMillis, none, combine);
+        return ForeignThreadCalls.call(() -> gather(executor.submitToAllMembers(task), waitMillis, none, combine));
     }
 
     private <T> T gather(Map<Member, Future<T>> answers, long waitMillis, T none, BinaryOperator<T> combine) {

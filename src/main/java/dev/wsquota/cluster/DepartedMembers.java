@@ -60,8 +60,8 @@ final class DepartedMembers implements MembershipListener {
         }
         background.execute(() -> {
             try {
-                int purged = slots.executeOnEntries(new PurgeMember(gone)).values().stream()
-                        .mapToInt(Integer::intValue).sum();
+                int purged = ForeignThreadCalls.call(() -> slots.executeOnEntries(new PurgeMember(gone)).values()
+                        .stream().mapToInt(Integer::intValue).sum());
                 purgedSlots.addAndGet(purged);
                 LOG.info(() -> "wsquota cluster member left: " + where + "; freed its " + purged + " slots");
                 events.memberLeft(where, members, purged);

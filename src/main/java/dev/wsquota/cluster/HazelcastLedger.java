@@ -25,6 +25,7 @@ import java.util.logging.Logger;
  * The cluster-wide quota: one map of user -> leased slots, changed only by entry processors on the user's
  * partition. Each member renews the leases of the managers it really holds, purges a departed member's slots,
  * and fences itself (admits nobody, closes its connections) when it could not renew for a whole lease.
+ * Every call into Hazelcast goes through {@link ForeignThreadCalls}: the callers' threads are the container's.
  */
 public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
@@ -41,6 +42,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     private final Leases leases;
     private final DepartedMembers departed;
     private final ClusterManagers managers;
+    private final Map<String, Integer> sharedQuotaOverrides;
     private final AtomicLong releaseFailures = new AtomicLong();
     private final LongSupplier clock;
 
@@ -55,6 +57,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         this.departed = new DepartedMembers(slots, events, background, settings.leaseSeconds());
         hazelcast.getCluster().addMembershipListener(departed);
         this.managers = new ClusterManagers(hazelcast, slots);
+        this.sharedQuotaOverrides = new SharedOverrides(hazelcast.getMap(OVERRIDES_MAP));
     }
 
     /** The users' managers wherever they are in the cluster: the operator's and admission's cross-node steps. */
@@ -65,18 +68,19 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     /** Starts this node's Hazelcast member (joins or forms the cluster) and returns its ledger. */
     public static HazelcastLedger start(ClusterSettings settings, ClassLoader classLoader, ClusterEvents events,
                                         Executor background) {
-        return new HazelcastLedger(HazelcastMember.start(settings, classLoader), settings, events, background,
-                System::currentTimeMillis);
+        return ForeignThreadCalls.call(() -> new HazelcastLedger(HazelcastMember.start(settings, classLoader), settings,
+                events, background, System::currentTimeMillis));
     }
 
     /** The per-user quota overrides, shared by every member, so one set over JMX on any node holds on all. */
     public Map<String, Integer> sharedQuotaOverrides() {
-        return hazelcast.getMap(OVERRIDES_MAP);
+        return sharedQuotaOverrides;
     }
 
     @Override
     public Claim claim(String user, String managerId, int limit) {
-        return slots.executeOnKey(user, new ClaimSlot(memberId(), managerId, limit, settings.leaseMillis()));
+        return ForeignThreadCalls.call(() -> slots.executeOnKey(user,
+                new ClaimSlot(memberId(), managerId, limit, settings.leaseMillis())));
     }
 
     /**
@@ -85,6 +89,10 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      */
     @Override
     public void release(String user, String managerId) {
+        ForeignThreadCalls.run(() -> releaseHere(user, managerId));
+    }
+
+    private void releaseHere(String user, String managerId) {
         if (leases.fenced() || !hazelcast.getLifecycleService().isRunning()) {
             return;
         }
@@ -104,6 +112,10 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
     @Override
     public Optional<String> unavailable() {
+        return ForeignThreadCalls.call(this::unavailableHere);
+    }
+
+    private Optional<String> unavailableHere() {
         if (!hazelcast.getLifecycleService().isRunning()) {
             return Optional.of("quota service unavailable: the cluster member is not running");
         }
@@ -125,12 +137,12 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      * release nothing in the cluster while fenced (the next renewal drops them there).
      */
     public boolean tick(Supplier<Map<String, Set<String>>> liveByUser) {
-        return leases.tick(liveByUser);
+        return ForeignThreadCalls.call(() -> leases.tick(liveByUser));
     }
 
     /** Re-asserts this member's slots now (the lease keeper does it every third of a lease). */
     void renew(Map<String, Set<String>> liveByUser) {
-        leases.renew(liveByUser);
+        ForeignThreadCalls.run(() -> leases.renew(liveByUser));
     }
 
     /** This member's id in the slots it writes; read each time, as a member that rejoins after a split gets a new one. */
@@ -140,11 +152,15 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
     /** Live slots of one user across the cluster. */
     public int count(String user) {
-        return slots.executeOnKey(user, new CountSlots()).size();
+        return ForeignThreadCalls.call(() -> slots.executeOnKey(user, new CountSlots()).size());
     }
 
     /** Live slots of every user holding one, across the cluster, sorted by user. */
     public Map<String, Integer> counts() {
+        return ForeignThreadCalls.call(this::countsHere);
+    }
+
+    private Map<String, Integer> countsHere() {
         long now = clock.getAsLong();
         Map<String, Integer> counts = new TreeMap<>();
         for (Map.Entry<String, Slots> entry : slots.entrySet()) {
@@ -158,15 +174,17 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
     /** Each member as {@code host:port}, this one marked; the oldest first. */
     public List<String> members() {
-        List<String> members = new ArrayList<>();
-        for (Member member : hazelcast.getCluster().getMembers()) {
-            members.add(DepartedMembers.describe(member) + (member.localMember() ? " (this node)" : ""));
-        }
-        return members;
+        return ForeignThreadCalls.call(() -> {
+            List<String> members = new ArrayList<>();
+            for (Member member : hazelcast.getCluster().getMembers()) {
+                members.add(DepartedMembers.describe(member) + (member.localMember() ? " (this node)" : ""));
+            }
+            return members;
+        });
     }
 
     public String localMember() {
-        return DepartedMembers.describe(hazelcast.getCluster().getLocalMember());
+        return ForeignThreadCalls.call(() -> DepartedMembers.describe(hazelcast.getCluster().getLocalMember()));
     }
 
     public boolean isFenced() {
@@ -201,6 +219,6 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     /** Leaves the cluster; this member's slots are purged by the others at once (memberRemoved). */
     @Override
     public void close() {
-        hazelcast.shutdown();
+        ForeignThreadCalls.run(hazelcast::shutdown);
     }
 }

@@ -171,13 +171,14 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     }
 
     /**
-     * Queues the ping on the executor; it is written after any write in progress. True also when a ping is queued
-     * already (that one goes out instead); false if it cannot be queued (the sweep counts it).
+     * Queues the ping on the executor; it is written after any write in progress. False if it cannot be queued,
+     * which includes while an earlier ping is still queued: that one's pong may already have been counted, so the
+     * caller must not wait for another (the sweep counts it and tries again next time).
      */
     @Override
     public boolean ping(Runnable written) {
         if (!mark(PING_QUEUED)) {
-            return true;
+            return false;
         }
         if (runOnIo(() -> pingNow(written))) {
             return true;
