@@ -1,12 +1,16 @@
 package dev.wsquota.quota;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * One ping of a user's silent managers and the judgement of who answered since: a manager answered when
- * any frame arrived from its peer after the ping, which is what a probe at the quota waits for.
+ * any frame arrived from its peer after the ping, which is what a probe at the quota waits for. The timeout
+ * counts from when each ping was written, not from when the round started: a ping that waited on a busy
+ * executor must not cost a healthy peer its slot.
  */
 final class PingRound {
 
@@ -15,33 +19,58 @@ final class PingRound {
 
     private static final Logger LOG = WeakLogger.of(PingRound.class);
 
+    /** In {@link #writtenAt}: the ping failed, so the peer cannot answer it. */
+    private static final long FAILED = -1;
+
     private final List<Manager> pinged;
     private final int[] inboundBefore;
+    /** When each ping was written (the registry's clock); 0 while it has not been. */
+    private final AtomicLongArray writtenAt;
 
-    private PingRound(List<Manager> pinged, int[] inboundBefore) {
+    private PingRound(List<Manager> pinged, int[] inboundBefore, AtomicLongArray writtenAt) {
         this.pinged = pinged;
         this.inboundBefore = inboundBefore;
+        this.writtenAt = writtenAt;
     }
 
-    /** Pings every manager now and remembers how many frames each had received before. */
-    static PingRound ping(List<Manager> silent) {
+    /** Pings every manager now and remembers how many frames each had received before, and when each ping went out. */
+    static PingRound ping(List<Manager> silent, LongSupplier clock) {
         int[] inboundBefore = silent.stream().mapToInt(Manager::inboundFrames).toArray();
+        AtomicLongArray writtenAt = new AtomicLongArray(silent.size());
         for (int i = 0; i < silent.size(); i++) {
             Manager manager = silent.get(i);
+            int index = i;
             try {
-                if (!manager.connection().ping(() -> { })) {
+                if (!manager.connection().ping(() -> writtenAt.set(index, Math.max(1, clock.getAsLong())))) {
                     inboundBefore[i] = NOT_JUDGED; // could not be pinged now: this round does not judge it, the sweep will
                 }
             } catch (Exception e) {
                 // It cannot even take a ping: it will not answer, and the round's end reclaims it.
+                writtenAt.set(i, FAILED);
                 LOG.log(Level.FINE, "probe ping failed for " + manager, e);
             }
         }
-        return new PingRound(silent, inboundBefore);
+        return new PingRound(silent, inboundBefore, writtenAt);
+    }
+
+    /** Not answered, and its ping failed or went out at least {@code timeoutMillis} before {@code now}. */
+    private boolean overdue(int index, long timeoutMillis, long now) {
+        long written = writtenAt.get(index);
+        return !answered(index) && (written == FAILED || written > 0 && now - written >= timeoutMillis);
     }
 
     private boolean answered(int index) {
         return inboundBefore[index] == NOT_JUDGED || pinged.get(index).inboundFrames() != inboundBefore[index];
+    }
+
+    /** True when every pinged manager has answered, has given its slot back, or is overdue (see reclaimUnanswered). */
+    boolean judged(ManagerRegistry registry, long timeoutMillis, long now) {
+        for (int i = 0; i < pinged.size(); i++) {
+            if (!answered(i) && registry.isLive(pinged.get(i)) && !overdue(i, timeoutMillis, now)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when every pinged manager has answered or has given its slot back. */
@@ -54,11 +83,15 @@ final class PingRound {
         return true;
     }
 
-    /** Closes (4002) and releases the pinged managers that did not answer; returns how many. */
-    int reclaimUnanswered(ManagerCloser closer, long timeoutMillis) {
+    /**
+     * Closes (4002) and releases the pinged managers that did not answer within {@code timeoutMillis} of their
+     * ping being written; returns how many. One whose ping has not been written yet, or too recently, is left to
+     * the sweep.
+     */
+    int reclaimUnanswered(ManagerCloser closer, long timeoutMillis, long now) {
         int reclaimed = 0;
         for (int i = 0; i < pinged.size(); i++) {
-            if (!answered(i) && closer.releaseAndCloseQuietly(pinged.get(i), ReleaseCause.PONG_TIMEOUT,
+            if (overdue(i, timeoutMillis, now) && closer.releaseAndCloseQuietly(pinged.get(i), ReleaseCause.PONG_TIMEOUT,
                     CloseCodes.PONG_TIMEOUT, "no pong to the probe within " + timeoutMillis + " ms")) {
                 reclaimed++;
             }

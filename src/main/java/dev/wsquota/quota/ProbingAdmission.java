@@ -119,7 +119,7 @@ public final class ProbingAdmission {
 
     private SharedRound newRound(List<Manager> silent, long started) {
         probes.increment();
-        return new SharedRound(PingRound.ping(silent), started + probeTimeoutMillis);
+        return new SharedRound(PingRound.ping(silent, registry::now), started + probeTimeoutMillis);
     }
 
     /** One round of probe pings and its deadline, shared by every connection of the user that waits on it. */
@@ -220,19 +220,23 @@ public final class ProbingAdmission {
             this.elsewhere = elsewhere;
         }
 
+        /**
+         * Done when every probed manager answered or left; else from the deadline on, once every unanswered one is
+         * overdue (the timeout counts from its ping's write), and at the latest one more probe timeout later (what
+         * is still undecided then is the sweep's to judge).
+         */
         boolean finished(long now) {
-            if (now >= deadline + OTHER_NODES_MARGIN_MILLIS) {
-                return true;
-            }
-            if (!elsewhere.isDone()) {
+            if (!elsewhere.isDone() && now < deadline + OTHER_NODES_MARGIN_MILLIS) {
                 return false;
             }
-            return now >= deadline || round.settled(registry);
+            long timeout = probeTimeoutMillis;
+            return round.settled(registry) || now >= deadline
+                    && (now >= deadline + timeout || round.judged(registry, timeout, now));
         }
 
         /** Closes and releases the probed managers that did not answer; returns how many. */
         int reclaimUnanswered() {
-            int reclaimed = round.reclaimUnanswered(closer, probeTimeoutMillis);
+            int reclaimed = round.reclaimUnanswered(closer, probeTimeoutMillis, registry.now());
             probeReclaimed.add(reclaimed);
             return reclaimed;
         }

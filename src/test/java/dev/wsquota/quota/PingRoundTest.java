@@ -27,12 +27,13 @@ class PingRoundTest {
         FakeConnection silent = new FakeConnection();
         Manager dead = admit(silent);
 
-        PingRound round = PingRound.ping(List.of(alive, dead));
+        PingRound round = PingRound.ping(List.of(alive, dead), now::get);
         assertEquals(1, answering.pings.get());
         assertEquals(1, silent.pings.get());
         assertFalse(round.settled(registry), "the silent one has neither answered nor left");
 
-        assertEquals(1, round.reclaimUnanswered(closer, 200));
+        assertEquals(0, round.reclaimUnanswered(closer, 200, now.get() + 199), "not before the timeout has passed");
+        assertEquals(1, round.reclaimUnanswered(closer, 200, now.get() + 200));
         assertTrue(registry.isLive(alive));
         assertFalse(registry.isLive(dead));
         assertEquals(CloseCodes.PONG_TIMEOUT, silent.closeCode);
@@ -45,10 +46,10 @@ class PingRoundTest {
     void aManagerThatLeftDuringTheRoundCountsAsSettledAndIsNotReclaimedTwice() {
         FakeConnection connection = new FakeConnection();
         Manager leaving = admit(connection);
-        PingRound round = PingRound.ping(List.of(leaving));
+        PingRound round = PingRound.ping(List.of(leaving), now::get);
         registry.release(leaving, ReleaseCause.CLOSE);
         assertTrue(round.settled(registry));
-        assertEquals(0, round.reclaimUnanswered(closer, 200));
+        assertEquals(0, round.reclaimUnanswered(closer, 200, now.get() + 200));
         assertEquals(0L, registry.counters().releasesByCause().get(ReleaseCause.PONG_TIMEOUT));
     }
 
@@ -61,9 +62,27 @@ class PingRoundTest {
         broken.failOnPing = true;
         Manager failed = admit(broken);
 
-        PingRound round = PingRound.ping(List.of(putOff, failed));
-        assertEquals(1, round.reclaimUnanswered(closer, 200));
+        PingRound round = PingRound.ping(List.of(putOff, failed), now::get);
+        assertEquals(1, round.reclaimUnanswered(closer, 200, now.get()));
         assertTrue(registry.isLive(putOff), "a ping that could not be queued is the sweep's to judge");
         assertFalse(registry.isLive(failed), "a connection that cannot take a ping will not answer it");
+    }
+
+    @Test
+    void theTimeoutCountsFromWhenThePingWasWrittenNotFromTheRound() {
+        FakeConnection lagging = new FakeConnection();
+        lagging.holdPings = true; // an executor that has not written the ping yet
+        Manager slow = admit(lagging);
+
+        PingRound round = PingRound.ping(List.of(slow), now::get);
+        now.addAndGet(1_000);
+        assertEquals(0, round.reclaimUnanswered(closer, 200, now.get()), "a ping not written yet is nobody's fault");
+        lagging.writeHeldPing();
+        now.addAndGet(150);
+        assertEquals(0, round.reclaimUnanswered(closer, 200, now.get()), "written 150 ms ago: still within 200 ms");
+        assertTrue(registry.isLive(slow));
+        now.addAndGet(50);
+        assertEquals(1, round.reclaimUnanswered(closer, 200, now.get()));
+        assertEquals(CloseCodes.PONG_TIMEOUT, lagging.closeCode);
     }
 }
