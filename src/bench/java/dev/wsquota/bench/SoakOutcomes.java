@@ -34,6 +34,8 @@ final class SoakOutcomes {
     private final Map<Integer, LongAdder> echoServerCloses = new ConcurrentHashMap<>();
     private final LongAdder falseKills = new LongAdder();
     private final LongAdder falseKillsWithRecentPing = new LongAdder();
+    /** False kills by the server's close reason (the probe at the quota and the ping sweep say different things). */
+    private final Map<String, LongAdder> falseKillsByReason = new ConcurrentHashMap<>();
     private final AtomicLong longestSilenceBeforeFalseKillNanos = new AtomicLong();
     private final LongAdder pingsAnswered = new LongAdder();
     private final ConcurrentLinkedQueue<String> examples = new ConcurrentLinkedQueue<>();
@@ -91,8 +93,10 @@ final class SoakOutcomes {
             falseKillsWithRecentPing.increment();
         }
         longestSilenceBeforeFalseKillNanos.accumulateAndGet(sincePing, Math::max);
+        String reason = ended == null ? "unknown" : ended.getMessage();
+        falseKillsByReason.computeIfAbsent(reason, k -> new LongAdder()).increment();
         example("false kill (4002) of " + conn.user + ": " + conn.pings() + " pings answered, the last "
-                + (sincePing < 0 ? "never" : Results.fmt(sincePing / 1e6, 0) + " ms") + " before the close");
+                + (sincePing < 0 ? "never" : Results.fmt(sincePing / 1e6, 0) + " ms") + " before the close (" + reason + ")");
     }
 
     long count(Echo kind) {
@@ -118,6 +122,13 @@ final class SoakOutcomes {
 
     long falseKills() {
         return falseKills.sum();
+    }
+
+    /** False kills by the server's close reason, e.g. {"SERVER_CLOSE 4002: no pong within 10000 ms"=3}. */
+    Map<String, Long> falseKillsByReason() {
+        Map<String, Long> out = new TreeMap<>();
+        falseKillsByReason.forEach((reason, n) -> out.put(reason, n.sum()));
+        return out;
     }
 
     long falseKillsWithRecentPing() {

@@ -420,7 +420,8 @@ final class SoakStep {
                 List.of("FALSE KILLS: 4002 (pong timeout) received by a client that had not aborted", out.falseKills()
                         + (out.falseKills() == 0 ? "" : " (" + out.falseKillsWithRecentPing() + " had received a ping within the "
                         + pongSeconds + " s pong timeout before the close; longest silence before one: "
-                        + Results.fmt(out.longestSilenceBeforeFalseKillMillis(), 0) + " ms)")),
+                        + Results.fmt(out.longestSilenceBeforeFalseKillMillis(), 0) + " ms; by the server's reason: "
+                        + out.falseKillsByReason() + ")")),
                 List.of("over-admissions: welcomes with active > quota", tally.overAdmissions.sum()),
                 List.of("over-admissions: JMX samples with a user count > quota", sampledOverQuota.get() + " in " + samples.get() + " samples"),
                 List.of("highest concurrent count of one user the server reported (welcome active; JMX samples)", highest + "; " + sampledHighest.get()),
