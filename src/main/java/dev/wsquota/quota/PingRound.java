@@ -2,6 +2,7 @@ package dev.wsquota.quota;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -65,18 +66,17 @@ final class PingRound {
 
     /** True when every pinged manager has answered, has given its slot back, or is overdue (see reclaimUnanswered). */
     boolean judged(ManagerRegistry registry, long timeoutMillis, long now) {
-        for (int i = 0; i < pinged.size(); i++) {
-            if (!answered(i) && registry.isLive(pinged.get(i)) && !overdue(i, timeoutMillis, now)) {
-                return false;
-            }
-        }
-        return true;
+        return everyOneDecided(registry, index -> overdue(index, timeoutMillis, now));
     }
 
     /** True when every pinged manager has answered or has given its slot back. */
     boolean settled(ManagerRegistry registry) {
+        return everyOneDecided(registry, index -> false);
+    }
+
+    private boolean everyOneDecided(ManagerRegistry registry, IntPredicate givenUpOn) {
         for (int i = 0; i < pinged.size(); i++) {
-            if (!answered(i) && registry.isLive(pinged.get(i))) {
+            if (!answered(i) && registry.isLive(pinged.get(i)) && !givenUpOn.test(i)) {
                 return false;
             }
         }

@@ -62,7 +62,7 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     private final Session session;
     private final String remoteAddress;
     private final Executor io;
-    /** Which of ping and close is queued on the executor and not yet done (bits). */
+    /** Bits: a ping queued and not yet done; a close asked for (never cleared: a session is closed once). */
     private volatile int queued;
 
     SessionConnection(Session session, String remoteAddress, Executor io) {
@@ -88,10 +88,7 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
      */
     @Override
     public void close(int code, String reason) {
-        Map<String, Object> properties = session.getUserProperties();
-        if (properties != null) {
-            properties.put(CLOSING, Boolean.TRUE);
-        }
+        markClosing();
         if (!mark(CLOSE_QUEUED)) {
             return;
         }
@@ -121,11 +118,16 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
 
     @Override
     public void closeBeforeReturning(int code, String reason) {
+        markClosing();
+        closeNow(code, reason);
+    }
+
+    /** Marks the session as closing at once, so writes racing the close count as its normal end. */
+    private void markClosing() {
         Map<String, Object> properties = session.getUserProperties();
         if (properties != null) {
             properties.put(CLOSING, Boolean.TRUE);
         }
-        closeNow(code, reason);
     }
 
     private void closeNow(int code, String reason) {
@@ -192,8 +194,8 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         try {
             locked = tryAcquireNanos(1, TimeUnit.MILLISECONDS.toNanos(PING_WAIT_MILLIS));
             if (!locked) {
-                // A write to this peer has been stuck for a second: no pong can come back sooner than it ends,
-                // and the pong deadline, which counts from when the ping was queued, judges the peer.
+                // A write to this peer has been stuck for a second: no pong can come back sooner than it ends.
+                // Unwritten, the ping is judged by the sweep's deadline from its queueing; a probe leaves it alone.
                 LOG.fine(() -> "ping to session " + session.getId() + " skipped: a write has been in progress for "
                         + PING_WAIT_MILLIS + " ms");
                 return;
