@@ -196,7 +196,9 @@ public final class BenchMain {
         results.item(section, "JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + " (" + System.getProperty("java.vendor") + ")");
         results.item(section, "driver JVM", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("-Xmx")).findFirst().orElse("default heap"));
+                .filter(a -> a.startsWith("-Xmx")).findFirst().orElse("default heap")
+                + ", common-pool parallelism " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()
+                + " (the HttpClient starts a thread per handshake when it is 1)");
         results.item(section, "open-file limit of the driver", openFileLimit());
         results.line(section, "Server, load generators and the other engineers' work share these cores: numbers are "
                 + "for comparing managed with bare in the same run, not absolute capacity figures.");

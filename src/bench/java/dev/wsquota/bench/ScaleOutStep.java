@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class ScaleOutStep {
 
     static final String SECTION = "7. Scale-out: managed connections held at once on several servers";
+    /** As the driver's own JVM (pom.xml): with 1 common-pool thread the HttpClient starts a thread per handshake. */
+    private static final String ASYNC_POOL = "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4";
 
     private ScaleOutStep() {
     }
@@ -128,7 +130,7 @@ final class ScaleOutStep {
         String classpath = System.getProperty("java.class.path");
         long t0 = System.nanoTime();
         for (Node node : nodes) {
-            node.client = new ProcessBuilder(java, "-Xmx" + clientHeap, "-cp", classpath, ScaleClient.class.getName(),
+            node.client = new ProcessBuilder(java, "-Xmx" + clientHeap, ASYNC_POOL, "-cp", classpath, ScaleClient.class.getName(),
                     node.server.managed().toString(), String.valueOf(node.firstUser), String.valueOf(node.planned),
                     String.valueOf(perUser), String.valueOf(window), String.valueOf(maxSeconds))
                     .redirectError(ProcessBuilder.Redirect.INHERIT)

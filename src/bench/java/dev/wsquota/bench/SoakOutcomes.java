@@ -95,8 +95,8 @@ final class SoakOutcomes {
         longestSilenceBeforeFalseKillNanos.accumulateAndGet(sincePing, Math::max);
         String reason = ended == null ? "unknown" : ended.getMessage();
         falseKillsByReason.computeIfAbsent(reason, k -> new LongAdder()).increment();
-        example("false kill (4002) of " + conn.user + ": " + conn.pings() + " pings answered, the last "
-                + (sincePing < 0 ? "never" : Results.fmt(sincePing / 1e6, 0) + " ms") + " before the close (" + reason + ")");
+        example("false kill (4002) at " + java.time.LocalTime.now() + " of " + conn.user + ": " + conn.pings() + " pings answered, the last "
+                + (sincePing < 0 ? "never" : Results.fmt(sincePing / 1e6, 0) + " ms") + " before the close, " + conn.echoTiming(closeAt) + " (" + reason + ")");
     }
 
     long count(Echo kind) {

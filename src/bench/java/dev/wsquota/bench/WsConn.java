@@ -64,6 +64,9 @@ final class WsConn implements WebSocket.Listener {
     private volatile Ended ended;
     private volatile long pings;
     private volatile long lastPingNanos;
+    private volatile long echoSentNanos;
+    private volatile long echoWrittenNanos;
+    private volatile int echoesSent;
 
     private WsConn(String user) {
         this.user = user;
@@ -143,7 +146,11 @@ final class WsConn implements WebSocket.Listener {
             reply.completeExceptionally(ended);
             return reply;
         }
+        echoesSent++;
+        echoSentNanos = System.nanoTime();
+        echoWrittenNanos = 0;
         socket.sendText(text, true).whenComplete((ws, error) -> {
+            echoWrittenNanos = System.nanoTime();
             if (error != null) {
                 Ended now = ended();
                 reply.completeExceptionally(now != null ? now : error);
@@ -155,6 +162,14 @@ final class WsConn implements WebSocket.Listener {
     /** How a connection ended, as an echo pending at that moment sees it; null while it is open. */
     Ended ended() {
         return ended;
+    }
+
+    /** What this connection's last echo was doing at {@code atNanos}: its number, since its send and since the send completed. */
+    String echoTiming(long atNanos) {
+        long sent = echoSentNanos;
+        long written = echoWrittenNanos;
+        return "echo #" + echoesSent + (sent == 0 ? "" : " sent " + (atNanos - sent) / 1_000_000 + " ms before"
+                + (written == 0 ? ", send not complete" : ", send complete " + (atNanos - written) / 1_000_000 + " ms before"));
     }
 
     /** Pings received by this connection. */
