@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,7 +64,8 @@ class ClusterManagersTest {
 
     @BeforeEach
     void startTwoMembers() throws Exception {
-        List<String> addresses = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
+        int[] ports = FreePorts.of(2);
+        List<String> addresses = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
         String name = "managers-" + System.nanoTime();
         for (String address : addresses) {
             ClusterSettings settings = new ClusterSettings(true, name,
@@ -120,11 +120,5 @@ class ClusterManagersTest {
         assertEquals(1, one.managers().probe("bob", 5_000));
         assertEquals(List.of("evict m7", "probe bob"), nodeTwo.asked);
         assertEquals(List.of(), nodeOne.asked, "the admitting node probes its own managers itself");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

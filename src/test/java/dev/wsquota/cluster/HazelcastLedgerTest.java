@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +37,8 @@ class HazelcastLedgerTest {
     /** Starts {@code count} members of one new cluster with this lease. */
     private List<HazelcastInstance> cluster(int count, int leaseSeconds) throws IOException, InterruptedException {
         List<String> addresses = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            addresses.add("127.0.0.1:" + freePort());
+        for (int port : FreePorts.of(count)) {
+            addresses.add("127.0.0.1:" + port);
         }
         String name = "test-" + System.nanoTime();
         List<HazelcastInstance> members = new ArrayList<>();
@@ -198,12 +197,6 @@ class HazelcastLedgerTest {
         assertTrue(a.unavailable().orElseThrow().startsWith("quota service unavailable"));
         assertEquals(2, a.fencings());
         assertTrue(a.renewalFailures() >= 1);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void await(BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
