@@ -51,6 +51,7 @@ final class StormStep {
         int paceMs = Props.integer("bench.storm.bystanderPaceMs", 250);
         int quietMs = Props.integer("bench.storm.quietMillis", 4000);
         int warmupMs = Props.integer("bench.storm.warmupMillis", 3000);
+        int warmupStorms = Props.integer("bench.storm.warmupStorms", 1);
         URI uri = server.managed();
         String alice = BenchServer.user(0);
         if (bystanders + 1 > server.users()) {
@@ -74,6 +75,8 @@ final class StormStep {
                 System.out.println("[bench] storm: a server thread dump failed: " + e);
             }
         }, 500, 1000, TimeUnit.MILLISECONDS);
+        CpuSplit quietCpu = new CpuSplit(server::cpuNanos);
+        CpuSplit stormCpu = new CpuSplit(server::cpuNanos);
         Map<String, LongAdder> stormAnswers = new ConcurrentHashMap<>();
         long stormNanos = 0;
         int stormAttempts = 0;
@@ -81,13 +84,23 @@ final class StormStep {
             bob.phase = Phase.WARMUP;
             bob.start();
             Thread.sleep(warmupMs);
+            // Unmeasured storms first: right after a (re)start the JIT compilers take a core, and the storm's own code
+            // paths (429, refusals at the quota) must be compiled before they are compared with the quiet ones.
+            for (int round = 0; round < warmupStorms; round++) {
+                storm(uri, alice, attempts, inFlight, new ConcurrentHashMap<>());
+                Thread.sleep(1000);
+            }
             for (int round = 0; round < rounds; round++) {
                 bob.phase = Phase.QUIET;
+                quietCpu.begin();
                 Thread.sleep(quietMs);
+                quietCpu.end();
                 bob.phase = Phase.STORM;
+                stormCpu.begin();
                 long t0 = System.nanoTime();
                 stormAttempts += storm(uri, alice, attempts, inFlight, stormAnswers);
                 stormNanos += System.nanoTime() - t0;
+                stormCpu.end();
                 bob.phase = Phase.GAP;
                 Thread.sleep(1000); // alice's held connections close; the next quiet window starts clean
             }
@@ -109,7 +122,10 @@ final class StormStep {
                     + quietMs + " ms without a storm, then one storm; a bystander connection counts for the window in which "
                     + "it started and ended (one that straddles a window edge counts for neither). Storm and bystanders use "
                     + "separate HTTP clients in the driver, so bystanders never queue behind the storm there. Latency = connect "
-                    + "until the welcome. Aim: bystanders' p99 during the storm under 2x their p99 without it.");
+                    + "until the welcome. Before the measured rounds, " + warmupMs + " ms of bystanders and " + warmupStorms
+                    + " unmeasured storm(s) warm the server up (its JIT compilers take a core after a restart). CPU: the "
+                    + "average cores the server and this driver used in each kind of window. Aim: bystanders' p99 during "
+                    + "the storm under 2x their p99 without it.");
         }
         results.line(SECTION, "### " + label);
         results.table(SECTION, List.of("bystanders (bob)", "connections", "p50 (ms)", "p90 (ms)", "p99 (ms)", "max (ms)",
@@ -124,6 +140,10 @@ final class StormStep {
                 "waiting for another write"), List.of(
                 List.of("without a storm", quietThreads.threads(), quietThreads.inClose(), quietThreads.waitingToWrite()),
                 List.of("during the storm", stormThreads.threads(), stormThreads.inClose(), stormThreads.waitingToWrite())));
+        int cores = Runtime.getRuntime().availableProcessors();
+        results.table(SECTION, List.of("CPU in use (average cores of " + cores + ")", "server", "this driver (storm and "
+                + "bystander clients)", "both"), List.of(
+                cpuRow("without a storm", quietCpu), cpuRow("during the storm", stormCpu)));
         double stormSeconds = stormNanos / 1e9;
         results.line(SECTION, "Storm (" + alice + "): " + stormAttempts + " attempts in " + rounds + " storms, "
                 + Results.fmt(stormSeconds, 1) + " s in all (" + Results.fmt(stormAttempts / Math.max(0.001, stormSeconds), 0)
@@ -134,7 +154,9 @@ final class StormStep {
                 + ms(quiet.at(99)) + " -> " + ms(storm.at(99)) + " ms (ratio p50 " + Results.fmt(p50Ratio, 2) + ", p99 "
                 + Results.fmt(p99Ratio, 2) + "; samples " + quiet.count() + " / " + storm.count() + "); alice "
                 + stormAttempts + " attempts in " + Results.fmt(stormSeconds, 1) + " s: " + toCounts(stormAnswers)
-                + "; server threads peak quiet " + quietThreads + ", storm " + stormThreads);
+                + "; server threads peak quiet " + quietThreads + ", storm " + stormThreads + "; cores server/driver quiet "
+                + Results.fmt(quietCpu.serverCores(), 2) + "/" + Results.fmt(quietCpu.driverCores(), 2) + ", storm "
+                + Results.fmt(stormCpu.serverCores(), 2) + "/" + Results.fmt(stormCpu.driverCores(), 2));
         if (checked) { // the latencies and the bystanders' failures are numbers to read, not checks
             List<String> failed = new ArrayList<>();
             if (stormAttempts != attempts * rounds) {
@@ -151,6 +173,11 @@ final class StormStep {
 
     private static List<Object> row(String name, Percentiles p, long failures) {
         return List.of(name, p.count(), ms(p.at(50)), ms(p.at(90)), ms(p.at(99)), ms(p.max()), failures);
+    }
+
+    private static List<Object> cpuRow(String name, CpuSplit split) {
+        return List.of(name, Results.fmt(split.serverCores(), 2), Results.fmt(split.driverCores(), 2),
+                Results.fmt(split.serverCores() + split.driverCores(), 2));
     }
 
     private static String ms(long nanos) {

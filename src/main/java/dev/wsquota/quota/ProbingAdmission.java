@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -20,7 +21,8 @@ import java.util.logging.Logger;
  * released before the on-limit policy is applied. The new connection waits on a scheduler, never on
  * a container thread: the answer comes through a callback. Connections that reach the quota while a user's
  * probe runs join it instead of pinging the same managers again, so a reconnect storm costs one ping per
- * silent manager per probe timeout, not one per attempt.
+ * silent manager per probe timeout, not one per attempt; once as many wait as the round can free slots, the
+ * next ones are answered at once.
  */
 public final class ProbingAdmission {
 
@@ -71,11 +73,21 @@ public final class ProbingAdmission {
             return;
         }
         long started = registry.now();
+        SharedRound running = rounds.get(user);
+        if (running != null && started < running.deadline() && running.full()) {
+            answer.accept(decide(user, connection)); // every slot the running round can free is spoken for
+            return;
+        }
         List<Manager> silent = silentManagers(user, started);
         // In a cluster the user's silent managers on the other nodes are probed there, in parallel with this node's.
         CompletableFuture<Integer> elsewhere = otherNodes.probe(user, probeTimeoutMillis);
         if (!silent.isEmpty()) {
-            pending.add(probe(user, connection, answer, silent, started, elsewhere));
+            Probe probe = probe(user, connection, answer, silent, started, elsewhere);
+            if (probe == null) {
+                answer.accept(decide(user, connection));
+                return;
+            }
+            pending.add(probe);
             startPoller();
         } else if (elsewhere.isDone()) {
             answer.accept(decide(user, connection));
@@ -108,22 +120,70 @@ public final class ProbingAdmission {
 
     /**
      * The probe that judges the silent managers' answers for this connection: it joins the user's round still
-     * running (its pings are already out), else pings them in a new round.
+     * running (its pings are already out), else pings them in a new round. Null if the running round already has
+     * as many waiting connections as it pinged managers: it cannot free a slot for one more, which is then
+     * answered at once.
      */
     private Probe probe(String user, Connection connection, Consumer<Admission> answer, List<Manager> silent, long started,
                         CompletableFuture<Integer> elsewhere) {
-        SharedRound round = rounds.compute(user, (u, running) -> running != null && started < running.deadline()
-                ? running : newRound(silent, started));
-        return new Probe(user, connection, answer, round, elsewhere);
+        boolean[] joined = {true};
+        SharedRound round = rounds.compute(user, (u, running) -> {
+            if (running == null || started >= running.deadline()) {
+                return newRound(silent, started);
+            }
+            joined[0] = running.join();
+            return running;
+        });
+        return joined[0] ? new Probe(user, connection, answer, round, elsewhere) : null;
     }
 
     private SharedRound newRound(List<Manager> silent, long started) {
         probes.increment();
-        return new SharedRound(PingRound.ping(silent, registry::now), started + probeTimeoutMillis);
+        return new SharedRound(PingRound.ping(silent, registry::now), started + probeTimeoutMillis, silent.size());
     }
 
-    /** One round of probe pings and its deadline, shared by every connection of the user that waits on it. */
-    private record SharedRound(PingRound round, long deadline) {
+    /**
+     * One round of probe pings and its deadline, shared by the user's connections that wait on it: at most as many
+     * as it pinged managers, because it can free at most that many slots. More waiters would only be refused
+     * later, and a refusal decided after {@code @OnOpen} returned costs an executor thread for seconds in Liberty's
+     * close (see docs/design.md), where one decided at once costs nothing; a storm at the quota made hundreds.
+     */
+    private static final class SharedRound {
+        private final PingRound round;
+        private final long deadline;
+        private final int slots;
+        private final AtomicInteger waiting = new AtomicInteger(1); // the connection that started it
+
+        SharedRound(PingRound round, long deadline, int slots) {
+            this.round = round;
+            this.deadline = deadline;
+            this.slots = slots;
+        }
+
+        PingRound round() {
+            return round;
+        }
+
+        long deadline() {
+            return deadline;
+        }
+
+        /** True if every slot this round can free already has a connection waiting for it. */
+        boolean full() {
+            return waiting.get() >= slots;
+        }
+
+        /** Counts one more waiting connection; false (and not counted) if the round is full. */
+        boolean join() {
+            int now;
+            do {
+                now = waiting.get();
+                if (now >= slots) {
+                    return false;
+                }
+            } while (!waiting.compareAndSet(now, now + 1));
+            return true;
+        }
     }
 
     private void concludeAfterOthers(String user, Connection connection, Consumer<Admission> answer) {

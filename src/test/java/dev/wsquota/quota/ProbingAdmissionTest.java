@@ -185,11 +185,17 @@ class ProbingAdmissionTest {
             silent.add(dead("alice"));
         }
         List<CompletableFuture<Admission>> answers = new ArrayList<>();
+        int answeredAtOnce = 0;
         for (int i = 0; i < 40; i++) {
             CompletableFuture<Admission> answer = new CompletableFuture<>();
             admission.admit("alice", new FakeConnection(), answer::complete);
             answers.add(answer);
+            if (answer.isDone()) {
+                answeredAtOnce++;
+                assertEquals(Admission.Outcome.USER_QUOTA, answer.get().outcome());
+            }
         }
+        assertEquals(35, answeredAtOnce, "the round can free five slots: five wait for it, the other 35 are refused at once");
         int admitted = 0;
         for (CompletableFuture<Admission> answer : answers) {
             Admission decided = answer.get(5, TimeUnit.SECONDS);
@@ -201,7 +207,7 @@ class ProbingAdmissionTest {
             assertEquals(1, connection.pings.get(), "each silent manager pinged once, not once per waiting connection");
             assertEquals(CloseCodes.PONG_TIMEOUT, connection.closeCode);
         }
-        assertEquals(5, admitted, "the five reclaimed slots go to five of the waiting connections");
+        assertEquals(5, admitted, "the five reclaimed slots go to the five waiting connections");
         assertEquals(5, admission.probeReclaimed());
         assertEquals(5, registry.countOf("alice"));
     }
