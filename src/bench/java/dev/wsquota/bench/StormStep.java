@@ -50,8 +50,8 @@ final class StormStep {
         int bystanders = Props.integer("bench.storm.bystanders", 20);
         int paceMs = Props.integer("bench.storm.bystanderPaceMs", 250);
         int quietMs = Props.integer("bench.storm.quietMillis", 4000);
-        int warmupMs = Props.integer("bench.storm.warmupMillis", 3000);
-        int warmupStorms = Props.integer("bench.storm.warmupStorms", 1);
+        int warmupMs = Props.integer("bench.storm.warmupMillis", 10000);
+        int warmupStorms = Props.integer("bench.storm.warmupStorms", 3);
         URI uri = server.managed();
         String alice = BenchServer.user(0);
         if (bystanders + 1 > server.users()) {
@@ -145,6 +145,11 @@ final class StormStep {
                 + "bystander clients)", "both"), List.of(
                 cpuRow("without a storm", quietCpu), cpuRow("during the storm", stormCpu)));
         double stormSeconds = stormNanos / 1e9;
+        double perAttemptMicros = stormAttempts == 0 ? 0
+                : (stormCpu.serverCores() - quietCpu.serverCores()) * stormSeconds * 1e6 / stormAttempts;
+        results.line(SECTION, "Server CPU per storm attempt, above the quiet level: " + Results.fmt(perAttemptMicros, 0)
+                + " us (both cores together: " + Results.fmt(stormCpu.serverCores() + stormCpu.driverCores(), 2) + " of "
+                + cores + " busy during the storm; the storm's client runs on the same cores).");
         results.line(SECTION, "Storm (" + alice + "): " + stormAttempts + " attempts in " + rounds + " storms, "
                 + Results.fmt(stormSeconds, 1) + " s in all (" + Results.fmt(stormAttempts / Math.max(0.001, stormSeconds), 0)
                 + " attempts/s); answers: " + new TreeMap<>(toCounts(stormAnswers)) + ". Bystander answers other than a "
