@@ -96,7 +96,8 @@ final class SoakOutcomes {
         String reason = ended == null ? "unknown" : ended.getMessage();
         falseKillsByReason.computeIfAbsent(reason, k -> new LongAdder()).increment();
         example("false kill (4002) at " + java.time.LocalTime.now() + " of " + conn.user + ": " + conn.pings() + " pings answered, the last "
-                + (sincePing < 0 ? "never" : Results.fmt(sincePing / 1e6, 0) + " ms") + " before the close, " + conn.echoTiming(closeAt) + " (" + reason + ")");
+                + (sincePing < 0 ? "never" : Results.fmt(sincePing / 1e6, 0) + " ms") + " before the close" + (conn.lastPingLagNanos() < 0 ? "" : " (it arrived "
+                + conn.lastPingLagNanos() / 1_000_000 + " ms after the server wrote it)") + ", " + conn.echoTiming(closeAt) + " (" + reason + ")");
     }
 
     long count(Echo kind) {

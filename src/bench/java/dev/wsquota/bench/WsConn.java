@@ -64,6 +64,7 @@ final class WsConn implements WebSocket.Listener {
     private volatile Ended ended;
     private volatile long pings;
     private volatile long lastPingNanos;
+    private volatile long lastPingLagNanos = -1;
     private volatile long echoSentNanos;
     private volatile long echoWrittenNanos;
     private volatile int echoesSent;
@@ -170,6 +171,28 @@ final class WsConn implements WebSocket.Listener {
         long written = echoWrittenNanos;
         return "echo #" + echoesSent + (sent == 0 ? "" : " sent " + (atNanos - sent) / 1_000_000 + " ms before"
                 + (written == 0 ? ", send not complete" : ", send complete " + (atNanos - written) / 1_000_000 + " ms before"));
+    }
+
+    /**
+     * How long after its write the ping reached this client, if the server put its System.nanoTime() in the payload
+     * ("wsquota <nanos>", a diagnostic server build; CLOCK_MONOTONIC is shared by the JVMs of one Linux machine); else -1.
+     */
+    static long pingLagNanos(java.nio.ByteBuffer payload, long receivedNanos) {
+        String text = StandardCharsets.US_ASCII.decode(payload.duplicate()).toString();
+        int space = text.indexOf(' ');
+        if (space < 0) {
+            return -1;
+        }
+        try {
+            return receivedNanos - Long.parseLong(text.substring(space + 1).trim());
+        } catch (NumberFormatException e) {
+            return -1; // not a diagnostic payload
+        }
+    }
+
+    /** See {@link #pingLagNanos}: the last ping's delivery lag, or -1. */
+    long lastPingLagNanos() {
+        return lastPingLagNanos;
     }
 
     /** Pings received by this connection. */
@@ -301,6 +324,7 @@ final class WsConn implements WebSocket.Listener {
     public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
         PINGS.incrementAndGet();
         lastPingNanos = System.nanoTime();
+        lastPingLagNanos = pingLagNanos(message, lastPingNanos);
         pings++; // one reader per connection
         webSocket.request(1);
         return null;

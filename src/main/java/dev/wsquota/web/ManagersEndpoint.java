@@ -219,7 +219,7 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
                 LOG.log(Level.FINE, () -> "echo to " + mine + " dropped: " + closing.getMessage());
                 return;
             } catch (IOException e) {
-                onError(connection.session(), e); // as the container does for an annotated handler that throws
+                failed(connection.session(), e, true); // the connection may still read: tell the peer
                 return;
             }
             mine.messageOut();
@@ -269,11 +269,21 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
         connection.close(refusal.code(), refusal.reason()); // sent on the executor; the slot comes back in onClose
     }
 
+    /**
+     * An I/O error reported by the container is a broken connection, and the container closes it itself (Liberty's
+     * read-error path closes with 1011 right after this callback): a close frame from here could not reach the peer,
+     * and Liberty's close from this thread would first wait up to 8.5 s for the failed read. Any other error leaves
+     * the connection open, so it is closed here.
+     */
     @OnError
     public void onError(Session session, Throwable error) {
+        failed(session, error, !(error instanceof IOException));
+    }
+
+    private void failed(Session session, Throwable error, boolean close) {
         LOG.log(Level.INFO, () -> "WebSocket error on " + (manager != null ? manager : "an unadmitted connection")
                 + ": " + error);
-        if (session.isOpen()) {
+        if (close && session.isOpen()) {
             // A slot is only given back for a connection that really ends.
             if (connection != null) {
                 connection.close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "internal error");
