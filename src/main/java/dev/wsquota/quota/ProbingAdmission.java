@@ -175,14 +175,7 @@ public final class ProbingAdmission {
 
         /** Counts one more waiting connection; false (and not counted) if the round is full. */
         boolean join() {
-            int now;
-            do {
-                now = waiting.get();
-                if (now >= slots) {
-                    return false;
-                }
-            } while (!waiting.compareAndSet(now, now + 1));
-            return true;
+            return waiting.getAndUpdate(now -> Math.min(now + 1, slots)) < slots;
         }
     }
 

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,10 +31,7 @@ class ForeignThreadCallsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.of(1)[0];
         ClusterSettings settings = new ClusterSettings(true, "test-" + System.nanoTime(), port,
                 List.of("127.0.0.1:" + port), 15, 1);
         member = Hazelcast.newHazelcastInstance(HazelcastMember.config(settings, ForeignThreadCallsTest.class.getClassLoader()));
