@@ -64,6 +64,11 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
      * once per application rather than injected into every connection's endpoint instance.
      */
     private static volatile ManagedExecutorService io;
+    /** Server-side closes, {@value #CLOSE_WIDTH} at a time on {@link #io} (see {@link CloseLane}). */
+    private static volatile CloseLane closes;
+    private static final int CLOSE_WIDTH = 4;
+    /** How many closes may run at once while closes to peers that do not read hold the first ones. */
+    private static final int CLOSE_CEILING = 64;
 
     private volatile Manager manager;
     private volatile boolean closed;
@@ -123,7 +128,8 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
         }
         // Taken out of the session's properties: the connection keeps it, nothing else reads it.
         Object address = config.getUserProperties().remove(PeerAddress.PROPERTY);
-        connection = new SessionConnection(session, address == null ? "unknown" : address.toString(), executor());
+        connection = new SessionConnection(session, address == null ? "unknown" : address.toString(), executor(),
+                closeLane());
         factory().requestAdmission(principal.getName(), connection, admission -> answer(session, admission));
         opened = true;
     }
@@ -151,6 +157,20 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
                 throw new IllegalStateException("the default managed executor is missing: is concurrent-3.0 enabled?", e);
             }
             io = found;
+        }
+        return found;
+    }
+
+    private static CloseLane closeLane() {
+        CloseLane found = closes;
+        if (found == null) {
+            synchronized (ManagersEndpoint.class) {
+                found = closes;
+                if (found == null) {
+                    found = new CloseLane(executor(), CLOSE_WIDTH, CLOSE_CEILING);
+                    closes = found;
+                }
+            }
         }
         return found;
     }

@@ -62,13 +62,20 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     private final Session session;
     private final String remoteAddress;
     private final Executor io;
+    private final Executor closes;
     /** Bits: a ping queued and not yet done; a close asked for (never cleared: a session is closed once). */
     private volatile int queued;
 
     SessionConnection(Session session, String remoteAddress, Executor io) {
+        this(session, remoteAddress, io, io);
+    }
+
+    /** {@code closes} runs server-side closes (a {@link CloseLane} over {@code io} in the container), {@code io} pings. */
+    SessionConnection(Session session, String remoteAddress, Executor io, Executor closes) {
         this.session = session;
         this.remoteAddress = remoteAddress;
         this.io = io;
+        this.closes = closes;
     }
 
     Session session() {
@@ -81,7 +88,7 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     }
 
     /**
-     * Marks the session as closing at once and sends the close frame on the executor, or on this thread
+     * Marks the session as closing at once and sends the close frame on the close lane, or on this thread
      * when the executor refuses: Liberty shuts the managed executor down before the application's
      * {@code @PreDestroy}, and a dropped close would leave the client with 1006 instead of the reason. A close
      * while another is queued does nothing: the first one's code is what the peer gets.
@@ -92,7 +99,7 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         if (!mark(CLOSE_QUEUED)) {
             return;
         }
-        if (!runOnIo(() -> closeNow(code, reason))) {
+        if (!runOn(closes, () -> closeNow(code, reason))) {
             closeNow(code, reason);
         }
     }
@@ -182,7 +189,7 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         if (!mark(PING_QUEUED)) {
             return false;
         }
-        if (runOnIo(() -> pingNow(written))) {
+        if (runOn(io, () -> pingNow(written))) {
             return true;
         }
         unmark(PING_QUEUED);
@@ -216,9 +223,9 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     }
 
     /** Queues the write on the executor; false if the executor refuses it, which it does only while the application stops. */
-    private boolean runOnIo(Runnable write) {
+    private static boolean runOn(Executor executor, Runnable write) {
         try {
-            io.execute(write);
+            executor.execute(write);
             return true;
         } catch (RejectedExecutionException e) {
             return false;
