@@ -1,0 +1,122 @@
+package dev.wsquota.web;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CloseLaneTest {
+
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final AtomicLong clock = new AtomicLong();
+    private final CountDownLatch peersRead = new CountDownLatch(1);
+    private final AtomicInteger inClose = new AtomicInteger();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
+    private final AtomicInteger done = new AtomicInteger();
+
+    @AfterEach
+    void stopPool() {
+        peersRead.countDown();
+        pool.shutdownNow();
+    }
+
+    /** A close that blocks until the peers read, like Liberty's close waiting for its read cancel or its write. */
+    private void blockingClose() {
+        mostAtOnce.accumulateAndGet(inClose.incrementAndGet(), Math::max);
+        try {
+            peersRead.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inClose.decrementAndGet();
+            done.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aBurstOfClosesTakesAtMostTheWidthOfThePoolAndAllRun() throws InterruptedException {
+        CloseLane lane = new CloseLane(pool, 4, 64, clock::get);
+        for (int i = 0; i < 200; i++) {
+            lane.execute(this::blockingClose);
+        }
+        Await.until(() -> inClose.get() == 4);
+        assertEquals(4, lane.running());
+        assertEquals(196, lane.queued());
+
+        peersRead.countDown();
+        Await.until(() -> done.get() == 200);
+        assertEquals(4, mostAtOnce.get(), "most closes running at once");
+        Await.until(() -> lane.running() == 0);
+        assertEquals(0, lane.queued());
+    }
+
+    @Test
+    void whileNoCloseHasFinishedForASecondOneMoreMayRunUpToTheCeiling() throws InterruptedException {
+        CloseLane lane = new CloseLane(pool, 2, 3, clock::get);
+        for (int i = 0; i < 5; i++) {
+            lane.execute(this::blockingClose);
+        }
+        Await.until(() -> inClose.get() == 2);
+
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(900));
+        lane.execute(this::blockingClose);
+        assertEquals(2, lane.running(), "not stalled yet");
+
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+        lane.execute(this::blockingClose);
+        Await.until(() -> inClose.get() == 3);
+
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(5));
+        lane.execute(this::blockingClose);
+        assertEquals(3, lane.running(), "the ceiling");
+
+        peersRead.countDown();
+        Await.until(() -> done.get() == 8);
+        assertEquals(3, mostAtOnce.get());
+    }
+
+    @Test
+    void aClosingPoolHandsTheCloseBackToTheCaller() {
+        ExecutorService stopped = Executors.newSingleThreadExecutor();
+        stopped.shutdown();
+        CloseLane lane = new CloseLane(stopped, 4, 64, clock::get);
+
+        assertThrows(RejectedExecutionException.class, () -> lane.execute(done::incrementAndGet));
+        assertEquals(0, lane.queued(), "the caller runs it: nothing is left behind in the lane");
+        assertEquals(0, lane.running());
+        assertEquals(0, done.get());
+    }
+
+    @Test
+    void aCloseThatThrowsDoesNotStopTheOthers() throws InterruptedException {
+        CloseLane lane = new CloseLane(pool, 1, 1, clock::get);
+        lane.execute(() -> {
+            throw new IllegalStateException("test: an escaped close failure");
+        });
+        lane.execute(done::incrementAndGet);
+
+        Await.until(() -> done.get() == 1);
+        Await.until(() -> lane.running() == 0);
+    }
+
+    /** Polls a condition for up to 10 s. */
+    private static final class Await {
+        static void until(java.util.function.BooleanSupplier condition) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!condition.getAsBoolean()) {
+                assertTrue(System.nanoTime() < deadline, "condition not met within 10 s");
+                Thread.sleep(5);
+            }
+        }
+    }
+}
