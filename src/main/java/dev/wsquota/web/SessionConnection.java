@@ -28,8 +28,8 @@ import java.util.logging.Logger;
  * Adapts a container WebSocket session to the registry's {@link Connection}, and lets the drift check
  * ask the container. Liberty refuses a write while another is in progress ("write not allowed"), and
  * the echo, the welcome, a server event, a ping and a close come from different threads: every write
- * goes through one lock per connection. Pings and server-side closes run on the managed executor,
- * never on the caller's thread: Liberty's ping and close block while an earlier write to a slow peer
+ * goes through one lock per connection. Pings run on the managed executor and server-side closes on a
+ * {@link CloseLane} over it, never on the caller's thread: Liberty's ping and close block while an earlier write to a slow peer
  * is pending, and the caller is the sweep or cleanup timer that serves every other connection (a
  * blocked timer would hold its bean's lock and stall everything queued behind a waiting writer).
  *
