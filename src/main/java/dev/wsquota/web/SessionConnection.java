@@ -139,17 +139,23 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
 
     private void closeNow(int code, String reason) {
         boolean locked = false;
+        boolean interrupted = false;
         try {
             locked = tryAcquireNanos(1, TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS));
+        } catch (InterruptedException e) {
+            interrupted = true; // the container is stopping this thread; the peer still gets its close frame
+        }
+        try {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
         } catch (IOException | RuntimeException e) {
             // The slot was released before the close; a peer we cannot tell is gone or going anyway.
             LOG.log(Level.FINE, "close " + code + " of session " + session.getId() + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             if (locked) {
                 release(1);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

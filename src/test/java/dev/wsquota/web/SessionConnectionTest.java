@@ -74,6 +74,19 @@ class SessionConnectionTest {
         assertTrue(connection.closing());
     }
 
+    @Test
+    void aCloseOnAThreadTheContainerInterruptsIsStillSent() {
+        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", Runnable::run);
+        Thread.currentThread().interrupt();
+        try {
+            connection.close(1001, "server shutting down");
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the container");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, closes.get(), "the peer still gets its close frame");
+    }
+
     /** A session that counts pings and whose text writes wait for {@code writesMayEnd}: a peer that does not read. */
     private Session slowPeer(AtomicInteger pings, CountDownLatch writesMayEnd) {
         RemoteEndpoint.Basic remote = (RemoteEndpoint.Basic) Proxy.newProxyInstance(getClass().getClassLoader(),
