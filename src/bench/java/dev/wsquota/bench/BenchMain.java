@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * The whole benchmark run in one go: JMH on the plain registry, then a Liberty server
- * ({@code wsquotaBench}, 127.0.0.1:39080) with the product WAR and a bare comparison WAR, driven by
+ * ({@code wsquotaBench}, 127.0.0.1:29080) with the product WAR and a bare comparison WAR, driven by
  * Gatling (admission rate and latency), a capacity hold (10,000 connections each), a churn soak and a
  * reconnect storm (the last after a restart with the product's handshake limit); then the cluster: the
  * Hazelcast ledger in this JVM, and two Liberty nodes sharing one quota against one node.

@@ -72,7 +72,7 @@ final class BenchServer {
         return new BenchServer(
                 Path.of(Props.text("bench.wlpHome", "target/liberty/wlp")),
                 Props.text("bench.serverName", "wsquotaBench"),
-                Props.integer("bench.httpPort", 39080),
+                Props.integer("bench.httpPort", 29080),
                 Path.of(Props.text("bench.productWar", "target/wsquota.war")),
                 Path.of(Props.text("bench.testClasses", "target/test-classes")),
                 out,

@@ -34,7 +34,7 @@ final class ClusterNodesStep {
         int vus = Props.integer("bench.cluster.vus", 40);
         int iterations = Props.integer("bench.cluster.iterations", 60);
         int warmup = Props.integer("bench.cluster.warmupIterations", 20);
-        int base = Props.integer("bench.httpPort", 39080);
+        int base = Props.integer("bench.httpPort", 29080);
         String members = "127.0.0.1:" + (base + 12) + ",127.0.0.1:" + (base + 22);
         List<String> common = List.of("-Dwsquota.handshakes-per-second=0", "-Dwsquota.cluster.name=bench-"
                 + ProcessHandle.current().pid(), "-Dwsquota.cluster.members=" + members);

@@ -55,7 +55,7 @@ public class AdmissionSimulation extends Simulation {
      */
     static final String[][] ENDPOINTS = {{"managed", "/ws"}, {"fair", "/fair/ws"}, {"bare", "/bare/ws"}};
 
-    final int port = Integer.getInteger("bench.httpPort", 39080);
+    final int port = Integer.getInteger("bench.httpPort", 29080);
     final int users = Integer.getInteger("bench.users", 2000);
     final int vus = Integer.getInteger("bench.gatling.vus", 50);
     final int iterations = Integer.getInteger("bench.gatling.iterations", 20);
