@@ -3,6 +3,7 @@ package dev.wsquota.bench;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,9 +42,21 @@ final class SoakOutcomes {
     private final ConcurrentLinkedQueue<String> examples = new ConcurrentLinkedQueue<>();
     private final AtomicInteger exampleCount = new AtomicInteger();
     private final long pongTimeoutNanos;
+    private final LongAdder falseKillsInClientStall = new LongAdder();
+    private volatile ClientStalls clientStalls;
 
     SoakOutcomes(long pongTimeoutNanos) {
         this.pongTimeoutNanos = pongTimeoutNanos;
+    }
+
+    /** From now on, each false kill is checked against this client's own stalls. */
+    void watch(ClientStalls stalls) {
+        this.clientStalls = stalls;
+    }
+
+    /** False kills with a stall of this client (at least {@link ClientStalls#STALL_MILLIS}) in the server's judged window. */
+    long falseKillsInClientStall() {
+        return falseKillsInClientStall.sum();
     }
 
     /** Classifies one echo from what came back ({@code reply}) or why nothing did ({@code error}); returns the class. */
@@ -93,11 +106,19 @@ final class SoakOutcomes {
             falseKillsWithRecentPing.increment();
         }
         longestSilenceBeforeFalseKillNanos.accumulateAndGet(sincePing, Math::max);
+        ClientStalls stalls = clientStalls;
+        // The server judged the last max(pong timeout, 5 s probe timeout) before its close.
+        long window = Math.max(pongTimeoutNanos, TimeUnit.SECONDS.toNanos(5));
+        long stalledMillis = stalls == null ? 0 : stalls.longestBetween(closeAt - window, closeAt);
+        if (stalledMillis > 0) {
+            falseKillsInClientStall.increment();
+        }
         String reason = ended == null ? "unknown" : ended.getMessage();
         falseKillsByReason.computeIfAbsent(reason, k -> new LongAdder()).increment();
         example("false kill (4002) at " + java.time.LocalTime.now() + " of " + conn.user + ": " + conn.pings() + " pings answered, the last "
                 + (sincePing < 0 ? "never" : Results.fmt(sincePing / 1e6, 0) + " ms") + " before the close" + (conn.lastPingLagNanos() < 0 ? "" : " (it arrived "
-                + conn.lastPingLagNanos() / 1_000_000 + " ms after the server wrote it)") + ", " + conn.echoTiming(closeAt) + " (" + reason + ")");
+                + conn.lastPingLagNanos() / 1_000_000 + " ms after the server wrote it)") + ", " + conn.echoTiming(closeAt) + " (" + reason + ")"
+                + (stalledMillis > 0 ? "; this client itself stalled " + stalledMillis + " ms in the judged window" : ""));
     }
 
     long count(Echo kind) {

@@ -280,6 +280,8 @@ final class SoakStep {
         long t0 = System.nanoTime();
         long serverCpu0 = server.cpuNanos();
         long driverCpu0 = driverCpu();
+        ClientStalls clientStalls = new ClientStalls();
+        tally.outcomes.watch(clientStalls);
         for (int lane = 0; lane < lanes; lane++) {
             UserState user = state[lane % users];
             timer.schedule(() -> lane(uri, user, quota, tally, timer, budget, deadline, lanesDone, abortFraction,
@@ -290,6 +292,8 @@ final class SoakStep {
         double churnSeconds = (System.nanoTime() - t0) / 1e9;
         double serverCpuSeconds = (server.cpuNanos() - serverCpu0) / 1e9;
         double driverCpuSeconds = (driverCpu() - driverCpu0) / 1e9;
+        long clientGcMillis = clientStalls.gcMillisSinceStart();
+        List<ClientStalls.Stall> stallsInChurn = clientStalls.stalls();
         jmx.shutdown();
         jmx.awaitTermination(30, TimeUnit.SECONDS);
         System.out.println("[bench] soak: churn done in " + Results.fmt(churnSeconds, 1) + " s, " + tally.attempts.sum()
@@ -421,7 +425,10 @@ final class SoakStep {
                         + (out.falseKills() == 0 ? "" : " (" + out.falseKillsWithRecentPing() + " had received a ping within the "
                         + pongSeconds + " s pong timeout before the close; longest silence before one: "
                         + Results.fmt(out.longestSilenceBeforeFalseKillMillis(), 0) + " ms; by the server's reason: "
-                        + out.falseKillsByReason() + ")")),
+                        + out.falseKillsByReason() + "; " + out.falseKillsInClientStall() + " fell in a stall of this client)")),
+                List.of("this client's own stalls during the churn (a 50 ms sleep waking over " + ClientStalls.STALL_MILLIS
+                        + " ms late): count / longest / its GC time", stallsInChurn.size() + " / " + stallsInChurn.stream()
+                        .mapToLong(ClientStalls.Stall::nanos).max().orElse(0) / 1_000_000 + " ms / " + clientGcMillis + " ms"),
                 List.of("over-admissions: welcomes with active > quota", tally.overAdmissions.sum()),
                 List.of("over-admissions: JMX samples with a user count > quota", sampledOverQuota.get() + " in " + samples.get() + " samples"),
                 List.of("highest concurrent count of one user the server reported (welcome active; JMX samples)", highest + "; " + sampledHighest.get()),
@@ -448,6 +455,7 @@ final class SoakStep {
                 + " server-closed " + out.count(SoakOutcomes.Echo.SERVER_CLOSED) + " (" + out.serverClosesByCode()
                 + ") client-ended " + out.count(SoakOutcomes.Echo.CLIENT_ENDED) + " lost " + out.count(SoakOutcomes.Echo.LOST)
                 + " send-failed " + out.count(SoakOutcomes.Echo.SEND_FAILED));
+        clientStalls.close();
         List<String> failed = new ArrayList<>();
         if (drift != 0 || overAdmissions != 0 || falseRejections != 0) {
             failed.add("drift " + drift + ", over-admissions " + overAdmissions + ", false rejections " + falseRejections);
@@ -460,7 +468,8 @@ final class SoakStep {
         }
         if (productLiveness && out.falseKills() != 0) {
             failed.add(out.falseKills() + " live clients closed for pong timeout with the default ping "
-                    + pingSeconds + " s / pong " + pongSeconds + " s");
+                    + pingSeconds + " s / pong " + pongSeconds + " s (" + out.falseKillsInClientStall()
+                    + " in a stall of this client)");
         }
         if (!failed.isEmpty()) {
             throw new BenchMain.CheckFailed(String.join(", ", failed));
