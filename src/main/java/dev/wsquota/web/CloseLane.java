@@ -51,10 +51,8 @@ final class CloseLane implements Executor {
     }
 
     /**
-     * Queues the close; it runs on the pool as soon as a runner is free.
-     *
-     * @throws RejectedExecutionException if the pool refuses work and the close is still queued (it is then removed,
-     *                                    and the caller runs it itself)
+     * Queues the close; it runs on the pool as soon as a runner is free. If the pool refuses work (the application
+     * is stopping), this thread runs what is queued itself: no close is left behind.
      */
     @Override
     public void execute(Runnable close) {
@@ -66,10 +64,7 @@ final class CloseLane implements Executor {
         try {
             pool.execute(this::drain);
         } catch (RejectedExecutionException e) {
-            running.decrementAndGet();
-            if (queue.remove(close)) {
-                throw e;
-            }
+            drain(); // counts this runner down again; other closes queued meanwhile run here too
         }
     }
 

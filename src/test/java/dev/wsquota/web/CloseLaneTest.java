@@ -3,6 +3,8 @@ package dev.wsquota.web;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CloseLaneTest {
@@ -86,15 +87,37 @@ class CloseLaneTest {
     }
 
     @Test
-    void aClosingPoolHandsTheCloseBackToTheCaller() {
-        ExecutorService stopped = Executors.newSingleThreadExecutor();
-        stopped.shutdown();
-        CloseLane lane = new CloseLane(stopped, 4, 64, clock::get);
+    void whenThePoolRefusesTheCallerRunsTheClose() {
+        CloseLane lane = new CloseLane(task -> {
+            throw new RejectedExecutionException("CWWKE1202E: the executor is shut down");
+        }, 4, 64, clock::get);
 
-        assertThrows(RejectedExecutionException.class, () -> lane.execute(done::incrementAndGet));
-        assertEquals(0, lane.queued(), "the caller runs it: nothing is left behind in the lane");
+        lane.execute(done::incrementAndGet);
+
+        assertEquals(1, done.get(), "run on the calling thread, not dropped");
+        assertEquals(0, lane.queued());
         assertEquals(0, lane.running());
-        assertEquals(0, done.get());
+    }
+
+    @Test
+    void closesQueuedBehindARunnerThePoolNeverRunsAreNotStranded() {
+        List<Runnable> accepted = new ArrayList<>();
+        // Takes the first runner and never runs it (cancelled as the application stops), then refuses.
+        CloseLane lane = new CloseLane(task -> {
+            if (!accepted.isEmpty()) {
+                throw new RejectedExecutionException("CWWKE1202E: the executor is shut down");
+            }
+            accepted.add(task);
+        }, 1, 2, clock::get);
+        lane.execute(done::incrementAndGet);
+        lane.execute(done::incrementAndGet);
+        assertEquals(2, lane.queued(), "both wait for the runner");
+
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(1100)); // no close has finished for a second
+        lane.execute(done::incrementAndGet);
+
+        assertEquals(3, done.get(), "the refused extra runner's caller ran every queued close");
+        assertEquals(0, lane.queued());
     }
 
     @Test
