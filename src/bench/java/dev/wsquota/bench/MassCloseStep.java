@@ -43,11 +43,9 @@ final class MassCloseStep {
             Thread.sleep(2000);
             for (int round = 0; round < rounds; round++) {
                 done.add(measure(server, user, n, "the server (disconnectUser)",
-                        () -> System.out.println("[bench] close: disconnectUser closed " + factory.disconnectUser(user))));
+                        held -> System.out.println("[bench] close: disconnectUser closed " + factory.disconnectUser(user))));
                 Thread.sleep(2000);
-                List<WsConn> byClients = new ArrayList<>();
-                done.add(measure(server, user, n, "their clients (close 1000)", () -> byClients.forEach(WsConn::close),
-                        byClients));
+                done.add(measure(server, user, n, "their clients (close 1000)", held -> held.forEach(WsConn::close)));
                 Thread.sleep(2000);
             }
         } finally {
@@ -81,17 +79,8 @@ final class MassCloseStep {
         return Results.fmt(nanos / 1e6, 1);
     }
 
-    private static Round measure(BenchServer server, String user, int n, String how, ThrowingRunnable close)
-            throws Exception {
-        return measure(server, user, n, how, close, null);
-    }
-
-    private static Round measure(BenchServer server, String user, int n, String how, ThrowingRunnable close,
-                                 List<WsConn> sink) throws Exception {
+    private static Round measure(BenchServer server, String user, int n, String how, CloseAll close) throws Exception {
         List<WsConn> conns = hold(server.managed(), user, n);
-        if (sink != null) {
-            sink.addAll(conns);
-        }
         ServerThreads threads = new ServerThreads(server.jmx());
         AtomicReference<ServerThreads.Sample> peak = new AtomicReference<>(ServerThreads.NONE);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -113,7 +102,7 @@ final class MassCloseStep {
             }
         }, 0, 200, TimeUnit.MILLISECONDS);
         try {
-            close.run();
+            close.close(conns);
             try {
                 CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
@@ -149,8 +138,9 @@ final class MassCloseStep {
         return conns;
     }
 
+    /** Closes the held connections one way or another (the server's or the clients'). */
     @FunctionalInterface
-    interface ThrowingRunnable {
-        void run() throws Exception;
+    interface CloseAll {
+        void close(List<WsConn> held) throws Exception;
     }
 }

@@ -29,9 +29,9 @@ import java.util.logging.Logger;
  * ask the container. Liberty refuses a write while another is in progress ("write not allowed"), and
  * the echo, the welcome, a server event, a ping and a close come from different threads: every write
  * goes through one lock per connection. Pings run on the managed executor and server-side closes on a
- * {@link CloseLane} over it, never on the caller's thread: Liberty's ping and close block while an earlier write to a slow peer
- * is pending, and the caller is the sweep or cleanup timer that serves every other connection (a
- * blocked timer would hold its bean's lock and stall everything queued behind a waiting writer).
+ * {@link CloseLane} over it, never on the caller's thread: Liberty's ping and close block while an earlier
+ * write to a slow peer is pending, and the caller is the sweep or cleanup timer that serves every other
+ * connection (a blocked timer would hold its bean's lock and stall everything queued behind a waiting writer).
  *
  * <p>The write lock is this object itself (a non-reentrant mutex on {@link AbstractQueuedSynchronizer}):
  * one object per connection instead of three (a ReentrantLock and its Sync besides this one).
