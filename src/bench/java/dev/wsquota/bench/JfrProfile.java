@@ -28,8 +28,8 @@ final class JfrProfile {
         COMPONENTS.put("wsquota EJB calls: admit/release through the EJB container", List.of("dev.wsquota.ejb."));
         COMPONENTS.put("wsquota endpoint code (ManagersEndpoint / BareEndpoint)", List.of("dev.wsquota.web.ManagersEndpoint",
                 "dev.wsquota.web.SessionConnection", "dev.wsquota.web.PlainEndpoint", "dev.wsquota.bench.bare."));
-        COMPONENTS.put("wsquota servlet filters (origin, peer address; inclusive of the handshake they wrap)",
-                List.of("dev.wsquota.web.OriginFilter", "dev.wsquota.web.PeerAddress$Capture"));
+        COMPONENTS.put("wsquota handshake gate (inclusive of the handshake it wraps)",
+                List.of("dev.wsquota.web.HandshakeGateFilter", "dev.wsquota.guard.HandshakeGate"));
         COMPONENTS.put("CDI (Weld, Liberty CDI)", List.of("org.jboss.weld.", "com.ibm.ws.cdi."));
         COMPONENTS.put("endpoint instance creation and injection", List.of("com.ibm.ws.wsoc.cdi.", "com.ibm.ws.wsoc.configurator.",
                 "com.ibm.ws.injectionengine.", "com.ibm.ws.managedobject."));
@@ -41,9 +41,10 @@ final class JfrProfile {
         COMPONENTS.put("JMX (CPU sampler)", List.of("javax.management.", "com.sun.jmx."));
     }
 
-    /** Filters whose doFilter only passes the request on: the handshake below them is the container's work. */
-    private static final java.util.Set<String> PASS_THROUGH = java.util.Set.of("dev.wsquota.web.OriginFilter.doFilter",
-            "dev.wsquota.web.PeerAddress$Capture.doFilter", "jakarta.servlet.http.HttpFilter.doFilter");
+    /** Frames that only pass the request on: the handshake below them is the container's work. */
+    private static final java.util.Set<String> PASS_THROUGH = java.util.Set.of(
+            "dev.wsquota.web.HandshakeGateFilter.doFilter", "dev.wsquota.web.PeerAddress.during",
+            "jakarta.servlet.http.HttpFilter.doFilter");
 
     private final MBeanServerConnection jmx;
     private final ObjectName recorder;

@@ -131,7 +131,7 @@ public class ManagerFactory {
      * Releases every manager and closes its connection with 1001 "server shutting down", waiting up to
      * {@code maxWaitMillis} for the peers to answer; returns how many were released. One summary line, never
      * one per connection. Called by the {@code @PreDestroy} (Liberty stops this bean before the web module) and by
-     * the web module's ShutdownFilter (WildFly closes the sessions itself, without the reason, before it).
+     * the web module's HandshakeGateFilter (WildFly closes the sessions itself, without the reason, before it).
      */
     public int closeAllForShutdown(long maxWaitMillis) {
         ServerActions.Shutdown done = actions.closeAllForShutdown(maxWaitMillis);

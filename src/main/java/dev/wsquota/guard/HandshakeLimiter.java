@@ -5,9 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket of handshake attempts per user, so one user's reconnect loop is refused cheaply before the
- * upgrade instead of taking handshake threads, authentication and admission from everyone else. Each user may
- * try {@code burst} times at once and {@code perSecond} times a second after that.
+ * A token bucket of refused handshake attempts per user, so a reconnect loop that keeps being refused is answered
+ * with a cheap 429 before the upgrade, while a user inside the quota is never throttled however fast they churn.
+ * An attempt looks at the bucket before the upgrade ({@link #retryAfterMillis}) and spends a token only when it
+ * ends refused ({@link #charge}); an admitted attempt costs nothing. Each user may be refused {@code burst} times
+ * at once and {@code perSecond} times a second after that.
  */
 public final class HandshakeLimiter {
 
@@ -19,7 +21,7 @@ public final class HandshakeLimiter {
     private final LongSupplier nanoClock;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    /** @param perSecond sustained attempts per user per second; {@code burst} attempts allowed at once */
+    /** @param perSecond refused attempts per user per second; {@code burst} refused attempts allowed at once */
     public HandshakeLimiter(int perSecond, int burst, LongSupplier nanoClock) {
         if (perSecond < 1 || burst < 1) {
             throw new IllegalArgumentException("a handshake limit needs a rate and a burst of at least 1, was "
@@ -30,28 +32,40 @@ public final class HandshakeLimiter {
         this.nanoClock = nanoClock;
     }
 
-    /** Takes one attempt from the user's bucket: 0 if allowed, else how many milliseconds until the next one would be. */
-    public long tryAcquire(String user) {
+    /**
+     * Looks without spending: 0 if the user may try now, else how many milliseconds until the bucket holds a token
+     * again. A user who was never refused has no bucket at all.
+     */
+    public long retryAfterMillis(String user) {
+        Bucket bucket = buckets.get(user);
+        if (bucket == null) {
+            return 0;
+        }
+        double tokens = bucket.tokensAt(nanoClock.getAsLong(), perNano, burst);
+        return tokens >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1e6));
+    }
+
+    /**
+     * Spends one token of the user's budget for an attempt that ended refused (quota, cluster unavailable, an
+     * unusable user id). The bucket does not go below empty: attempts refused while others were in flight cost no
+     * more than one wait for the next token.
+     */
+    public void charge(String user) {
         long now = nanoClock.getAsLong();
         if (buckets.size() > MAX_TRACKED_USERS) {
             buckets.values().removeIf(bucket -> bucket.tokensAt(now, perNano, burst) >= burst);
         }
-        Bucket bucket = buckets.computeIfAbsent(user, u -> new Bucket(burst, now));
-        synchronized (bucket) {
-            double tokens = bucket.tokensAt(now, perNano, burst);
-            bucket.tokens = tokens;
-            bucket.updatedNanos = now;
-            if (tokens >= 1) {
-                bucket.tokens = tokens - 1;
-                return 0;
-            }
-            return Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1e6));
-        }
+        buckets.computeIfAbsent(user, u -> new Bucket(burst, now)).spend(now, perNano, burst);
+    }
+
+    /** Users with a bucket now (refused recently enough that it has not been forgotten). */
+    int trackedUsers() {
+        return buckets.size();
     }
 
     private static final class Bucket {
-        double tokens;
-        long updatedNanos;
+        private double tokens;
+        private long updatedNanos;
 
         Bucket(double tokens, long now) {
             this.tokens = tokens;
@@ -60,6 +74,11 @@ public final class HandshakeLimiter {
 
         synchronized double tokensAt(long now, double perNano, double burst) {
             return Math.min(burst, tokens + (now - updatedNanos) * perNano);
+        }
+
+        synchronized void spend(long now, double perNano, double burst) {
+            tokens = Math.max(0, tokensAt(now, perNano, burst) - 1);
+            updatedNanos = now;
         }
     }
 }

@@ -74,7 +74,7 @@ public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanup
                 intValue(lookup, IDLE_TIMEOUT_SECONDS, 300),
                 intValue(lookup, PING_INTERVAL_SECONDS, 20),
                 intValue(lookup, PONG_TIMEOUT_SECONDS, 10),
-                intValue(lookup, PROBE_AFTER_SECONDS, 5),
+                intValue(lookup, PROBE_AFTER_SECONDS, 0),
                 intValue(lookup, PROBE_TIMEOUT_MILLIS, 5_000),
                 OnLimitPolicy.parse(lookup.apply(ON_LIMIT).filter(v -> !v.isBlank()).orElse("reject")));
     }

@@ -2,6 +2,7 @@ package dev.wsquota.web;
 
 import dev.wsquota.guard.GuardSettings;
 import dev.wsquota.guard.GuardStatistics;
+import dev.wsquota.guard.HandshakeGate;
 import dev.wsquota.guard.HandshakeLimiter;
 import dev.wsquota.guard.HandshakeSettings;
 import dev.wsquota.jmx.GuardAdmin;
@@ -16,8 +17,8 @@ import java.util.logging.Logger;
 
 /**
  * Loads the security settings when the application starts (a bad value stops the deployment with a
- * message naming the key), holds them and the refusal counters for the origin filter and the
- * endpoint, and publishes the counters as {@code dev.wsquota:type=Guard}.
+ * message naming the key), holds them, the handshake gate and the refusal counters for the gate's filter and
+ * the endpoint, and publishes the counters as {@code dev.wsquota:type=Guard}.
  */
 @WebListener
 public class GuardRuntime implements ServletContextListener {
@@ -27,9 +28,14 @@ public class GuardRuntime implements ServletContextListener {
     /** The application's guard state; one application, one class loader, one value. */
     private static volatile State current;
 
-    /** Settings and counters of the running application, and the handshake limiter (empty when the limit is off). */
-    public record State(GuardSettings settings, GuardStatistics statistics, HandshakeSettings handshakeSettings,
-                        Optional<HandshakeLimiter> handshakes) {
+    /** The cookie browsers send the JWT in, unless MicroProfile JWT's {@code mp.jwt.token.cookie} names another. */
+    static final String DEFAULT_JWT_COOKIE = "wsquota-jwt";
+
+    /** True from the moment the application starts to stop: the gate answers new handshakes with 503. */
+    private static volatile boolean stopping;
+
+    /** Settings and counters of the running application, and the gate every handshake passes. */
+    public record State(GuardSettings settings, GuardStatistics statistics, HandshakeGate gate) {
     }
 
     private GuardAdmin admin;
@@ -38,7 +44,13 @@ public class GuardRuntime implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         GuardSettings settings = GuardSettings.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
         HandshakeSettings handshakes = HandshakeSettings.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
-        State state = new State(settings, new GuardStatistics(), handshakes, handshakes.newLimiter(System::nanoTime));
+        String jwtCookie = ConfigProvider.getConfig().getOptionalValue("mp.jwt.token.cookie", String.class)
+                .filter(name -> !name.isBlank()).orElse(DEFAULT_JWT_COOKIE);
+        GuardStatistics statistics = new GuardStatistics();
+        Optional<HandshakeLimiter> limiter = handshakes.newLimiter(System::nanoTime);
+        stopping = false;
+        State state = new State(settings, statistics,
+                new HandshakeGate(settings, statistics, handshakes, limiter, jwtCookie, GuardRuntime::stopping));
         current = state;
         admin = GuardAdmin.register(state.settings(), state.statistics());
         LOG.info(() -> "wsquota guard: allowed origins = " + settings.allowedOrigins() + ", max message = "
@@ -46,8 +58,18 @@ public class GuardRuntime implements ServletContextListener {
                 + ", handshakes " + handshakes);
     }
 
+    /** Marks the application as stopping, so the gate refuses new handshakes from now on. */
+    static void markStopping() {
+        stopping = true;
+    }
+
+    private static boolean stopping() {
+        return stopping;
+    }
+
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        markStopping();
         if (admin != null) {
             admin.unregister();
         }

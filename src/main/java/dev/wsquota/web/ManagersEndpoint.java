@@ -121,6 +121,7 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
             UserIds.check(principal.getName());
         } catch (IllegalArgumentException e) {
             guards.statistics().count(GuardStatistics.Refused.USER_ID);
+            guards.gate().refusedAfterUpgrade(principal.getName());
             LOG.warning(() -> "refused a WebSocket connection: principal " + LogSafe.user(principal.getName())
                     + " is not a usable user id (" + e.getMessage() + ")");
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "user id not accepted"));
@@ -178,6 +179,8 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
     private void answer(Session session, Admission admission) {
         try {
             if (!admission.isAdmitted()) {
+                // Only a refused attempt spends the user's handshake budget: healthy churn is never throttled.
+                guards.gate().refusedAfterUpgrade(admission.user());
                 if (opened) {
                     // Decided later, on the scheduler: Liberty's close from outside the open or read callback waits
                     // until it has cancelled the pending read, so the close goes to the executor, not this thread.

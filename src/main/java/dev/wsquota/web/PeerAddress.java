@@ -1,11 +1,6 @@
 package dev.wsquota.web;
 
-import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
-import jakarta.servlet.http.HttpFilter;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -14,7 +9,7 @@ import java.io.IOException;
 
 /**
  * Carries the peer's address from the HTTP upgrade request to the WebSocket session, which the
- * WebSocket API does not expose: a filter holds it for the handshake's thread, and the endpoint's
+ * WebSocket API does not expose: the gate's filter holds it for the handshake's thread, and the endpoint's
  * configurator copies it into the session's own user properties.
  */
 public final class PeerAddress {
@@ -27,18 +22,19 @@ public final class PeerAddress {
     private PeerAddress() {
     }
 
-    /** Holds the address of the request being upgraded for the duration of the handshake. */
-    @WebFilter(urlPatterns = "/ws", asyncSupported = true)
-    public static class Capture extends HttpFilter {
-        @Override
-        protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-                throws IOException, ServletException {
-            CURRENT.set(request.getRemoteAddr() + ":" + request.getRemotePort());
-            try {
-                chain.doFilter(request, response);
-            } finally {
-                CURRENT.remove();
-            }
+    /** What the gate's filter runs with the address held: the rest of the filter chain, i.e. the upgrade. */
+    @FunctionalInterface
+    interface Upgrade {
+        void run() throws IOException, ServletException;
+    }
+
+    /** Holds {@code address} ("address:port" of the peer) for the duration of the handshake. */
+    static void during(String address, Upgrade upgrade) throws IOException, ServletException {
+        CURRENT.set(address);
+        try {
+            upgrade.run();
+        } finally {
+            CURRENT.remove();
         }
     }
 

@@ -16,46 +16,53 @@ class HandshakeLimiterTest {
     private final HandshakeLimiter limiter = new HandshakeLimiter(2, 5, nanos::get);
 
     @Test
-    void theBurstPassesThenTheNextWaitsForOneToken() {
-        for (int i = 0; i < 5; i++) {
-            assertEquals(0, limiter.tryAcquire("alice"), "attempt " + i + " within the burst");
+    void aUserWhoseAttemptsAreAdmittedIsNeverThrottled() {
+        for (int i = 0; i < 10_000; i++) {
+            assertEquals(0, limiter.retryAfterMillis("alice"), "attempt " + i + ": looking spends nothing");
         }
-        assertEquals(500, limiter.tryAcquire("alice"), "at 2/s the next token comes in 500 ms");
-        nanos.addAndGet(499_000_000L);
-        assertEquals(1, limiter.tryAcquire("alice"));
-        nanos.addAndGet(1_000_000L);
-        assertEquals(0, limiter.tryAcquire("alice"));
+        assertEquals(0, limiter.trackedUsers(), "a user never refused has no bucket");
     }
 
     @Test
-    void refusedAttemptsTakeNoTokenSoARetryLoopDoesNotStarveItself() {
+    void theRefusedBurstPassesThenTheNextWaitsForOneToken() {
         for (int i = 0; i < 5; i++) {
-            limiter.tryAcquire("alice");
+            assertEquals(0, limiter.retryAfterMillis("alice"), "refused attempt " + i + " within the burst");
+            limiter.charge("alice");
         }
+        assertEquals(500, limiter.retryAfterMillis("alice"), "at 2/s the next token comes in 500 ms");
+        nanos.addAndGet(499_000_000L);
+        assertEquals(1, limiter.retryAfterMillis("alice"));
+        nanos.addAndGet(1_000_000L);
+        assertEquals(0, limiter.retryAfterMillis("alice"));
+    }
+
+    @Test
+    void refusalsInFlightAtOnceCostOneWaitNotADebt() {
         for (int i = 0; i < 1_000; i++) {
-            assertTrue(limiter.tryAcquire("alice") > 0);
+            limiter.charge("alice"); // attempts that all looked before any was refused
         }
         nanos.addAndGet(500_000_000L);
-        assertEquals(0, limiter.tryAcquire("alice"), "one token back after 500 ms, whatever was refused meanwhile");
+        assertEquals(0, limiter.retryAfterMillis("alice"), "one token back after 500 ms, however many were refused");
     }
 
     @Test
-    void oneUsersStormLeavesAnotherUntouched() {
+    void oneUsersRefusalsLeaveAnotherUntouched() {
         for (int i = 0; i < 2_000; i++) {
-            limiter.tryAcquire("alice");
+            limiter.charge("alice");
         }
-        for (int i = 0; i < 5; i++) {
-            assertEquals(0, limiter.tryAcquire("bob"));
-        }
+        assertTrue(limiter.retryAfterMillis("alice") > 0);
+        assertEquals(0, limiter.retryAfterMillis("bob"));
     }
 
     @Test
     void theBucketRefillsOnlyUpToTheBurst() {
+        limiter.charge("alice");
         nanos.addAndGet(3_600_000_000_000L);
         int allowed = 0;
         for (int i = 0; i < 100; i++) {
-            if (limiter.tryAcquire("alice") == 0) {
+            if (limiter.retryAfterMillis("alice") == 0) {
                 allowed++;
+                limiter.charge("alice");
             }
         }
         assertEquals(5, allowed);

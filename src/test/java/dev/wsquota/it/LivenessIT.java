@@ -38,7 +38,7 @@ class LivenessIT extends ClientSideTest {
         }
         mxbean.setPingIntervalSeconds(20);
         mxbean.setPongTimeoutSeconds(10);
-        mxbean.setProbeAfterSeconds(5);
+        mxbean.setProbeAfterSeconds(0); // the default
         mxbean.setProbeTimeoutMillis(1_000);
         mxbean.setOnLimitPolicy("reject");
     }
@@ -154,13 +154,47 @@ class LivenessIT extends ClientSideTest {
     }
 
     @Test
+    void aDeviceThatDroppedOffTheNetworkDoesNotLockItsUserOut() throws Exception {
+        mxbean.setPingIntervalSeconds(0); // only the probe at the quota may find the dead ones
+        mxbean.setProbeTimeoutMillis(2_000);
+        for (int i = 0; i < 5; i++) {
+            halfOpen("bob"); // welcomed, then silent: a laptop whose link was cut (no FIN, no RST)
+        }
+        long cut = System.nanoTime();
+        List<String> attempts = new ArrayList<>();
+        WsClient.Answer answer = null;
+        for (int second = 0; second < 15 && (answer == null || !answer.admitted()); second++) {
+            long startedMillis = (System.nanoTime() - cut) / 1_000_000;
+            WsClient device = WsClient.connect("bob");
+            clients.add(device);
+            answer = device.answer();
+            long answeredMillis = (System.nanoTime() - cut) / 1_000_000;
+            attempts.add("attempt at " + startedMillis + " ms answered at " + answeredMillis + " ms: "
+                    + (answer.admitted() ? "welcome" : answer.close()));
+            if (!answer.admitted()) {
+                Thread.sleep(1_000);
+            }
+        }
+        System.out.println("[liveness] second device after a cut link (probe timeout 2000 ms): " + attempts);
+        assertTrue(answer != null && answer.admitted(), "the second device is welcomed: " + attempts);
+        assertEquals(1, attempts.size(), "its first attempt waits for the probe and is welcomed, no 1013 first: " + attempts);
+        long welcomedAfter = (System.nanoTime() - cut) / 1_000_000;
+        // The probe waits up to twice its timeout for a ping that was written late (docs/configuration.md).
+        assertTrue(welcomedAfter < 2 * 2_000 + 2_000, "welcomed within twice the probe timeout (+2 s slack): " + welcomedAfter);
+        Await.until("bob at his one live connection", Duration.ofSeconds(10), () -> countOf("bob"), n -> n == 1);
+    }
+
+    @Test
     void atQuotaWithFiveLiveTheNewOneIsRejectedUnderReject() {
         for (int i = 0; i < 5; i++) {
             openLive("dave");
         }
+        long started = System.nanoTime();
         WsClient sixth = WsClient.open("dave");
         clients.add(sixth);
         WsClient.Answer answer = sixth.answer();
+        System.out.println("[liveness] a really full user's extra attempt (all 5 probed, all answered): refused after "
+                + (System.nanoTime() - started) / 1_000_000 + " ms");
         assertFalse(answer.admitted());
         assertEquals(1013, answer.close().code());
         assertEquals("quota exceeded: 5/5 managers for dave", answer.close().reason());

@@ -81,6 +81,13 @@ public final class WsClient implements AutoCloseable {
         return client;
     }
 
+    /** Opens a connection to this server's endpoint from a builder the caller set headers on; returns after the handshake. */
+    public static WsClient connect(WebSocket.Builder builder) {
+        WsClient client = new WsClient();
+        client.socket = builder.buildAsync(endpoint(), client.listener()).orTimeout(20, TimeUnit.SECONDS).join();
+        return client;
+    }
+
     /** Opens a connection and waits for the server's answer. */
     public static WsClient open(String user) {
         WsClient client = connect(user);

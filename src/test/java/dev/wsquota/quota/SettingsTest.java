@@ -16,7 +16,7 @@ class SettingsTest {
 
     @Test
     void defaultsApplyWhereAKeyIsAbsent() {
-        assertEquals(new Settings(5, 10_000, 30, 300, 20, 10, 5, 5_000, OnLimitPolicy.REJECT), load(Map.of()));
+        assertEquals(new Settings(5, 10_000, 30, 300, 20, 10, 0, 5_000, OnLimitPolicy.REJECT), load(Map.of()));
     }
 
     @Test
@@ -52,7 +52,7 @@ class SettingsTest {
     @Test
     void theLoggedTextNamesEverySetting() {
         assertEquals("Settings[maxManagersPerUser=5, maxManagersTotal=10000, cleanupIntervalSeconds=30, idleTimeoutSeconds=300, "
-                        + "pingIntervalSeconds=20, pongTimeoutSeconds=10, probeAfterSeconds=5, probeTimeoutMillis=5000, onLimit=REJECT]",
+                        + "pingIntervalSeconds=20, pongTimeoutSeconds=10, probeAfterSeconds=0, probeTimeoutMillis=5000, onLimit=REJECT]",
                 load(Map.of()).toString());
     }
 }
