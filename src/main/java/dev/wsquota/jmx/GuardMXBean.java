@@ -17,6 +17,6 @@ public interface GuardMXBean {
     /** {@code wsquota.max-messages-per-second}: per connection; more closes with 1008. */
     int getMaxMessagesPerSecond();
 
-    /** Refusals since start by kind: ORIGIN (403), USER_ID (1008), MESSAGE_TOO_BIG (1009), BINARY (1003), RATE (1008), PROTOCOL (container: 1002/1007/1009). */
+    /** Refusals since start, by kind: one entry per {@code GuardStatistics.Refused} value (listed in docs/jmx.md). */
     Map<String, Long> getRefusals();
 }
