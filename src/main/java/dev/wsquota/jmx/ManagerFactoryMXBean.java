@@ -72,7 +72,7 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Reschedules the cleanup timer at once; 1 to 86,400 seconds.", params = {"seconds"})
     void setCleanupIntervalSeconds(int seconds);
 
-    @Description(value = "Seconds a connection may stay silent before cleanup closes it with 1001; 0 = never.")
+    @Description(value = "Seconds a connection may go without an inbound message or pong before the ping sweep closes it with 1001 (cleanup too, if the sweep timer is missing); 0 = never.")
     int getIdleTimeoutSeconds();
 
     @Description(value = "Sets the idle timeout: 0 (never) or 1 to 86,400 seconds.", params = {"seconds"})
@@ -96,7 +96,7 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Sets the probe threshold: 0 to 86,400 seconds.", params = {"seconds"})
     void setProbeAfterSeconds(int seconds);
 
-    @Description(value = "Milliseconds a new connection at the quota waits for the probed managers to answer.")
+    @Description(value = "Milliseconds a probed manager has to answer its ping, counted from the ping's write; a new connection at the quota waits for the probe, at most twice this long (see docs/configuration.md).")
     int getProbeTimeoutMillis();
 
     @Description(value = "Sets the probe timeout, 1 to 30,000 milliseconds.", params = {"millis"})
@@ -136,13 +136,13 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Connections refused at a quota (per user or total) since start.")
     long getLimitHits();
 
-    @Description(value = "Connections refused since start by reason: USER_QUOTA, TOTAL_QUOTA.")
+    @Description(value = "Connections refused since start, by reason (the reasons: see docs/jmx.md).")
     Map<String, Long> getRejectionsByReason();
 
     @Description(value = "Connections admitted since start.")
     long getAdmissions();
 
-    @Description(value = "Slots given back since start, by cause: CLOSE, ERROR, STALE, IDLE, PONG_TIMEOUT, EVICTED, ADMIN, DRIFT, SHUTDOWN.")
+    @Description(value = "Slots given back since start, by cause (the causes: see docs/jmx.md).")
     Map<String, Long> getReleasesByCause();
 
     @Description(value = "Probe rounds started since start (a user at quota with silent managers; connections that reach the quota while a round runs join it).")

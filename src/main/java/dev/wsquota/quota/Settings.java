@@ -76,7 +76,7 @@ public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanup
                 intValue(lookup, PONG_TIMEOUT_SECONDS, 10),
                 intValue(lookup, PROBE_AFTER_SECONDS, 0),
                 intValue(lookup, PROBE_TIMEOUT_MILLIS, 5_000),
-                OnLimitPolicy.parse(lookup.apply(ON_LIMIT).filter(v -> !v.isBlank()).orElse("reject")));
+                OnLimitPolicy.parse(ON_LIMIT, lookup.apply(ON_LIMIT).filter(v -> !v.isBlank()).orElse("reject")));
     }
 
     /** Refuses an interval outside [1 s, 1 day]. */

@@ -45,7 +45,7 @@ class SettingsTest {
         assertEquals("wsquota.probe-timeout-millis must be between 1 and 30000 milliseconds, was 30001",
                 assertThrows(IllegalArgumentException.class,
                         () -> load(Map.of(Settings.PROBE_TIMEOUT_MILLIS, "30001"))).getMessage());
-        assertEquals("on-limit policy must be one of reject, evict-oldest, was 'drop'",
+        assertEquals("wsquota.on-limit must be one of reject, evict-oldest, was 'drop'",
                 assertThrows(IllegalArgumentException.class, () -> load(Map.of(Settings.ON_LIMIT, "drop"))).getMessage());
     }
 
