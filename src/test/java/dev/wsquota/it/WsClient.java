@@ -31,6 +31,8 @@ public final class WsClient implements AutoCloseable {
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     private final TextMessages texts = new TextMessages();
     private volatile WebSocket socket;
+    /** When the close (or the error) arrived, in epoch milliseconds; 0 until then. */
+    private volatile long closedAtMillis;
 
     /** How the server ended the connection. */
     public record Close(int code, String reason) {
@@ -106,12 +108,14 @@ public final class WsClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closedAtMillis = System.currentTimeMillis();
                 closed.complete(new Close(statusCode, reason));
                 return null;
             }
 
             @Override
             public void onError(WebSocket webSocket, Throwable error) {
+                closedAtMillis = System.currentTimeMillis();
                 closed.complete(new Close(-1, String.valueOf(error)));
             }
         };
@@ -155,6 +159,11 @@ public final class WsClient implements AutoCloseable {
 
     public boolean isClosed() {
         return closed.isDone();
+    }
+
+    /** When the server's close (or an error) reached this client, in epoch milliseconds; 0 while it has not. */
+    public long closedAtMillis() {
+        return closedAtMillis;
     }
 
     /** Sends a text and waits up to 10 s for the next message from the server. */
