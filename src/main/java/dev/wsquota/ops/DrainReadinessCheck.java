@@ -36,14 +36,16 @@ public class DrainReadinessCheck implements HealthCheck {
             drain = factory.drainStatus();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "readiness: the wsquota factory could not be read; reporting DOWN", e);
-            return HealthCheckResponse.named(CHECK_NAME).down().withData("reason", "factory not answering: " + e).build();
+            return HealthCheckResponse.named(CHECK_NAME).down()
+                    .withData("reason", "factory not answering: " + e).build();
         }
         if (!drain.draining()) {
             return HealthCheckResponse.named(CHECK_NAME).up().withData("draining", false).build();
         }
         return HealthCheckResponse.named(CHECK_NAME).down()
                 .withData("draining", true)
-                .withData("reason", drain.finished() ? "drained: the server is about to stop" : "draining before a stop")
+                .withData("reason", drain.finished() ? "drained: the server is about to stop"
+                        : "draining before a stop")
                 .withData("managersLeft", drain.managersLeft())
                 .withData("closed", drain.closed())
                 .withData("deadline", Instant.ofEpochMilli(drain.deadlineMillis()).toString())

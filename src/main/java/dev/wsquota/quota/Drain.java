@@ -177,7 +177,8 @@ public final class Drain {
         } catch (RejectedExecutionException e) {
             // The application is stopping: its stop releases and closes every manager left (1001) itself.
             LOG.log(Level.WARNING, "wsquota drain: the scheduler refused the next step (the application is stopping?); "
-                    + target.schedule.size() + " planned, " + target.closed.get() + " closed; the stop closes the rest", e);
+                    + target.schedule.size() + " planned, " + target.closed.get() + " closed; the stop closes the rest",
+                    e);
         }
     }
 

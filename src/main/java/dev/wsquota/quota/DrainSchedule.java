@@ -45,7 +45,8 @@ final class DrainSchedule {
      */
     static long[] offsets(int count, long windowMillis, RandomGenerator random) {
         if (count < 0 || windowMillis < 1) {
-            throw new IllegalArgumentException("need count >= 0 and windowMillis >= 1, was " + count + " and " + windowMillis);
+            throw new IllegalArgumentException("need count >= 0 and windowMillis >= 1, was " + count + " and "
+                    + windowMillis);
         }
         long[] offsets = new long[count];
         for (int i = 0; i < count; i++) {

@@ -35,7 +35,7 @@ public final class ManagerRegistry {
 
     private final RegistryCounters counters = new RegistryCounters();
     private final Suspects suspects = new Suspects();
-    /** While set, every admission is refused (DRAINING): this node is being emptied before a stop (see {@link Drain}). */
+    /** While set, every admission is refused (DRAINING): the node is emptied before a stop (see {@link Drain}). */
     private volatile boolean draining;
 
     /**

@@ -29,8 +29,9 @@ import java.util.logging.Logger;
  * {@code POST /admin/drain[?seconds=N][&wait=true]}: starts draining this node, for a Kubernetes {@code preStop}
  * hook or a script before {@code server stop} (docs/operations.md). Only the {@code wsquota-admin} role may call it
  * (web.xml). It runs the MXBean's own {@code drain} operation on this application's instance, so the call is
- * validated and audited with its caller exactly as from JConsole. Without {@code wait} it answers 202 once the drain has started; with {@code wait=true}
- * it answers 200 once every manager is closed and answered, holding no thread meanwhile.
+ * validated and audited with its caller exactly as from JConsole. Without {@code wait} it answers 202 once the
+ * drain has started; with {@code wait=true} it answers 200 once every manager is closed and answered, holding no
+ * thread meanwhile.
  */
 @WebServlet(urlPatterns = "/admin/drain", asyncSupported = true)
 public class DrainServlet extends HttpServlet {

@@ -55,6 +55,7 @@ class DrainIT {
     private static final int CONNECTIONS = 200;
     private static final int DRAIN_SECONDS = 5;
     private static final long WINDOW_MILLIS = 500;
+    private static final String CONFIG = "META-INF/microprofile-config.properties";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @ArquillianResource
@@ -63,22 +64,25 @@ class DrainIT {
     /** The product on one node, with a per-user quota that holds 50 connections each (200 over four users). */
     @Deployment(name = SINGLE, managed = false, testable = false)
     static WebArchive single() throws IOException {
-        String config = Files.readString(new File("src/main/resources/META-INF/microprofile-config.properties").toPath())
-                + "\nwsquota.max-managers-per-user=60\n";
-        return Deployments.product(SINGLE).addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties");
+        String config = defaults() + "\nwsquota.max-managers-per-user=60\n";
+        return Deployments.product(SINGLE).addAsResource(new StringAsset(config), CONFIG);
     }
 
     /** The product in cluster mode with the default quota (5 per user across both nodes), as ClusterIT's node 1. */
     @Deployment(name = CLUSTER, managed = false, testable = false)
     static WebArchive cluster() throws IOException {
-        String config = Files.readString(new File("src/main/resources/META-INF/microprofile-config.properties").toPath())
+        String config = defaults()
                 + "\nwsquota.cluster=hazelcast\n"
                 + "wsquota.cluster.name=" + System.getProperty("clusterName") + "\n"
                 + "wsquota.cluster.port=" + System.getProperty("clusterPort1") + "\n"
                 + "wsquota.cluster.members=127.0.0.1:" + System.getProperty("clusterPort1") + ",127.0.0.1:"
                 + System.getProperty("clusterPort2") + "\n"
                 + "wsquota.cluster.lease-seconds=" + System.getProperty("clusterLeaseSeconds") + "\n";
-        return Deployments.product(CLUSTER).addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties");
+        return Deployments.product(CLUSTER).addAsResource(new StringAsset(config), CONFIG);
+    }
+
+    private static String defaults() throws IOException {
+        return Files.readString(new File("src/main/resources/" + CONFIG).toPath());
     }
 
     @Test
@@ -118,8 +122,8 @@ class DrainIT {
             }
             long lastClose = clients.stream().mapToLong(WsClient::closedAtMillis).max().orElseThrow();
             int[] perWindow = perWindow(clients, drainStart);
-            System.out.println("DrainIT: " + CONNECTIONS + " connections drained over " + DRAIN_SECONDS + " s; 1001 closes"
-                    + " seen by the clients per 500 ms from the drain's start: " + Arrays.toString(perWindow)
+            System.out.println("DrainIT: " + CONNECTIONS + " connections drained over " + DRAIN_SECONDS + " s; 1001"
+                    + " closes seen by the clients per 500 ms from the drain's start: " + Arrays.toString(perWindow)
                     + "; the last 1001 arrived " + (lastClose - drainStart) + " ms after the start");
             // The server plans exactly 20 per 500 ms (DrainScheduleTest). What the clients see adds each close's path
             // (a few at a time on the executor) and the stalls of 2 shared cores: a stall of up to one window while the
@@ -139,11 +143,11 @@ class DrainIT {
             assertTrue(factory.getRejectionsByReason().get("DRAINING") >= 1);
             assertEquals(CONNECTIONS, OpsHttp.metric("wsquota_releases", "cause", "drained"), 0.0);
             assertEquals(1.0, OpsHttp.metric("wsquota_draining"), 0.0);
-            String audit = ServerLog.read().lines()
-                    .filter(line -> line.contains("wsquota admin: draining: " + CONNECTIONS + " managers closed with 1001"
-                            + " over " + DRAIN_SECONDS + " s"))
-                    .reduce((first, second) -> second).orElseThrow(() -> new AssertionError("no audit line of the drain"));
-            assertTrue(audit.endsWith("(by ops)"), "the HTTP drain is audited like a JMX call, with its caller: " + audit);
+            String audited = "wsquota admin: draining: " + CONNECTIONS + " managers closed with 1001 over "
+                    + DRAIN_SECONDS + " s";
+            String audit = ServerLog.read().lines().filter(line -> line.contains(audited))
+                    .reduce((first, second) -> second).orElseThrow(() -> new AssertionError("no line " + audited));
+            assertTrue(audit.endsWith("(by ops)"), "audited as a JMX call is, with its caller: " + audit);
             assertEquals(new WsClient.Close(1013, "server draining"), WsClient.open("bob").answer().close(),
                     "a drained node keeps refusing until it stops or the drain is ended");
 
@@ -185,7 +189,8 @@ class DrainIT {
                 clients.add(full);
                 assertEquals(1013, full.answer().close().code(), "dave holds his quota of 5 across the cluster");
 
-                Future<HttpResponse<String>> drained = background.submit(() -> postDrain("ops", "?seconds=3&wait=true"));
+                Future<HttpResponse<String>> drained =
+                        background.submit(() -> postDrain("ops", "?seconds=3&wait=true"));
                 List<WsClient> onNode2 = new ArrayList<>();
                 for (WsClient client : onNode1) {
                     assertEquals(new WsClient.Close(1001, "server shutting down"), client.awaitClose());

@@ -104,7 +104,7 @@ class DrainScheduleTest {
             positions.add(one[i] - i * 25L);
         }
         assertTrue(positions.size() >= 15, "positions inside the slot: " + positions);
-        assertArrayEquals(one, DrainSchedule.offsets(200, 5_000, new SplittableRandom(1)), "the same seed, the same plan");
+        assertArrayEquals(one, DrainSchedule.offsets(200, 5_000, new SplittableRandom(1)), "same seed, same plan");
     }
 
     @Test
@@ -130,6 +130,6 @@ class DrainScheduleTest {
         assertEquals(100, taken.size(), "each once");
         assertNotEquals(live, taken, "shuffled, not in admission order");
         long alicesInFirstHalf = taken.subList(0, 50).stream().filter(m -> m.user().equals("alice")).count();
-        assertTrue(alicesInFirstHalf > 10 && alicesInFirstHalf < 40, "users mixed over the window: " + alicesInFirstHalf);
+        assertTrue(alicesInFirstHalf > 10 && alicesInFirstHalf < 40, "users mixed: " + alicesInFirstHalf);
     }
 }

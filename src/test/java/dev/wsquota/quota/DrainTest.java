@@ -21,7 +21,8 @@ class DrainTest {
     private final AtomicLong clock = new AtomicLong(START);
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(100, 10_000), clock::get);
-    private final ProbingAdmission admission = new ProbingAdmission(registry, scheduler, OnLimitPolicy.REJECT, 5_000, 5_000);
+    private final ProbingAdmission admission =
+            new ProbingAdmission(registry, scheduler, OnLimitPolicy.REJECT, 5_000, 5_000);
     private final Drain drain = new Drain(registry, scheduler, new SplittableRandom(42));
 
     /** Admits {@code count} connections spread over four users; returns them in admission order. */

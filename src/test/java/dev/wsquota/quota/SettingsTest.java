@@ -56,8 +56,8 @@ class SettingsTest {
     @Test
     void theLoggedTextNamesEverySetting() {
         assertEquals("Settings[maxManagersPerUser=5, maxManagersTotal=10000, cleanupIntervalSeconds=30, idleTimeoutSeconds=300, "
-                        + "pingIntervalSeconds=20, pongTimeoutSeconds=10, probeAfterSeconds=5, probeTimeoutMillis=5000, onLimit=REJECT, "
-                        + "drainSeconds=30]",
+                        + "pingIntervalSeconds=20, pongTimeoutSeconds=10, probeAfterSeconds=5, "
+                        + "probeTimeoutMillis=5000, onLimit=REJECT, drainSeconds=30]",
                 load(Map.of()).toString());
     }
 }
