@@ -19,6 +19,8 @@ import javax.management.JMX;
 import javax.management.ObjectName;
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -104,6 +106,10 @@ class DrainIT {
             assertEquals(400, postDrain("ops", "?seconds=soon").statusCode());
             assertFalse(factory.isDraining(), "refused calls change nothing");
             assertTrue(clients.stream().noneMatch(WsClient::isClosed));
+            ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(jmx.connection(),
+                    ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+            int threadsBefore = threads.getThreadCount();
+            threads.resetPeakThreadCount();
 
             HttpResponse<String> started = postDrain("ops", "?seconds=" + DRAIN_SECONDS);
 
@@ -124,7 +130,12 @@ class DrainIT {
             int[] perWindow = perWindow(clients, drainStart);
             System.out.println("DrainIT: " + CONNECTIONS + " connections drained over " + DRAIN_SECONDS + " s; 1001"
                     + " closes seen by the clients per 500 ms from the drain's start: " + Arrays.toString(perWindow)
-                    + "; the last 1001 arrived " + (lastClose - drainStart) + " ms after the start");
+                    + "; the last 1001 arrived " + (lastClose - drainStart) + " ms after the start; server threads "
+                    + threadsBefore + " before, at most " + threads.getPeakThreadCount() + " during the drain");
+            // The closes go through the close lane (4 at a time, up to 64 while stalled): a thread per close would
+            // add 200.
+            assertTrue(threads.getPeakThreadCount() <= threadsBefore + 100, "threads before " + threadsBefore
+                    + ", peak during the drain " + threads.getPeakThreadCount());
             // The server plans exactly 20 per 500 ms (DrainScheduleTest). What the clients see adds each close's path
             // (a few at a time on the executor) and the stalls of 2 shared cores: a stall of up to one window while the
             // plan runs on moves at most one window's share into the next, and each edge one more.
