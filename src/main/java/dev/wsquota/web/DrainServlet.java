@@ -1,6 +1,7 @@
 package dev.wsquota.web;
 
 import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.guard.OriginPolicy;
 import dev.wsquota.jmx.AdminRegistration;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import dev.wsquota.quota.Drain;
@@ -31,7 +32,8 @@ import java.util.logging.Logger;
  * (web.xml). It runs the MXBean's own {@code drain} operation on this application's instance, so the call is
  * validated and audited with its caller exactly as from JConsole. Without {@code wait} it answers 202 once the
  * drain has started; with {@code wait=true} it answers 200 once every manager is closed and answered, holding no
- * thread meanwhile.
+ * thread meanwhile. A request from a page of another origin is refused (403): a browser holding an operator's
+ * BASIC credentials would otherwise let any site it visits drain the node with a plain form post.
  */
 @WebServlet(urlPatterns = "/admin/drain", asyncSupported = true)
 public class DrainServlet extends HttpServlet {
@@ -40,6 +42,8 @@ public class DrainServlet extends HttpServlet {
     private static final Logger LOG = WeakLogger.of(DrainServlet.class);
     /** How much longer than the drain's window a waiting call may take before it is answered 504. */
     static final long WAIT_MARGIN_MILLIS = 30_000;
+    /** Scripts and hooks send no Origin; a browser page may call only from this server's own host. */
+    private static final OriginPolicy SAME_HOST = OriginPolicy.parse("");
 
     @EJB
     private ManagerFactory factory;
@@ -49,6 +53,14 @@ public class DrainServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OriginPolicy.Decision origin = SAME_HOST.check(request.getHeader("Origin"), request.getHeader("Host"));
+        if (!origin.allowed()) {
+            LOG.warning(() -> "refused POST /admin/drain by " + LogSafe.user(request.getRemoteUser()) + " from origin "
+                    + LogSafe.user(request.getHeader("Origin")) + ": " + origin.reason());
+            answer(response, HttpServletResponse.SC_FORBIDDEN, Json.createObjectBuilder()
+                    .add("error", "a drain is not accepted from a page of another origin (" + origin.reason() + ")"));
+            return;
+        }
         ManagerFactoryMXBean admin = operator.admin();
         int seconds;
         String started;

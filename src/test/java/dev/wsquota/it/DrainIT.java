@@ -104,6 +104,9 @@ class DrainIT {
             assertEquals(400, bad.statusCode(), bad.body());
             assertTrue(bad.body().contains("seconds must be between 1 and 3600 seconds, was 0"), bad.body());
             assertEquals(400, postDrain("ops", "?seconds=soon").statusCode());
+            HttpResponse<String> foreign = postDrain("ops", "?seconds=5", "http://evil.example");
+            assertEquals(403, foreign.statusCode(), "a foreign page posting with the operator's credentials: "
+                    + foreign.body());
             assertFalse(factory.isDraining(), "refused calls change nothing");
             assertTrue(clients.stream().noneMatch(WsClient::isClosed));
             ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(jmx.connection(),
@@ -262,11 +265,20 @@ class DrainIT {
 
     /** POST /admin/drain with the query, as the user (password wsquota), or without credentials when null. */
     private static HttpResponse<String> postDrain(String user, String query) throws IOException, InterruptedException {
+        return postDrain(user, query, null);
+    }
+
+    /** As {@link #postDrain(String, String)}, from a browser page of this origin (null: not from a browser). */
+    private static HttpResponse<String> postDrain(String user, String query, String origin)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + System.getProperty("httpPort") + "/admin/drain" + query))
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody());
         if (user != null) {
             request.header("Authorization", WsClient.basic(user, WsClient.PASSWORD));
+        }
+        if (origin != null) {
+            request.header("Origin", origin);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
