@@ -108,6 +108,29 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Sets the on-limit policy: reject or evict-oldest.", params = {"policy"})
     void setOnLimitPolicy(String policy);
 
+    // ---- drain before a planned stop ----
+
+    @Description(value = "Seconds over which a drain started without a duration (POST /admin/drain) closes this node's managers (key wsquota.drain-seconds).")
+    int getDrainSeconds();
+
+    @Description(value = "Sets the default drain window, 1 to 3,600 seconds; a drain already running keeps its own.", params = {"seconds"})
+    void setDrainSeconds(int seconds);
+
+    @Description(value = "True while this node drains: readiness DOWN (check wsquota-drain) and every new connection refused with 1013 \"server draining\". It stays true after the last close, until endDrain() or the stop.")
+    boolean isDraining();
+
+    @Description(value = "Managers this node still holds while it drains (0 once drained); 0 when not draining.")
+    int getDrainManagersLeft();
+
+    @Description(value = "When the last drain's last close is due at the latest; null if this node has not drained since start.")
+    Date getDrainDeadline();
+
+    @Description(value = "Drains this node before a stop: readiness DOWN, new connections refused (1013 \"server draining\"), and every manager closed with 1001 \"server shutting down\" at a moment spread evenly, with jitter, over the next 1 to 3,600 seconds, its slot released first (cause DRAINED). Called again, re-plans the managers left over the new window. Returns what it did.", params = {"seconds"})
+    String drain(int seconds);
+
+    @Description(value = "Ends a drain without a restart: new connections are admitted again and readiness is UP; closes not yet made are cancelled (those already made stay closed). Returns what it did.")
+    String endDrain();
+
     // ---- live state ----
 
     @Description(value = "Managers alive now, all users together.")
