@@ -234,7 +234,9 @@ public final class InboundLanes {
                 messages = 0;
                 running = false;
             }
-            LOG.info(() -> dropped + " inbound event(s) of " + manager + " dropped: " + why);
+            statistics.countDropped(dropped);
+            // At shutdown this happens to every lane at once: counted, and logged only at FINE.
+            LOG.fine(() -> dropped + " inbound event(s) of " + manager + " dropped: " + why);
         }
     }
 

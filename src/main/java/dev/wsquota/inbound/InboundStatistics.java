@@ -14,6 +14,7 @@ public final class InboundStatistics {
     private final LongAdder forwardFailures = new LongAdder();
     private final LongAdder forwardLate = new LongAdder();
     private final LongAdder replyFailures = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
 
     void countMessage() {
         messages.increment();
@@ -33,6 +34,10 @@ public final class InboundStatistics {
 
     void countLate() {
         forwardLate.increment();
+    }
+
+    void countDropped(int events) {
+        dropped.add(events);
     }
 
     void countReplyFailure() {
@@ -74,6 +79,11 @@ public final class InboundStatistics {
         return replyFailures.sum();
     }
 
+    /** Events never handed over because the executor refused them (the application stopping). */
+    public long dropped() {
+        return dropped.sum();
+    }
+
     /** Every total by name, for JMX. */
     public Map<String, Long> snapshot() {
         Map<String, Long> all = new LinkedHashMap<>();
@@ -84,6 +94,7 @@ public final class InboundStatistics {
         all.put("FORWARD_FAILURES", forwardFailures());
         all.put("FORWARD_LATE", forwardLate());
         all.put("REPLY_FAILURES", replyFailures());
+        all.put("DROPPED", dropped());
         return all;
     }
 }
