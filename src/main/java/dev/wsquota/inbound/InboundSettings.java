@@ -10,15 +10,17 @@ import java.util.function.Function;
  * deployment stops instead of silently echoing.
  *
  * @param maxInFlight     messages one manager may have waiting or running at once; one more gets an error frame
+ * @param threads         the handlers' own threads (observers and forward calls), apart from the server's shared pool
  * @param forwardUrl      where {@link InboundMode#FORWARD} POSTs; present exactly in that mode
  * @param forwardSecret   sent as {@value #SECRET_HEADER} when present
  * @param forwardLifecycle whether opened and closed are POSTed too (best effort)
  */
-public record InboundSettings(InboundMode mode, int maxInFlight, Optional<URI> forwardUrl, int forwardTimeoutMillis,
+public record InboundSettings(InboundMode mode, int maxInFlight, int threads, Optional<URI> forwardUrl, int forwardTimeoutMillis,
                               Optional<String> forwardSecret, boolean forwardLifecycle) {
 
     public static final String MODE = "wsquota.inbound.mode";
     public static final String MAX_IN_FLIGHT = "wsquota.inbound.max-in-flight";
+    public static final String THREADS = "wsquota.inbound.threads";
     public static final String FORWARD_URL = "wsquota.inbound.forward-url";
     public static final String FORWARD_TIMEOUT = "wsquota.inbound.forward-timeout-millis";
     public static final String FORWARD_SECRET = "wsquota.inbound.forward-secret";
@@ -27,12 +29,13 @@ public record InboundSettings(InboundMode mode, int maxInFlight, Optional<URI> f
     public static final String SECRET_HEADER = "X-Wsquota-Secret";
 
     /** Echo, 16 in flight, a 5 s forward timeout: what an empty configuration means. */
-    public static final InboundSettings DEFAULTS = new InboundSettings(InboundMode.ECHO, 16, Optional.empty(), 5_000,
+    public static final InboundSettings DEFAULTS = new InboundSettings(InboundMode.ECHO, 16, 32, Optional.empty(), 5_000,
             Optional.empty(), false);
 
     public static InboundSettings load(Function<String, Optional<String>> config) {
         InboundMode mode = config.apply(MODE).map(value -> InboundMode.parse(MODE, value)).orElse(DEFAULTS.mode);
         int maxInFlight = integer(config, MAX_IN_FLIGHT, DEFAULTS.maxInFlight, 1, 10_000);
+        int threads = integer(config, THREADS, DEFAULTS.threads, 1, 1_000);
         int timeout = integer(config, FORWARD_TIMEOUT, DEFAULTS.forwardTimeoutMillis, 1, 300_000);
         Optional<URI> url = config.apply(FORWARD_URL).map(String::trim).filter(value -> !value.isEmpty())
                 .map(InboundSettings::url);
@@ -43,7 +46,7 @@ public record InboundSettings(InboundMode mode, int maxInFlight, Optional<URI> f
         secret.ifPresent(InboundSettings::checkHeaderValue);
         boolean lifecycle = config.apply(FORWARD_LIFECYCLE).map(value -> bool(FORWARD_LIFECYCLE, value))
                 .orElse(DEFAULTS.forwardLifecycle);
-        return new InboundSettings(mode, maxInFlight, mode == InboundMode.FORWARD ? url : Optional.empty(), timeout,
+        return new InboundSettings(mode, maxInFlight, threads, mode == InboundMode.FORWARD ? url : Optional.empty(), timeout,
                 secret, lifecycle);
     }
 
@@ -98,7 +101,7 @@ public record InboundSettings(InboundMode mode, int maxInFlight, Optional<URI> f
     /** For the log: everything but the secret's value. */
     @Override
     public String toString() {
-        return "mode=" + mode.configValue() + ", max in flight=" + maxInFlight
+        return "mode=" + mode.configValue() + ", max in flight=" + maxInFlight + ", threads=" + threads
                 + forwardUrl.map(uri -> ", forward to " + uri + " (timeout " + forwardTimeoutMillis + " ms, secret "
                 + (forwardSecret.isPresent() ? "set" : "not set") + ", lifecycle " + forwardLifecycle + ")").orElse("");
     }

@@ -47,6 +47,11 @@ public final class InboundAdmin implements InboundMXBean {
     }
 
     @Override
+    public int getThreads() {
+        return settings.threads();
+    }
+
+    @Override
     public String getForwardUrl() {
         return settings.forwardUrl().map(URI::toString).orElse("");
     }

@@ -14,6 +14,9 @@ public interface InboundMXBean {
     /** {@code wsquota.inbound.max-in-flight}: messages one manager may have waiting or running at once. */
     int getMaxInFlightPerManager();
 
+    /** {@code wsquota.inbound.threads}: the handlers' own threads. */
+    int getThreads();
+
     /** {@code wsquota.inbound.forward-url} in forward mode, else empty. */
     String getForwardUrl();
 

@@ -12,7 +12,7 @@ import dev.wsquota.inbound.ManagerOutbox;
 import dev.wsquota.jmx.InboundAdmin;
 import dev.wsquota.quota.ReleaseListener;
 import dev.wsquota.quota.WeakLogger;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -22,6 +22,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -50,6 +53,7 @@ public class InboundRuntime implements ServletContextListener {
 
     private InboundAdmin admin;
     private ManagerFactory factory;
+    private ThreadPoolExecutor executor;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -57,7 +61,7 @@ public class InboundRuntime implements ServletContextListener {
         InboundStatistics statistics = new InboundStatistics();
         Optional<InboundLanes> lanes = Optional.empty();
         if (settings.mode() != InboundMode.ECHO) {
-            ManagedExecutorService executor = lookup("java:comp/DefaultManagedExecutorService");
+            executor = handlerThreads(settings.threads());
             InboundHandler handler = settings.mode() == InboundMode.CDI
                     ? new CdiHandler(CDI.current().getBeanManager())
                     : new ForwardHandler(settings, executor, statistics);
@@ -85,7 +89,23 @@ public class InboundRuntime implements ServletContextListener {
         if (admin != null) {
             admin.unregister();
         }
+        if (executor != null) {
+            executor.shutdown(); // events still queued run out; a handler that never returns is the application's
+        }
         current = null;
+    }
+
+    /**
+     * The handlers' own pool, apart from the server's shared executor (which also reads the WebSockets): a blocking
+     * observer holds one of these threads at most per manager, so one user holds at most their quota of them.
+     * Threads from the container's managed factory, so observers run with the application's context.
+     */
+    private static ThreadPoolExecutor handlerThreads(int threads) {
+        ManagedThreadFactory factory = lookup("java:comp/DefaultManagedThreadFactory");
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), factory); // holds at most one waiting step per lane: bounded by the lanes
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** The running application's inbound state; fails loudly if the listener did not run. */
