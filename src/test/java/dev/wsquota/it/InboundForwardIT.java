@@ -180,6 +180,10 @@ class InboundForwardIT {
     @Order(5)
     void aRefusedConnectionIsAnErrorFrame() throws InterruptedException {
         WsClient bob = open("bob");
+        String opened = "{\"event\":\"opened\",\"user\":\"bob\",\"managerId\":\"" + bob.welcomeField("managerId")
+                + "\",\"active\":1}";
+        // Its opened post answered first, so that stopping the backend fails only the message's call.
+        Await.until("bob's opened post answered", Duration.ofSeconds(15), () -> backend.answered.contains(opened), found -> found);
         long failures = inbound.getForwardFailures();
         backend.stop();
         bob.send("anyone?");
@@ -193,6 +197,7 @@ class InboundForwardIT {
 
         final List<String> bodies = new CopyOnWriteArrayList<>();
         final List<String> secrets = new CopyOnWriteArrayList<>();
+        final List<String> answered = new CopyOnWriteArrayList<>();
         final AtomicInteger hanging = new AtomicInteger();
         private final CountDownLatch hang = new CountDownLatch(1);
         private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -251,6 +256,7 @@ class InboundForwardIT {
             exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
+            answered.add(body);
         }
 
         private static void await(CountDownLatch latch, long millis) {
