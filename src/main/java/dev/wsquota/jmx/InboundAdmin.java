@@ -3,6 +3,7 @@ package dev.wsquota.jmx;
 import dev.wsquota.inbound.InboundSettings;
 import dev.wsquota.inbound.InboundStatistics;
 
+import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
 import java.net.URI;
 import java.util.Map;
@@ -27,7 +28,8 @@ public final class InboundAdmin implements InboundMXBean {
 
     public static InboundAdmin register(InboundSettings settings, InboundStatistics statistics, IntSupplier inFlight) {
         InboundAdmin admin = new InboundAdmin(settings, statistics, inFlight);
-        admin.registration = PlatformRegistration.register(admin, OBJECT_NAME,
+        admin.registration = PlatformRegistration.register(
+                new DescribedMBean<>(admin, InboundMXBean.class, new NotificationBroadcasterSupport()), OBJECT_NAME,
                 "client message counts are not visible for this instance");
         return admin;
     }
