@@ -15,8 +15,8 @@ import java.util.function.Function;
  * @param forwardSecret   sent as {@value #SECRET_HEADER} when present
  * @param forwardLifecycle whether opened and closed are POSTed too (best effort)
  */
-public record InboundSettings(InboundMode mode, int maxInFlight, int threads, Optional<URI> forwardUrl, int forwardTimeoutMillis,
-                              Optional<String> forwardSecret, boolean forwardLifecycle) {
+public record InboundSettings(InboundMode mode, int maxInFlight, int threads, Optional<URI> forwardUrl,
+                              int forwardTimeoutMillis, Optional<String> forwardSecret, boolean forwardLifecycle) {
 
     public static final String MODE = "wsquota.inbound.mode";
     public static final String MAX_IN_FLIGHT = "wsquota.inbound.max-in-flight";
@@ -29,8 +29,8 @@ public record InboundSettings(InboundMode mode, int maxInFlight, int threads, Op
     public static final String SECRET_HEADER = "X-Wsquota-Secret";
 
     /** Echo, 16 in flight, a 5 s forward timeout: what an empty configuration means. */
-    public static final InboundSettings DEFAULTS = new InboundSettings(InboundMode.ECHO, 16, 32, Optional.empty(), 5_000,
-            Optional.empty(), false);
+    public static final InboundSettings DEFAULTS = new InboundSettings(InboundMode.ECHO, 16, 32, Optional.empty(),
+            5_000, Optional.empty(), false);
 
     public static InboundSettings load(Function<String, Optional<String>> config) {
         InboundMode mode = config.apply(MODE).map(value -> InboundMode.parse(MODE, value)).orElse(DEFAULTS.mode);
@@ -46,7 +46,8 @@ public record InboundSettings(InboundMode mode, int maxInFlight, int threads, Op
         secret.ifPresent(InboundSettings::checkHeaderValue);
         boolean lifecycle = config.apply(FORWARD_LIFECYCLE).map(value -> bool(FORWARD_LIFECYCLE, value))
                 .orElse(DEFAULTS.forwardLifecycle);
-        return new InboundSettings(mode, maxInFlight, threads, mode == InboundMode.FORWARD ? url : Optional.empty(), timeout,
+        return new InboundSettings(mode, maxInFlight, threads, mode == InboundMode.FORWARD ? url : Optional.empty(),
+                timeout,
                 secret, lifecycle);
     }
 
@@ -76,7 +77,8 @@ public record InboundSettings(InboundMode mode, int maxInFlight, int threads, Op
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(FORWARD_URL + " = '" + text + "': not a URL (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(FORWARD_URL + " = '" + text + "': not a URL (" + e.getMessage() + ")",
+                    e);
         }
     }
 

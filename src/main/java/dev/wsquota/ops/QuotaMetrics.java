@@ -79,7 +79,7 @@ public class QuotaMetrics {
                 MetricUnits.NONE, () -> InboundRuntime.current().statistics().forwardTimeouts());
         gauge("wsquota.inbound.forward.failures", "Forward calls refused, failed or answered non-2xx, since start.",
                 MetricUnits.NONE, () -> InboundRuntime.current().statistics().forwardFailures());
-        gauge("wsquota.inbound.forward.late", "Forward 2xx answers that came after their timeout (dropped), since start.",
+        gauge("wsquota.inbound.forward.late", "Forward 2xx answers after their timeout (dropped), since start.",
                 MetricUnits.NONE, () -> InboundRuntime.current().statistics().forwardLate());
         gauge("wsquota.inbound.inflight", "Client messages waiting for or in their handler now.",
                 MetricUnits.NONE, () -> InboundRuntime.current().lanes().map(InboundLanes::inFlight).orElse(0));

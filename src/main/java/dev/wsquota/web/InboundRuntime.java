@@ -57,7 +57,8 @@ public class InboundRuntime implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        InboundSettings settings = InboundSettings.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+        InboundSettings settings = InboundSettings.load(
+                key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
         InboundStatistics statistics = new InboundStatistics();
         Optional<InboundLanes> lanes = Optional.empty();
         if (settings.mode() != InboundMode.ECHO) {
