@@ -65,6 +65,10 @@ final class InboundStep {
             backend.stop(0);
         }
         report(results, phases, connections, messages, warmup);
+        long failed = phases.stream().mapToLong(Phase::failed).sum();
+        if (failed > 0) {
+            throw new IllegalStateException(failed + " inbound round trips got no answer or the wrong one");
+        }
     }
 
     private static Phase drive(String mode, BenchServer node, int connections, int messages, int warmup)
