@@ -45,6 +45,8 @@ final class BenchServer {
     private final int maxTotal;
     /** Set for a server beside the bench server: its settings as system properties, and the server whose config it copies. */
     private List<String> nodeJvmArgs = List.of();
+    /** Test classes added to this node's product WAR (e.g. a CDI observer), by class file path; none by default. */
+    private List<String> extraClasses = List.of();
     private String templateName;
     private int httpsPort;
 
@@ -97,6 +99,12 @@ final class BenchServer {
         node.templateName = template.name;
         node.httpsPort = httpsPort;
         return node;
+    }
+
+    /** This node with {@code classFiles} (paths under the test classes) added to its product WAR. */
+    BenchServer withClasses(String... classFiles) {
+        extraClasses = List.of(classFiles);
+        return this;
     }
 
     /**
@@ -179,7 +187,13 @@ final class BenchServer {
         }
         String variant = Props.text("bench.productVariant", "asis");
         switch (variant) {
-            case "asis" -> Files.copy(productWar, dropins.resolve("wsquota.war"), StandardCopyOption.REPLACE_EXISTING);
+            case "asis" -> {
+                if (extraClasses.isEmpty()) {
+                    Files.copy(productWar, dropins.resolve("wsquota.war"), StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    copyWithClasses(productWar, dropins.resolve("wsquota.war"));
+                }
+            }
             // What-if experiment, never the default: the product WAR with CDI bean discovery off for the module.
             case "beans-none" -> copyWithBeansXml(productWar, dropins.resolve("wsquota.war"));
             default -> throw new IllegalArgumentException("bench.productVariant must be asis or beans-none, was " + variant);
@@ -398,6 +412,20 @@ final class BenchServer {
             }
             put(zip, "WEB-INF/beans.xml", ("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\" "
                     + "bean-discovery-mode=\"none\"/>\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void copyWithClasses(Path from, Path to) throws IOException {
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(from));
+             ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(to))) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                if (!entry.isDirectory()) {
+                    put(zip, entry.getName(), in.readAllBytes());
+                }
+            }
+            for (String classFile : extraClasses) {
+                put(zip, "WEB-INF/classes/" + classFile, Files.readAllBytes(testClasses.resolve(classFile)));
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import dev.wsquota.quota.ProbingAdmission;
 import dev.wsquota.quota.QuotaLimits;
 import dev.wsquota.quota.QuotaReadings;
 import dev.wsquota.quota.ReleaseCause;
+import dev.wsquota.quota.ReleaseListener;
 import dev.wsquota.quota.ServerActions;
 import dev.wsquota.quota.Settings;
 import dev.wsquota.quota.UserIds;
@@ -230,6 +231,11 @@ public class ManagerFactory {
     @Lock(LockType.WRITE)
     public void setDrainSeconds(int seconds) {
         drainSeconds = Settings.checkDrainSeconds("DrainSeconds", seconds);
+    }
+
+    /** Who is told about every slot given back from now on, with its cause ({@link ReleaseListener#NONE}: nobody). */
+    public void setReleaseListener(ReleaseListener listener) {
+        registry.setReleaseListener(listener);
     }
 
     @Timeout

@@ -3,10 +3,12 @@ package dev.wsquota.ops;
 import dev.wsquota.ejb.ClusterNode;
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.guard.GuardStatistics;
+import dev.wsquota.inbound.InboundLanes;
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.WeakLogger;
 import dev.wsquota.web.GuardRuntime;
+import dev.wsquota.web.InboundRuntime;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -69,6 +71,20 @@ public class QuotaMetrics {
         }
         gauge("wsquota.draining", "1 while this node drains before a stop (new connections refused), else 0.",
                 MetricUnits.NONE, () -> factory.isDraining() ? 1 : 0);
+        gauge("wsquota.inbound.messages", "Client messages handed to the application (CDI or forward) since start.",
+                MetricUnits.NONE, () -> InboundRuntime.current().statistics().messages());
+        gauge("wsquota.inbound.busy", "Client messages refused since start: their manager had too many in flight.",
+                MetricUnits.NONE, () -> InboundRuntime.current().statistics().busy());
+        gauge("wsquota.inbound.handler.errors", "Inbound events whose CDI observer threw, since start.",
+                MetricUnits.NONE, () -> InboundRuntime.current().statistics().handlerErrors());
+        gauge("wsquota.inbound.forward.timeouts", "Forward calls without an answer in time, since start.",
+                MetricUnits.NONE, () -> InboundRuntime.current().statistics().forwardTimeouts());
+        gauge("wsquota.inbound.forward.failures", "Forward calls refused, failed or answered non-2xx, since start.",
+                MetricUnits.NONE, () -> InboundRuntime.current().statistics().forwardFailures());
+        gauge("wsquota.inbound.forward.late", "Forward 2xx answers after their timeout (dropped), since start.",
+                MetricUnits.NONE, () -> InboundRuntime.current().statistics().forwardLate());
+        gauge("wsquota.inbound.inflight", "Client messages waiting for or in their handler now.",
+                MetricUnits.NONE, () -> InboundRuntime.current().lanes().map(InboundLanes::inFlight).orElse(0));
         gauge("wsquota.cleanup.runs", "Cleanup passes since start.",
                 MetricUnits.NONE, () -> factory.cleanupStatus().statistics().runs());
         gauge("wsquota.cleanup.duration", "Duration of the last cleanup pass.",

@@ -40,6 +40,8 @@ public final class Manager {
     private volatile long messagesIn;
     @SuppressWarnings("unused") // updated through MESSAGES_OUT
     private volatile long messagesOut;
+    /** Why the slot was given back; null while it is held. */
+    private volatile ReleaseCause releaseCause;
 
     Manager(String idPrefix, long serial, Connection connection, long nowMillis, UserManagers owner) {
         this.idPrefix = idPrefix;
@@ -53,6 +55,16 @@ public final class Manager {
     /** The manager id as operators and clients see it (JMX, welcome): the registry's prefix and the serial in base 36. */
     public String id() {
         return idPrefix + Long.toString(serial, 36);
+    }
+
+    /** Why this manager gave its slot back, or null while it holds it. */
+    public ReleaseCause releaseCause() {
+        return releaseCause;
+    }
+
+    /** Recorded by the registry under the user's monitor, before any listener is told. */
+    void releasedFor(ReleaseCause cause) {
+        releaseCause = cause;
     }
 
     /** The registry's key for this manager. */

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The live registry of managers: the only source of every count wsquota reports or enforces.
@@ -24,6 +26,8 @@ import java.util.function.LongSupplier;
  */
 public final class ManagerRegistry {
 
+    private static final Logger LOG = WeakLogger.of(ManagerRegistry.class);
+
     private final ConcurrentHashMap<String, UserManagers> users = new ConcurrentHashMap<>();
     /** Every live manager by its serial (a Long key is smaller than the id text). */
     private final ConcurrentHashMap<Long, Manager> managers = new ConcurrentHashMap<>();
@@ -37,6 +41,7 @@ public final class ManagerRegistry {
     private final Suspects suspects = new Suspects();
     /** While set, every admission is refused (DRAINING): the node is emptied before a stop (see {@link Drain}). */
     private volatile boolean draining;
+    private volatile ReleaseListener releaseListener = ReleaseListener.NONE;
 
     /**
      * @param limits the quotas, read at every admission
@@ -79,7 +84,25 @@ public final class ManagerRegistry {
      * closes the evicted manager's connection. The total cap is never relaxed by eviction.
      */
     public Admission admit(String user, Connection connection, OnLimitPolicy policy) {
-        return admit(user, connection, policy, true);
+        Admission admission = admit(user, connection, policy, true);
+        if (admission.evicted() != null) {
+            told(admission.evicted(), ReleaseCause.EVICTED);
+        }
+        return admission;
+    }
+
+    /** Who is told about every release from now on ({@link ReleaseListener#NONE} for nobody). */
+    public void setReleaseListener(ReleaseListener listener) {
+        releaseListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    private void told(Manager manager, ReleaseCause cause) {
+        try {
+            releaseListener.released(manager, cause);
+        } catch (RuntimeException e) {
+            // The slot is back either way; the listener's own state is its concern, so it is only logged.
+            LOG.log(Level.WARNING, "the release listener failed for " + manager + " (" + cause + ")", e);
+        }
     }
 
     /**
@@ -177,6 +200,7 @@ public final class ManagerRegistry {
             retireIfEmptyLocked(owner);
         }
         slots.release(manager);
+        told(manager, cause);
         return true;
     }
 
@@ -186,6 +210,7 @@ public final class ManagerRegistry {
         }
         managers.remove(manager.serial(), manager);
         suspects.forget(manager);
+        manager.releasedFor(cause);
         counters.released(cause);
         return true;
     }

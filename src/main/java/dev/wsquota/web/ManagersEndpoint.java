@@ -3,6 +3,7 @@ package dev.wsquota.web;
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.guard.GuardStatistics;
 import dev.wsquota.guard.InboundGuard;
+import dev.wsquota.inbound.InboundLanes;
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.ConnectionClosingException;
 import dev.wsquota.quota.LogSafe;
@@ -35,7 +36,8 @@ import java.util.logging.Logger;
 
 /**
  * The WebSocket door at {@code /ws}: asks the factory for a manager when a connection opens, echoes
- * text while it lives, and gives the slot back on every way it can end. One instance per connection.
+ * text while it lives (or hands it to the application: see {@link InboundRuntime}), and gives the slot back on
+ * every way it can end. One instance per connection.
  *
  * <p>The admission answer may come later, from the scheduler, when the user is at quota and their
  * silent managers are being probed; until it comes the connection holds no slot and gets no echo.
@@ -81,6 +83,10 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
     private volatile boolean refusing;
     /** True once {@link #onOpen} returned: from then on a close from another thread waits on the container's read. */
     private volatile boolean opened;
+    /** Where client messages go instead of the echo (CDI or forward mode); null in echo mode. */
+    private InboundLanes inbound;
+    /** This manager's lane in {@link #inbound}, set before {@link #manager}. */
+    private volatile InboundLanes.Lane lane;
 
     @OnOpen
     public void onOpen(Session session, EndpointConfig config) {
@@ -109,6 +115,7 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
             }
         });
         guards = GuardRuntime.current();
+        inbound = InboundRuntime.current().lanes().orElse(null);
         guard = guards.settings().newGuard(System::nanoTime);
         Principal principal = session.getUserPrincipal();
         if (principal == null) {
@@ -190,6 +197,10 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
                 }
                 return;
             }
+            if (inbound != null) {
+                // Before the manager is visible to the read thread: messages sent ahead of the welcome wait in it.
+                lane = inbound.open(admission.manager());
+            }
             manager = admission.manager();
             Map<String, Object> properties = session.getUserProperties();
             if (closed || properties == null) {
@@ -206,6 +217,9 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
                     .add("active", admission.active())
                     .add("limit", admission.limit())
                     .build().toString());
+            if (lane != null) {
+                lane.start(admission.active()); // after the welcome, so an opened observer's reply comes after it
+            }
         } catch (ConnectionClosingException closing) {
             // Closed while its welcome was being written (e.g. at shutdown): its normal end.
             LOG.log(Level.FINE, () -> "welcome to " + manager + " dropped: " + closing.getMessage());
@@ -235,6 +249,11 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
         InboundGuard.Step step = guard.onText(fragment, last);
         if (step instanceof InboundGuard.Message message) {
             mine.messageIn(System.currentTimeMillis());
+            InboundLanes.Lane mineLane = lane;
+            if (mineLane != null) {
+                mineLane.message(message.text()); // to the application instead of the echo; over its bound, an error frame
+                return;
+            }
             try {
                 connection.send(message.text());
             } catch (ConnectionClosingException closing) {

@@ -41,7 +41,10 @@ class OperationsIT extends ClientSideTest {
             List.of("wsquota_cleanup_runs"), List.of("wsquota_cleanup_duration_seconds"), List.of("wsquota_cleanup_failures"),
             List.of("wsquota_drift_corrections"),
             List.of("wsquota_rejections", "reason", "draining"), List.of("wsquota_releases", "cause", "drained"),
-            List.of("wsquota_draining"));
+            List.of("wsquota_draining"),
+            List.of("wsquota_inbound_messages"), List.of("wsquota_inbound_busy"), List.of("wsquota_inbound_handler_errors"),
+            List.of("wsquota_inbound_forward_timeouts"), List.of("wsquota_inbound_forward_failures"),
+            List.of("wsquota_inbound_forward_late"), List.of("wsquota_inbound_inflight"));
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -213,6 +213,16 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** Sends a text without waiting for any answer (it lands in {@link #next}). */
+    public void send(String text) {
+        socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** The next message from the server after the welcome, waiting up to {@code seconds}; null if none came. */
+    public String next(int seconds) throws InterruptedException {
+        return messages.poll(seconds, TimeUnit.SECONDS);
+    }
+
     /** A normal close: sends a close frame (1000) and waits for the server's. */
     @Override
     public void close() {

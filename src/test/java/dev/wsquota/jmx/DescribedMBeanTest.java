@@ -31,7 +31,8 @@ class DescribedMBeanTest {
 
     @Test
     void everyInterfaceMethodCarriesADescriptionAndEveryParameterAName() {
-        for (Method method : Stream.of(ManagerFactoryMXBean.class, GuardMXBean.class, ClusterMXBean.class)
+        for (Method method : Stream.of(ManagerFactoryMXBean.class, GuardMXBean.class, ClusterMXBean.class,
+                        InboundMXBean.class)
                 .flatMap(mxbean -> Arrays.stream(mxbean.getDeclaredMethods())).toList()) {
             Description description = method.getAnnotation(Description.class);
             assertNotNull(description, method.getName() + " has no @Description");
