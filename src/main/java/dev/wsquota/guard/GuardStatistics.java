@@ -24,6 +24,8 @@ public final class GuardStatistics {
         RATE,
         /** Handshake over the user's handshake rate (wsquota.handshakes-per-second): HTTP 429 with Retry-After. */
         HANDSHAKE_RATE,
+        /** Handshake while the node drains or stops: HTTP 503 before the upgrade. */
+        STOPPING,
         /** Closed by the container for a protocol error (invalid UTF-8 1007, bad frame 1002, frame over its buffer 1009). */
         PROTOCOL
     }

@@ -100,6 +100,7 @@ public final class HandshakeGate {
         if (!stopping.getAsBoolean()) {
             return Optional.empty();
         }
+        statistics.count(GuardStatistics.Refused.STOPPING);
         LOG.fine(() -> "refused a handshake of " + LogSafe.user(request.user()) + " with 503: the node is draining");
         return Optional.of(new Refusal(Step.STOPPING, 503, "server draining: connect to another node",
                 Map.of("Retry-After", "1")));

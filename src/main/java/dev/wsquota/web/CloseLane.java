@@ -14,12 +14,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs server-side closes on the container's executor, a few at a time. Liberty's close from a thread other than
- * the connection's reader waits until the pending read is cancelled, and the cancel completes on a thread of that
- * same pool: a burst of closes that takes every pool thread waits for callbacks with no thread left to run on, until
- * the pool grows (2,000 closes at once: 27 s, with 1,032 threads waiting in the close). A few closes at a time leave
- * the pool's other threads free for those callbacks. A close to a peer that does not read can block for a long time,
- * so while closes wait and none has finished for a second, one more may run, up to a ceiling.
+ * Runs server-side closes a few at a time, on threads of their own. Liberty's close from a thread other than the
+ * connection's reader waits until the pending read is cancelled, and the cancel completes on a thread of the shared
+ * executor: closes that take the shared threads wait for callbacks with no thread left to run on. A close to a peer
+ * that does not read can block for a long time, so while closes wait and none has finished for a second, one more
+ * may run, up to a ceiling. Why, with measurements: docs/design.md.
  */
 final class CloseLane implements Executor {
 

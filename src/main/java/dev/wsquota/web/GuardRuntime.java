@@ -73,6 +73,7 @@ public class GuardRuntime implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         markStopping();
+        ManagersEndpoint.stopCloses(); // after the gate's filter closed every connection (filters go first)
         if (admin != null) {
             admin.unregister();
         }

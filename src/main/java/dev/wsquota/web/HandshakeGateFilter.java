@@ -46,11 +46,22 @@ public class HandshakeGateFilter extends HttpFilter {
             throws IOException, ServletException {
         Optional<HandshakeGate.Refusal> refusal = GuardRuntime.current().gate().check(gateRequest(request));
         if (refusal.isPresent()) {
-            refusal.get().headers().forEach(response::setHeader);
-            response.sendError(refusal.get().status(), refusal.get().reason());
+            refuse(response, refusal.get());
             return;
         }
         PeerAddress.during(request.getRemoteAddr() + ":" + request.getRemotePort(), () -> chain.doFilter(request, response));
+    }
+
+    private static void refuse(HttpServletResponse response, HandshakeGate.Refusal refusal) throws IOException {
+        refusal.headers().forEach(response::setHeader);
+        if (refusal.status() < 500) {
+            response.sendError(refusal.status(), refusal.reason());
+            return;
+        }
+        // Not sendError: Liberty logs every 5xx sendError as an error with a stack trace, a drain's refusals included.
+        response.setStatus(refusal.status());
+        response.setContentType("text/plain;charset=UTF-8");
+        response.getWriter().write(refusal.reason());
     }
 
     private static HandshakeGate.Request gateRequest(HttpServletRequest request) {

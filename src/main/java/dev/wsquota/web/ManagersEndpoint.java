@@ -12,6 +12,7 @@ import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.UserIds;
 import dev.wsquota.quota.WeakLogger;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
 import jakarta.websocket.CloseReason;
@@ -30,6 +31,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -66,8 +70,13 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
      * once per application rather than injected into every connection's endpoint instance.
      */
     private static volatile ManagedExecutorService io;
-    /** Server-side closes, {@value #CLOSE_WIDTH} at a time on {@link #io} (see {@link CloseLane}). */
+    /**
+     * Server-side closes, {@value #CLOSE_WIDTH} at a time on threads of their own (see {@link CloseLane}): never on
+     * {@link #io}, whose threads complete the read cancels that each of Liberty's closes waits for.
+     */
     private static volatile CloseLane closes;
+    /** The close lane's threads, from the container's managed thread factory; stopped with the application. */
+    private static volatile ThreadPoolExecutor closeThreads;
     private static final int CLOSE_WIDTH = 4;
     /** How many closes may run at once while closes to peers that do not read hold the first ones. */
     private static final int CLOSE_CEILING = 64;
@@ -175,12 +184,39 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
             synchronized (ManagersEndpoint.class) {
                 found = closes;
                 if (found == null) {
-                    found = new CloseLane(executor(), CLOSE_WIDTH, CLOSE_CEILING);
+                    closeThreads = closeThreads();
+                    found = new CloseLane(closeThreads, CLOSE_WIDTH, CLOSE_CEILING);
                     closes = found;
                 }
             }
         }
         return found;
+    }
+
+    /**
+     * At most {@value #CLOSE_CEILING} threads, since the lane never runs more closes at once; idle ones end after 30 s.
+     * Threads apart from the shared executor: closes that block there took every thread the read cancels they wait
+     * for needed (a 200-connection drain stalled for 8 s on 2 cores, the drain's own timer queued behind them).
+     */
+    private static ThreadPoolExecutor closeThreads() {
+        ManagedThreadFactory threads;
+        try {
+            threads = InitialContext.doLookup("java:comp/DefaultManagedThreadFactory");
+        } catch (NamingException e) {
+            throw new IllegalStateException("the default managed thread factory is missing: is concurrent-3.0 enabled?", e);
+        }
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(CLOSE_CEILING, CLOSE_CEILING, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threads);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** Lets the queued closes run out and the close threads end; the application is stopping. */
+    static void stopCloses() {
+        ThreadPoolExecutor pool = closeThreads;
+        if (pool != null) {
+            pool.shutdown();
+        }
     }
 
     private void answer(Session session, Admission admission) {
