@@ -41,7 +41,7 @@ final class HazelcastMember {
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         // An admission waits at most this long for its partition owner, never the default minute.
         config.setProperty("hazelcast.operation.call.timeout.millis", "5000");
-        settings.bindHost().ifPresent(host -> config.setProperty("hazelcast.local.localAddress", host));
+        config.setProperty("hazelcast.local.localAddress", BindAddress.of(settings));
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);
