@@ -92,6 +92,21 @@ public record ClusterSettings(boolean enabled, String name, int port, List<Strin
         return leaseMillis() / 3;
     }
 
+    /**
+     * After how long without a heartbeat a member is dropped: a third of a lease (at least 3 s). The timing rule:
+     * a member that loses one peer renews again within this plus a round, inside its own lease, so a majority
+     * never fences itself; a minority fences once it sees fewer than min-members, and the majority frees the
+     * departed slots only {@link #purgeGraceMillis} after it saw the member go, so the two never overlap.
+     */
+    public int detectionSeconds() {
+        return Math.max(3, leaseSeconds / 3);
+    }
+
+    /** How long after a member left the oldest member frees its slots: a minority fences within this. */
+    public long purgeGraceMillis() {
+        return renewalMillis();
+    }
+
     /** The hosts of the entries with this member's port: the candidates for this member's own entry. */
     public List<String> hostsOnThisPort() {
         return members.stream().filter(member -> member.endsWith(":" + port))

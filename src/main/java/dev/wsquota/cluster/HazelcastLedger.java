@@ -2,6 +2,7 @@ package dev.wsquota.cluster;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.SlotLedger;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,7 +56,8 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         this.clock = clock;
         this.leases = new Leases(slots, this::memberId, () -> hazelcast.getCluster().getMembers().size(), settings,
                 events, clock);
-        this.departed = new DepartedMembers(slots, events, background, settings.leaseSeconds());
+        this.departed = new DepartedMembers(slots, events, background, settings.leaseSeconds(),
+                settings.purgeGraceMillis());
         hazelcast.getCluster().addMembershipListener(departed);
         this.managers = new ClusterManagers(hazelcast, slots);
         this.sharedQuotaOverrides = new SharedOverrides(hazelcast.getMap(OVERRIDES_MAP));
@@ -138,6 +141,21 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      */
     public boolean tick(Supplier<Map<String, Set<String>>> liveByUser) {
         return ForeignThreadCalls.call(() -> leases.tick(liveByUser));
+    }
+
+    /**
+     * Runs {@code restore} two renewal rounds after this member merged back into the cluster (a split healed), when
+     * every member has re-asserted the slots it holds, so the cluster-wide count shows what each side admitted.
+     */
+    public void afterMerge(Runnable restore, Executor background) {
+        ForeignThreadCalls.run(() -> hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                LOG.info("wsquota merged back into the cluster after a split; it enforces the quotas across the "
+                        + "cluster in " + 2 * settings.renewalMillis() + " ms");
+                CompletableFuture.delayedExecutor(2 * settings.renewalMillis(), TimeUnit.MILLISECONDS, background)
+                        .execute(restore);
+            }
+        }));
     }
 
     /** Re-asserts this member's slots now (the lease keeper does it every third of a lease). */

@@ -81,6 +81,26 @@ public class ClusterNode {
         }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * After a healed split, brings every user back to the quota across the cluster: {@code enforceQuotas} closes
+     * the newest excess wherever it is and returns how many it closed.
+     */
+    public void restoreQuotasAfterMerge(java.util.function.IntSupplier enforceQuotas) {
+        HazelcastLedger cluster = ledger;
+        if (cluster == null) {
+            return;
+        }
+        cluster.afterMerge(() -> {
+            try {
+                int closed = enforceQuotas.getAsInt();
+                LOG.info(() -> "wsquota closed " + closed + " managers above quota after the split healed");
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "wsquota could not enforce the quotas after the split healed; users above "
+                        + "their quota are refused until under it, and enforceQuotas() closes the excess", e);
+            }
+        }, scheduler);
+    }
+
     @PreDestroy
     void stop() {
         if (keeper != null) {
