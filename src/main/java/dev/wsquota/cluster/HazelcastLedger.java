@@ -9,12 +9,15 @@ import dev.wsquota.quota.SlotLedger;
 import dev.wsquota.quota.WeakLogger;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,6 +50,15 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     private final Map<String, Integer> sharedQuotaOverrides;
     private final AtomicLong releaseFailures = new AtomicLong();
     private final LongSupplier clock;
+    /**
+     * Claims granted within the last renewal round, by user and manager id: the caller keeps its manager only
+     * after the claim returns, so a renewal that listed the held managers just before would otherwise drop the
+     * slot of a live connection and let another node give it away.
+     */
+    private final Map<Grant, Long> recentGrants = new ConcurrentHashMap<>();
+
+    private record Grant(String user, String managerId) {
+    }
 
     HazelcastLedger(HazelcastInstance hazelcast, ClusterSettings settings, ClusterEvents events, Executor background,
                     LongSupplier clock) {
@@ -82,8 +94,13 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
     @Override
     public Claim claim(String user, String managerId, int limit) {
-        return ForeignThreadCalls.call(() -> slots.executeOnKey(user,
+        long asked = clock.getAsLong();
+        Claim claim = ForeignThreadCalls.call(() -> slots.executeOnKey(user,
                 new ClaimSlot(memberId(), managerId, limit, settings.leaseMillis())));
+        if (claim.granted()) {
+            recentGrants.put(new Grant(user, managerId), asked);
+        }
+        return claim;
     }
 
     /**
@@ -92,6 +109,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      */
     @Override
     public void release(String user, String managerId) {
+        recentGrants.remove(new Grant(user, managerId));
         ForeignThreadCalls.run(() -> releaseHere(user, managerId));
     }
 
@@ -140,7 +158,19 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      * release nothing in the cluster while fenced (the next renewal drops them there).
      */
     public boolean tick(Supplier<Map<String, Set<String>>> liveByUser) {
-        return ForeignThreadCalls.call(() -> leases.tick(liveByUser));
+        return ForeignThreadCalls.call(() -> leases.tick(() -> withRecentGrants(liveByUser.get())));
+    }
+
+    /** The held managers plus the claims granted in the last renewal round, which the caller may not list yet. */
+    Map<String, Set<String>> withRecentGrants(Map<String, Set<String>> held) {
+        long since = clock.getAsLong() - settings.renewalMillis();
+        Map<String, Set<String>> all = new HashMap<>();
+        held.forEach((user, ids) -> all.put(user, new HashSet<>(ids)));
+        recentGrants.values().removeIf(grantedAt -> grantedAt < since);
+        for (Grant grant : recentGrants.keySet()) {
+            all.computeIfAbsent(grant.user(), u -> new HashSet<>()).add(grant.managerId());
+        }
+        return all;
     }
 
     /**

@@ -88,4 +88,27 @@ class TimingRuleTest {
         assertFalse(a.isFenced());
         assertEquals("quota service unavailable: 1 of 2 cluster members", a.unavailable().orElseThrow());
     }
+
+    @Test
+    void aRenewalListedJustBeforeAClaimReturnedKeepsThatSlot() throws Exception {
+        int port = FreePorts.of(1)[0];
+        ClusterSettings settings = new ClusterSettings(true, "grant-" + System.nanoTime(), port,
+                List.of("127.0.0.1:" + port), 15, 1);
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(HazelcastMember.config(settings,
+                getClass().getClassLoader()));
+        started.add(member);
+        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+        HazelcastLedger a = new HazelcastLedger(member, settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
+                clock::get);
+        assertTrue(a.claim("ida", "m1", 5).granted());
+        // the caller has not kept manager m1 yet: the held list is empty, as in a renewal racing the admission
+        assertEquals(Map.of("ida", Set.of("m1")), a.withRecentGrants(Map.of()));
+        a.renew(a.withRecentGrants(Map.of()));
+        assertEquals(1, a.count("ida"), "the just-granted slot survives the renewal");
+        clock.addAndGet(settings.renewalMillis() + 1);
+        assertEquals(Map.of(), a.withRecentGrants(Map.of()), "a renewal round later only held managers count");
+        assertTrue(a.claim("ida", "m2", 5).granted());
+        a.release("ida", "m2");
+        assertEquals(Map.of(), a.withRecentGrants(Map.of()), "a released grant is not renewed");
+    }
 }
