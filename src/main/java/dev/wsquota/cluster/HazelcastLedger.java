@@ -51,9 +51,9 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     private final AtomicLong releaseFailures = new AtomicLong();
     private final LongSupplier clock;
     /**
-     * Claims granted within the last renewal round, by user and manager id: the caller keeps its manager only
-     * after the claim returns, so a renewal that listed the held managers just before would otherwise drop the
-     * slot of a live connection and let another node give it away.
+     * Claims in flight or granted within the last renewal round, with when they were asked: the caller keeps its
+     * manager only after the claim returns, so a renewal that listed the held managers just before would
+     * otherwise drop the slot of a live connection and let another node give it away.
      */
     private final Map<Grant, Long> recentGrants = new ConcurrentHashMap<>();
 
@@ -67,7 +67,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.leases = new Leases(slots, this::memberId, () -> hazelcast.getCluster().getMembers().size(), settings,
-                events, clock);
+                events, clock, this::recentClaims);
         this.departed = new DepartedMembers(slots, events, background, settings.leaseSeconds(),
                 settings.purgeGraceMillis());
         hazelcast.getCluster().addMembershipListener(departed);
@@ -94,13 +94,18 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
     @Override
     public Claim claim(String user, String managerId, int limit) {
-        long asked = clock.getAsLong();
-        Claim claim = ForeignThreadCalls.call(() -> slots.executeOnKey(user,
-                new ClaimSlot(memberId(), managerId, limit, settings.leaseMillis())));
-        if (claim.granted()) {
-            recentGrants.put(new Grant(user, managerId), asked);
+        Grant grant = new Grant(user, managerId);
+        recentGrants.put(grant, clock.getAsLong()); // before the claim runs: a renewal may run in between
+        Claim claim = null;
+        try {
+            claim = ForeignThreadCalls.call(() -> slots.executeOnKey(user,
+                    new ClaimSlot(memberId(), managerId, limit, settings.leaseMillis())));
+            return claim;
+        } finally {
+            if (claim == null || !claim.granted()) {
+                recentGrants.remove(grant);
+            }
         }
-        return claim;
     }
 
     /**
@@ -158,19 +163,18 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      * release nothing in the cluster while fenced (the next renewal drops them there).
      */
     public boolean tick(Supplier<Map<String, Set<String>>> liveByUser) {
-        return ForeignThreadCalls.call(() -> leases.tick(() -> withRecentGrants(liveByUser.get())));
+        return ForeignThreadCalls.call(() -> leases.tick(liveByUser));
     }
 
-    /** The held managers plus the claims granted in the last renewal round, which the caller may not list yet. */
-    Map<String, Set<String>> withRecentGrants(Map<String, Set<String>> held) {
-        long since = clock.getAsLong() - settings.renewalMillis();
-        Map<String, Set<String>> all = new HashMap<>();
-        held.forEach((user, ids) -> all.put(user, new HashSet<>(ids)));
-        recentGrants.values().removeIf(grantedAt -> grantedAt < since);
+    /** The claims in flight or granted in the last renewal round, by user; older ones are forgotten here. */
+    Map<String, Set<String>> recentClaims() {
+        long since = clock.getAsLong() - 2 * settings.renewalMillis(); // a claim may wait a round for its owner
+        recentGrants.values().removeIf(askedAt -> askedAt < since);
+        Map<String, Set<String>> claims = new HashMap<>();
         for (Grant grant : recentGrants.keySet()) {
-            all.computeIfAbsent(grant.user(), u -> new HashSet<>()).add(grant.managerId());
+            claims.computeIfAbsent(grant.user(), u -> new HashSet<>()).add(grant.managerId());
         }
-        return all;
+        return claims;
     }
 
     /**

@@ -49,9 +49,13 @@ final class Leases {
     /** Users this member renewed last round: a user that is gone since gets one more round that drops its slots. */
     private Set<String> renewedUsers = Set.of();
 
+    /** Claims in flight or granted in the last round, by user: their slots are kept though nobody lists them yet. */
+    private final Supplier<Map<String, Set<String>>> claimed;
+
     Leases(IMap<String, Slots> slots, Supplier<String> memberId, IntSupplier members, ClusterSettings settings,
-           ClusterEvents events, LongSupplier clock) {
+           ClusterEvents events, LongSupplier clock, Supplier<Map<String, Set<String>>> claimed) {
         this.slots = slots;
+        this.claimed = claimed;
         this.memberId = memberId;
         this.members = members;
         this.settings = settings;
@@ -113,14 +117,16 @@ final class Leases {
     void renew(Map<String, Set<String>> liveByUser) {
         long started = clock.getAsLong();
         lastRenewalAttemptMillis = started;
+        Map<String, Set<String>> claimedByUser = claimed.get(); // after the held list, so no claim falls between
         Set<String> users = new HashSet<>(liveByUser.keySet());
         users.addAll(renewedUsers);
+        users.addAll(claimedByUser.keySet());
         try {
             String member = memberId.get();
             List<CompletableFuture<Integer>> rounds = new ArrayList<>(users.size());
             for (String user : users) {
                 rounds.add(slots.submitToKey(user, new RenewSlots(member, liveByUser.getOrDefault(user, Set.of()),
-                        settings.leaseMillis())).toCompletableFuture());
+                        claimedByUser.getOrDefault(user, Set.of()), settings.leaseMillis())).toCompletableFuture());
             }
             if (users.isEmpty()) {
                 slots.containsKey(""); // no slots to renew: still prove that the cluster answers
@@ -131,7 +137,9 @@ final class Leases {
             if (now < settings.minMembers()) {
                 throw new IllegalStateException("only " + now + " of " + settings.minMembers() + " members");
             }
-            renewedUsers = liveByUser.keySet();
+            Set<String> renewed = new HashSet<>(liveByUser.keySet());
+            renewed.addAll(claimedByUser.keySet());
+            renewedUsers = renewed;
             lastRenewedMillis = started;
             lastRenewalError = "";
             lastRoundFailed = false;

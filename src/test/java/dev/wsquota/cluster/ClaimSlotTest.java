@@ -87,4 +87,13 @@ class ClaimSlotTest {
         assertEquals(1, entry.getValue().size());
         assertEquals(0, new PurgeMember("A").process(entry));
     }
+
+    @Test
+    void aRenewalKeepsAClaimedSlotItDoesNotListButNeverAddsOne() {
+        java.util.Map.Entry<String, Slots> entry = new java.util.AbstractMap.SimpleEntry<>("u",
+                new Slots(java.util.List.of(new Slot("m1", "A", 10_000))));
+        new RenewSlots("A", Set.of(), Set.of("m1", "m2"), 5_000).apply(entry, 1_000);
+        assertEquals(1, entry.getValue().size(), "m1 kept, m2 (claimed, maybe refused) not added");
+        assertEquals(6_000, entry.getValue().list().get(0).expiresAtMillis());
+    }
 }

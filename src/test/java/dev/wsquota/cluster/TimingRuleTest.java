@@ -102,13 +102,17 @@ class TimingRuleTest {
                 clock::get);
         assertTrue(a.claim("ida", "m1", 5).granted());
         // the caller has not kept manager m1 yet: the held list is empty, as in a renewal racing the admission
-        assertEquals(Map.of("ida", Set.of("m1")), a.withRecentGrants(Map.of()));
-        a.renew(a.withRecentGrants(Map.of()));
+        assertEquals(Map.of("ida", Set.of("m1")), a.recentClaims());
+        a.renew(Map.of());
         assertEquals(1, a.count("ida"), "the just-granted slot survives the renewal");
-        clock.addAndGet(settings.renewalMillis() + 1);
-        assertEquals(Map.of(), a.withRecentGrants(Map.of()), "a renewal round later only held managers count");
+        assertFalse(a.claim("ida", "m9", 1).granted());
+        assertEquals(Map.of("ida", Set.of("m1")), a.recentClaims(), "a refused claim is not kept");
+        clock.addAndGet(2 * settings.renewalMillis() + 1);
+        assertEquals(Map.of(), a.recentClaims(), "two renewal rounds later only held managers count");
+        a.renew(Map.of());
+        assertEquals(0, a.count("ida"), "and a slot nobody holds goes");
         assertTrue(a.claim("ida", "m2", 5).granted());
         a.release("ida", "m2");
-        assertEquals(Map.of(), a.withRecentGrants(Map.of()), "a released grant is not renewed");
+        assertEquals(Map.of(), a.recentClaims(), "a released claim is not kept");
     }
 }
