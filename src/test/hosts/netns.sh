@@ -2,7 +2,8 @@
 # Hosts for the cluster-hosts scenarios: one network namespace per node on a private bridge, with its own
 # address and a hosts file naming every node. Everything it creates starts with "wsqh" and lives on 10.77.0.0/24.
 #   netns.sh probe        exit 0 if namespaces can be made here; else print one line and exit 77
-#   netns.sh up N         create N hosts: namespace wsqhI, address 10.77.0.1I, name nodeI (I = 1..N)
+#   netns.sh up N         create N hosts: namespace wsqhI, address 10.77.0.1I, name nodeI (I = 1..N);
+#                         this host gets 10.77.0.1 on the bridge, so clients here reach every node
 #   netns.sh cut I        take host I's link down (host I is cut off from every other host)
 #   netns.sh heal I       bring host I's link up again
 #   netns.sh down         remove every namespace, link, bridge and hosts file this script creates
@@ -30,6 +31,7 @@ probe() {
 up() {
     local n=$1
     ip link add "$BRIDGE" type bridge
+    ip addr add "$SUBNET.1/24" dev "$BRIDGE" # this host reaches the nodes (clients of the Liberty scenario)
     ip link set "$BRIDGE" up
     for i in $(seq 1 "$n"); do
         ip netns add "$PREFIX$i"

@@ -33,7 +33,10 @@ class ClusterHostsScenarios {
     static final int QUOTA = 5;
     static final int LEASE = 15;
     static final int PORT = 5701;
-    static final String CLIENTS = "alice:3,bob:2";
+    /** Per node: user, clients, shortest and longest hold (ms); alice's 3 clients on each node press her quota. */
+    static final String CLIENTS = "alice:3:1000:4000,bob:2:1000:4000";
+    /** Alice holds for longer than the split lasts, so only the cluster-wide enforcement can end her excess. */
+    static final String LONG_HOLDS = "alice:5:45000:60000,bob:2:1000:4000";
     static final Path OUT = Path.of("target/cluster-hosts");
     static final String IP_LIST = "10.77.0.11:5701,10.77.0.12:5701,10.77.0.13:5701";
     static final String NAME_LIST = "node1:5701,node2:5701,node3:5701";
@@ -49,8 +52,12 @@ class ClusterHostsScenarios {
     }
 
     private static List<String> args(String members, int min, int seconds) {
+        return args(members, min, seconds, CLIENTS);
+    }
+
+    private static List<String> args(String members, int min, int seconds, String clients) {
         return List.of("members=" + members, "port=" + PORT, "lease=" + LEASE, "min=" + min, "quota=" + QUOTA,
-                "clients=" + CLIENTS, "seconds=" + seconds);
+                "clients=" + clients, "seconds=" + seconds);
     }
 
     private static String ipList(int nodes) {
@@ -155,7 +162,7 @@ class ClusterHostsScenarios {
     void splitTwoWithMinMembersOneThenHeal() throws Exception {
         try (Hosts hosts = Hosts.up(OUT.resolve("split"), 2)) {
             for (int i = 1; i <= 2; i++) {
-                hosts.start(i, args(ipList(2), 1, 85));
+                hosts.start(i, args(ipList(2), 1, 85, LONG_HOLDS));
             }
             assertTrue(awaitCluster(hosts, 2, 90), "two members formed one cluster");
             Thread.sleep(10_000);
@@ -168,20 +175,20 @@ class ClusterHostsScenarios {
             long heal = at(events, "HEAL", "node2");
             long end = events.get(events.size() - 1).at();
             Map<String, HistoryChecker.UserResult> split = HistoryChecker.check(events, QUOTA, cut, heal);
-            Optional<HistoryChecker.Event> merged = first(events, heal, e -> e.type().equals("MERGED"));
-            long settled = merged.map(e -> e.at() + 2L * LEASE / 3 * 1000 + 5_000).orElse(end);
+            Optional<HistoryChecker.Event> merged = first(events, heal, e -> e.type().equals("ENFORCED"));
+            long settled = merged.map(e -> e.at() + 1_000).orElse(end);
             Map<String, HistoryChecker.UserResult> afterHeal = HistoryChecker.check(events, QUOTA, heal, end);
             Map<String, HistoryChecker.UserResult> settledAfter = HistoryChecker.check(events, QUOTA, settled, end);
             report(HistoryChecker.table("2 nodes, min-members 1, split for 30 s: while split", split, QUOTA)
                     + "\n" + HistoryChecker.table("same run: from the heal to the end", afterHeal, QUOTA)
-                    + "\n" + HistoryChecker.table("same run: from 15 s after the merge (two renewal rounds, then "
-                    + "the cluster-wide enforcement) to the end", settledAfter, QUOTA)
-                    + "\n- merged " + ms(merged, heal) + " after the heal; fences: " + count(events,
-                    e -> e.type().equals("FENCED")) + "\n");
+                    + "\n" + HistoryChecker.table("same run: from 1 s after the cluster-wide enforcement (two "
+                    + "renewal rounds after the merge) to the end", settledAfter, QUOTA)
+                    + "\n- enforced " + ms(merged, heal) + " after the heal: " + merged.map(HistoryChecker.Event::detail)
+                    .orElse("") + "; fences: " + count(events, e -> e.type().equals("FENCED")) + "\n");
             for (HistoryChecker.UserResult r : split.values()) {
                 assertTrue(r.worstOpen() <= 2 * QUOTA, "at most quota x sides while split: " + r);
             }
-            assertTrue(merged.isPresent(), "the split healed into one cluster");
+            assertTrue(merged.isPresent(), "the split healed into one cluster and the merged member enforced");
             for (HistoryChecker.UserResult r : settledAfter.values()) {
                 assertEquals(0, r.worstExcess(), "back to the quota after the heal: " + r);
             }
@@ -264,6 +271,71 @@ class ClusterHostsScenarios {
             assertTrue(rejoined.isPresent() && rejoined.get().detail().split(",").length == 3,
                     "the restarted node joins the same cluster of three");
             assertTrue(first(events, restart, is("node3", "WELCOME")).isPresent(), "and admits again");
+        }
+    }
+
+    /**
+     * One end-to-end run on the real product: three Liberty servers, one per namespace, each started with the
+     * runtime's {@code bin/server run} on the same HTTP port and member port, with the production-shaped member
+     * list; alice opens 3 connections on each node and exactly her quota is welcomed across the three.
+     */
+    @Test
+    @Order(5)
+    void threeLibertyNodesInThreeNamespacesHoldOneQuota() throws Exception {
+        Path wlp = Path.of("target/liberty/wlp");
+        Path war = Path.of("target/wsquota.war");
+        Assumptions.assumeTrue(Files.isDirectory(wlp.resolve("lib")) && Files.isRegularFile(war),
+                "needs the Liberty runtime and the WAR: run ./mvnw verify -Pcluster-hosts");
+        Path dir = OUT.resolve("liberty");
+        try (Hosts hosts = Hosts.up(dir, 3)) {
+            for (int i = 1; i <= 3; i++) {
+                hosts.startLiberty(i, wlp, LibertyNode.layOut(dir.resolve("node" + i), war, IP_LIST, 2, QUOTA));
+            }
+            long started = System.currentTimeMillis();
+            List<String> ready = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                assertTrue(LibertyNode.awaitReady(Hosts.address(i), 3, 300), "node" + i + " ready with 3 members "
+                        + "within 300 s; see " + dir.resolve("node" + i + ".log"));
+                ready.add("node" + i + " at " + (System.currentTimeMillis() - started) + " ms");
+            }
+            List<dev.wsquota.it.WsClient> clients = new ArrayList<>();
+            int welcomed = 0;
+            int refused = 0;
+            List<String> answers = new ArrayList<>();
+            try {
+                for (int i = 1; i <= 3; i++) {
+                    for (int n = 0; n < 3; n++) {
+                        dev.wsquota.it.WsClient client = dev.wsquota.it.WsClient.open(
+                                java.net.URI.create("ws://" + Hosts.address(i) + ":9080/ws"), "alice");
+                        clients.add(client);
+                        dev.wsquota.it.WsClient.Answer answer = client.answer();
+                        if (answer.admitted()) {
+                            welcomed++;
+                            answers.add("node" + i + ": welcome active " + client.welcomeField("active"));
+                        } else {
+                            refused++;
+                            answers.add("node" + i + ": " + answer.close().code() + " " + answer.close().reason());
+                            assertEquals(1013, answer.close().code(), answer.close().toString());
+                        }
+                    }
+                }
+            } finally {
+                dev.wsquota.it.WsClient.closeAll(clients);
+            }
+            List<String> joined = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                joined.add(LibertyNode.joinedLine(dir.resolve("node" + i)));
+            }
+            report("### 3 Liberty nodes, one per namespace, member list " + IP_LIST + ", min-members 2, quota "
+                    + QUOTA + "\n\n- ready (3 members): " + ready + "\n- " + String.join("\n- ", joined)
+                    + "\n- alice, 3 connections to each node in turn: " + welcomed + " welcomed, " + refused
+                    + " refused\n  - " + String.join("\n  - ", answers) + "\n");
+            assertEquals(QUOTA, welcomed, "one quota across the three nodes");
+            assertEquals(9 - QUOTA, refused);
+            for (int i = 1; i <= 3; i++) {
+                assertTrue(joined.get(i - 1).contains(" as " + Hosts.address(i) + ":5701"),
+                        "node" + i + " bound its own entry: " + joined.get(i - 1));
+            }
         }
     }
 }

@@ -3,7 +3,14 @@ package dev.wsquota.hosts;
 import dev.wsquota.cluster.ClusterEvents;
 import dev.wsquota.cluster.ClusterSettings;
 import dev.wsquota.cluster.HazelcastLedger;
-import dev.wsquota.quota.SlotLedger;
+import dev.wsquota.cluster.ClusterWideActions;
+import dev.wsquota.quota.Admission;
+import dev.wsquota.quota.ManagerRegistry;
+import dev.wsquota.quota.OnLimitPolicy;
+import dev.wsquota.quota.ProbingAdmission;
+import dev.wsquota.quota.QuotaLimits;
+import dev.wsquota.quota.ReleaseCause;
+import dev.wsquota.quota.ServerActions;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,12 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,22 +28,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One node of a cluster-hosts scenario, run in its own network namespace: the product's own cluster classes
- * (settings, bind address, Hazelcast member, ledger, lease keeper's tick and fence) with simulated clients in
- * place of WebSocket connections. Each client opens (claims), holds for a while, and closes (releases), in the
- * product's order; every welcome, end and refusal goes to a history file, one flushed line per event, so a
- * {@code kill -9} loses nothing that happened.
+ * One node of a cluster-hosts scenario, run in its own network namespace: the product's own classes from the
+ * settings to the registry (bind address, Hazelcast member, ledger, {@link ManagerRegistry} admission, the lease
+ * keeper's tick and fence through {@link ClusterWideActions}, the cluster-wide {@code enforceQuotas} after a
+ * merge), with simulated clients in place of WebSocket connections. Each client connects, holds the connection
+ * for a while, and closes; every welcome, end and refusal goes to a history file, one flushed line per event, so
+ * a {@code kill -9} loses nothing that happened.
  *
- * <p>Arguments as {@code key=value}: node, members, port, lease, min, quota, clients (per user, user:count,...),
- * seconds (how long the load runs), history (file), address (optional).
+ * <p>Arguments as {@code key=value}: node, members, port, lease, min, quota, clients
+ * ({@code user:count:minHoldMillis:maxHoldMillis,...}), seconds (how long the load runs), history (file),
+ * address (optional).
  */
 public final class HostMember {
 
     private final String node;
     private final PrintWriter history;
-    private final Map<String, String> held = new ConcurrentHashMap<>(); // manager id -> user
     private final AtomicLong serial = new AtomicLong();
     private volatile HazelcastLedger ledger;
+    private volatile ManagerRegistry registry;
+    private volatile ClusterWideActions wide;
 
     private HostMember(String node, Path historyFile) throws IOException {
         this.node = node;
@@ -57,7 +63,7 @@ public final class HostMember {
         member.run(arg);
     }
 
-    private synchronized void record(String event, String user, String id, String detail) {
+    synchronized void record(String event, String user, String id, String detail) {
         history.println(System.currentTimeMillis() + "\t" + node + "\t" + event + "\t" + user + "\t" + id + "\t"
                 + detail.replace('\t', ' ').replace('\n', ' '));
         history.flush();
@@ -73,7 +79,17 @@ public final class HostMember {
         ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
         ledger = HazelcastLedger.start(settings, HostMember.class.getClassLoader(), new Events(), background);
         record("JOINED", "-", "-", ledger.localMember() + " members " + ledger.members());
-        ledger.afterMerge(() -> record("MERGED", "-", "-", "a split healed"), background);
+        registry = new ManagerRegistry(new QuotaLimits(quota, 100_000), System::currentTimeMillis, ledger);
+        ServerActions actions = new ServerActions(registry);
+        wide = new ClusterWideActions(registry, actions, new ProbingAdmission(registry, background,
+                OnLimitPolicy.REJECT, 0, 1_000), ledger.managers());
+        ledger.afterMerge(() -> {
+            try {
+                record("ENFORCED", "-", "-", "closed " + wide.enforceQuotas() + " above quota after the merge");
+            } catch (RuntimeException e) {
+                record("ENFORCE-ERROR", "-", "-", String.valueOf(e));
+            }
+        }, background);
 
         ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor();
         keeper.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
@@ -81,10 +97,11 @@ public final class HostMember {
         long until = System.currentTimeMillis() + loadMillis;
         List<Thread> clients = new java.util.ArrayList<>();
         for (String spec : arg.get("clients").split(",")) {
-            String user = spec.substring(0, spec.indexOf(':'));
-            int count = Integer.parseInt(spec.substring(spec.indexOf(':') + 1));
-            for (int i = 0; i < count; i++) {
-                Thread client = new Thread(() -> clientLoop(user, quota, until), node + "-" + user + "-" + i);
+            String[] f = spec.split(":");
+            for (int i = 0; i < Integer.parseInt(f[1]); i++) {
+                long minHold = Long.parseLong(f[2]);
+                long maxHold = Long.parseLong(f[3]);
+                Thread client = new Thread(() -> clientLoop(f[0], minHold, maxHold, until), node + "-" + f[0] + i);
                 client.start();
                 clients.add(client);
             }
@@ -93,12 +110,6 @@ public final class HostMember {
             client.join();
         }
         keeper.shutdownNow();
-        for (String id : Set.copyOf(held.keySet())) {
-            String user = held.remove(id);
-            if (user != null) {
-                record("END", user, id, "shutdown");
-            }
-        }
         record("STOPPING", "-", "-", "fenced=" + ledger.isFenced() + " fencings=" + ledger.fencings()
                 + " renewalFailures=" + ledger.renewalFailures() + " purged=" + ledger.purgedSlots());
         ledger.close();
@@ -109,57 +120,38 @@ public final class HostMember {
 
     private void tick() {
         try {
-            if (ledger.tick(this::heldByUser)) {
-                int closed = 0;
-                for (String id : Set.copyOf(held.keySet())) {
-                    String user = held.remove(id);
-                    if (user != null) {
-                        record("END", user, id, "fenced");
-                        ledger.release(user, id);
-                        closed++;
-                    }
-                }
-                record("FENCE-CLOSED", "-", "-", Integer.toString(closed));
+            if (ledger.tick(wide::heldIdsByUser)) {
+                record("FENCE-CLOSED", "-", "-", Integer.toString(wide.fence()));
             }
         } catch (RuntimeException e) {
             record("TICK-ERROR", "-", "-", String.valueOf(e));
         }
     }
 
-    private Map<String, Set<String>> heldByUser() {
-        Map<String, Set<String>> ids = new HashMap<>();
-        held.forEach((id, user) -> ids.computeIfAbsent(user, u -> new HashSet<>()).add(id));
-        return ids;
-    }
-
-    /** One client: connect, and when welcomed hold the connection 1 to 4 s, close, pause 50 to 300 ms; repeat. */
-    private void clientLoop(String user, int quota, long until) {
+    /** One client: connect; when welcomed hold the connection, then close; pause 50 to 300 ms; repeat. */
+    private void clientLoop(String user, long minHold, long maxHold, long until) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (System.currentTimeMillis() < until) {
-            String id = node + "-" + serial.incrementAndGet();
+            RecordedConnection connection = new RecordedConnection(this, user, node + "-" + serial.incrementAndGet());
             try {
-                Optional<String> unavailable = ledger.unavailable();
-                if (unavailable.isPresent()) {
-                    record("REFUSE", user, id, "unavailable " + unavailable.get());
-                } else {
-                    SlotLedger.Claim claim = ledger.claim(user, id, quota);
-                    if (claim.granted()) {
-                        held.put(id, user); // after the claim, as the product's registry keeps its manager
-                        record("WELCOME", user, id, "active " + claim.count());
-                        sleepUntil(Math.min(until, System.currentTimeMillis() + random.nextLong(1_000, 4_000)));
-                        if (held.remove(id) != null) {
-                            record("END", user, id, "client");
-                            ledger.release(user, id);
+                Admission admission = registry.admit(user, connection);
+                if (admission.isAdmitted()) {
+                    if (connection.welcomed(admission.active())) {
+                        sleepUntil(Math.min(until, System.currentTimeMillis() + random.nextLong(minHold, maxHold)));
+                        if (connection.closedByClient()) {
+                            registry.release(admission.manager(), ReleaseCause.CLOSE);
                         }
-                    } else {
-                        record("REFUSE", user, id, "quota " + claim.count());
                     }
+                } else {
+                    connection.refused(admission.outcome() == Admission.Outcome.UNAVAILABLE
+                            ? "unavailable " + admission.rejectReason() : "quota " + admission.rejectReason());
                 }
             } catch (RuntimeException e) {
-                record("REFUSE", user, id, "error " + e);
+                connection.refused("error " + e);
             }
             sleepUntil(System.currentTimeMillis() + random.nextLong(50, 300));
         }
+        // the load is over: this client closes what it holds, as the process leaves
     }
 
     private static void sleepUntil(long at) {

@@ -70,6 +70,21 @@ final class Hosts implements AutoCloseable {
         record("START", "node" + i);
     }
 
+    /**
+     * Starts node {@code i} as a Liberty server in its namespace, as an operator would start the created server:
+     * the runtime's {@code bin/server run}, with this node's own user directory (configuration, logs, workarea).
+     */
+    void startLiberty(int i, Path wlp, Path userDir) throws IOException {
+        List<String> command = List.of("ip", "netns", "exec", "wsqh" + i, "env", "WLP_USER_DIR=" + userDir
+                .toAbsolutePath(), "JAVA_HOME=" + System.getProperty("java.home"), wlp.resolve("bin/server")
+                .toAbsolutePath().toString(), "run", "wsquota");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node" + i + ".log").toFile())).start();
+        nodes.put(i, process);
+        all.add(process);
+        record("START", "node" + i);
+    }
+
     void cut(int i) throws IOException, InterruptedException {
         record("CUT", "node" + i);
         check(script("cut", Integer.toString(i)), "cut");
@@ -126,6 +141,7 @@ final class Hosts implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         for (Process process : all) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly); // a server script's JVM
             if (process.isAlive()) {
                 ProcessHandle.of(process.pid()).ifPresent(p -> signalQuietly(p.pid(), "CONT"));
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
