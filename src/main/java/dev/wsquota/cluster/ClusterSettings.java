@@ -93,13 +93,14 @@ public record ClusterSettings(boolean enabled, String name, int port, List<Strin
     }
 
     /**
-     * After how long without a heartbeat a member is dropped: a third of a lease (at least 3 s). The timing rule:
-     * a member that loses one peer renews again within this plus a round, inside its own lease, so a majority
-     * never fences itself; a minority fences once it sees fewer than min-members, and the majority frees the
-     * departed slots only {@link #purgeGraceMillis} after it saw the member go, so the two never overlap.
+     * After how long without a heartbeat a member is dropped: half a lease (at least 3 s). The timing rule: a
+     * member that loses one peer retries its renewal every second and succeeds soon after the drop, inside the
+     * two thirds of a lease left since its last renewal, so a majority never fences itself; a minority fences
+     * once it sees fewer than min-members, and the majority frees the departed slots only
+     * {@link #purgeGraceMillis} after it saw the member go, so the two never overlap.
      */
     public int detectionSeconds() {
-        return Math.max(3, leaseSeconds / 3);
+        return Math.max(3, leaseSeconds / 2);
     }
 
     /** How long after a member left the oldest member frees its slots: a minority fences within this. */

@@ -11,7 +11,7 @@ import com.hazelcast.core.HazelcastInstance;
 /**
  * Starts this node's embedded Hazelcast member: TCP-IP join on the configured list only, bound to the
  * configured address and port (no auto-increment, no multicast, no auto-detection, no phone-home), with a
- * heartbeat timeout of a third of a lease, so the others drop a silent member while they still hold a lease
+ * heartbeat timeout of half a lease, so the others drop a silent member while they still hold a lease
  * (see {@link ClusterSettings#detectionSeconds}).
  */
 final class HazelcastMember {

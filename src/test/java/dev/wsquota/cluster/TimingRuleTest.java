@@ -27,12 +27,12 @@ class TimingRuleTest {
     }
 
     @Test
-    void detectionIsAThirdOfALeaseAndThePurgeGraceARenewalRound() {
+    void detectionIsHalfALeaseAndThePurgeGraceARenewalRound() {
         ClusterSettings settings = new ClusterSettings(true, "t", 5701, List.of("127.0.0.1:5701"), 15, 2);
-        assertEquals(5, settings.detectionSeconds());
+        assertEquals(7, settings.detectionSeconds());
         assertEquals(5_000, settings.purgeGraceMillis());
         assertEquals(3, new ClusterSettings(true, "t", 5701, List.of("127.0.0.1:5701"), 3, 2).detectionSeconds());
-        assertEquals("5", HazelcastMember.config(settings, getClass().getClassLoader()).getProperty(
+        assertEquals("7", HazelcastMember.config(settings, getClass().getClassLoader()).getProperty(
                 "hazelcast.max.no.heartbeat.seconds"));
     }
 

@@ -69,7 +69,10 @@ public final class HistoryChecker {
         for (Event e : history) {
             switch (e.type()) {
                 case "WELCOME" -> {
-                    openWelcomes.put(e.id(), e);
+                    if (openWelcomes.put(e.id(), e) != null) {
+                        throw new IllegalArgumentException("connection id " + e.id() + " welcomed twice: ids must "
+                                + "be unique across the whole history");
+                    }
                     step(deltas, e.user(), e.at(), +1);
                     if (e.at() >= from && e.at() < to) {
                         counts.computeIfAbsent(e.user(), u -> new int[4])[0]++;

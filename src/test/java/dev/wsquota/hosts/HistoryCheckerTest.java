@@ -111,4 +111,12 @@ class HistoryCheckerTest {
         String table = HistoryChecker.table("window", Map.of("u", u), 1);
         assertTrue(table.contains("| u | 0 | 2 | 1 | 4000 | 4000 | 0 | 0 | 0 | 0 |"), table);
     }
+
+    @Test
+    void aConnectionIdWelcomedTwiceIsAnErrorNotAPhantom() {
+        at(0, "n1", "WELCOME", "u", "a", "");
+        at(1_000, "harness", "KILL", "-", "-", "n1");
+        at(2_000, "n1", "WELCOME", "u", "a", ""); // a restarted node reusing its ids
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> check(1, 0, 3_000));
+    }
 }
