@@ -103,9 +103,13 @@ public record ClusterSettings(boolean enabled, String name, int port, List<Strin
         return Math.max(3, leaseSeconds / 2);
     }
 
-    /** How long after a member left the oldest member frees its slots: a minority fences within this. */
+    /**
+     * How long after a member left the oldest member holds, then frees, its slots: half a lease. A member cut off
+     * into a minority notices it (its own member list drops) up to several seconds after the majority does, and
+     * fences then; the grace covers that difference.
+     */
     public long purgeGraceMillis() {
-        return renewalMillis();
+        return leaseMillis() / 2;
     }
 
     /** The hosts of the entries with this member's port: the candidates for this member's own entry. */

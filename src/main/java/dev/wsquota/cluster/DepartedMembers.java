@@ -14,8 +14,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Frees a departed member's slots a short grace after it left instead of a lease later; the oldest remaining
- * member does it, so exactly one member scans the map. Also tells the operator who joined and who left.
+ * Holds a departed member's slots for a grace after it left, then frees them, instead of letting their leases
+ * decide; the oldest remaining member does it, so exactly one member scans the map. Also tells the operator who joined and who left.
  */
 final class DepartedMembers implements MembershipListener {
 
@@ -50,6 +50,16 @@ final class DepartedMembers implements MembershipListener {
         return purgedSlots.get();
     }
 
+    /** Keeps the departed member's slots until the purge, so no lease ends one while that member may serve it. */
+    private void hold(String gone, String where, long until) {
+        try {
+            ForeignThreadCalls.run(() -> slots.executeOnEntries(new HoldMember(gone, until)));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not hold the slots of departed member " + where + " until its purge; "
+                    + "a slot whose lease ends first is free before the purge", e);
+        }
+    }
+
     @Override
     public void memberAdded(MembershipEvent event) {
         LOG.info(() -> "wsquota cluster member joined: " + describe(event.getMember()) + "; members: "
@@ -67,6 +77,8 @@ final class DepartedMembers implements MembershipListener {
             events.memberLeft(where, members, -1);
             return;
         }
+        long until = System.currentTimeMillis() + graceMillis;
+        background.execute(() -> hold(gone, where, until));
         CompletableFuture.delayedExecutor(graceMillis, TimeUnit.MILLISECONDS, background).execute(() -> {
             try {
                 int purged = ForeignThreadCalls.call(() -> slots.executeOnEntries(new PurgeMember(gone)).values()

@@ -27,10 +27,10 @@ class TimingRuleTest {
     }
 
     @Test
-    void detectionIsHalfALeaseAndThePurgeGraceARenewalRound() {
+    void detectionIsHalfALeaseAndThePurgeGraceHalfALease() {
         ClusterSettings settings = new ClusterSettings(true, "t", 5701, List.of("127.0.0.1:5701"), 15, 2);
         assertEquals(7, settings.detectionSeconds());
-        assertEquals(5_000, settings.purgeGraceMillis());
+        assertEquals(7_500, settings.purgeGraceMillis());
         assertEquals(3, new ClusterSettings(true, "t", 5701, List.of("127.0.0.1:5701"), 3, 2).detectionSeconds());
         assertEquals("7", HazelcastMember.config(settings, getClass().getClassLoader()).getProperty(
                 "hazelcast.max.no.heartbeat.seconds"));
