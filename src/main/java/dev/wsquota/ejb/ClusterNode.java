@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -85,7 +86,7 @@ public class ClusterNode {
      * After a healed split, brings every user back to the quota across the cluster: {@code enforceQuotas} closes
      * the newest excess wherever it is and returns how many it closed.
      */
-    public void restoreQuotasAfterMerge(java.util.function.IntSupplier enforceQuotas) {
+    public void restoreQuotasAfterMerge(IntSupplier enforceQuotas) {
         HazelcastLedger cluster = ledger;
         if (cluster == null) {
             return;

@@ -33,7 +33,7 @@ final class Hosts implements AutoCloseable {
                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING));
     }
 
-    /** Null when namespaces cannot be made here, with the one-line reason in {@code why[0]}. */
+    /** Null when namespaces can be made here, else the one-line reason why not. */
     static String probe() throws IOException, InterruptedException {
         Script result = script("probe");
         return result.exit == 0 ? null : result.output.strip();
