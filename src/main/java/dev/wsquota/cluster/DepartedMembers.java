@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 
 /**
  * Holds a departed member's slots for a grace after it left, then frees them, instead of letting their leases
- * decide; the oldest remaining member does it, so exactly one member scans the map. Also tells the operator who joined and who left.
+ * decide; the oldest remaining member does it, so exactly one member scans the map. Also tells the operator
+ * who joined and who left.
  */
 final class DepartedMembers implements MembershipListener {
 

@@ -183,8 +183,8 @@ class ClusterHostsScenarios {
                     + "\n" + HistoryChecker.table("same run: from the heal to the end", afterHeal, QUOTA)
                     + "\n" + HistoryChecker.table("same run: from 1 s after the cluster-wide enforcement (two "
                     + "renewal rounds after the merge) to the end", settledAfter, QUOTA)
-                    + "\n- enforced " + ms(merged, heal) + " after the heal: " + merged.map(HistoryChecker.Event::detail)
-                    .orElse("") + "; fences: " + count(events, e -> e.type().equals("FENCED")) + "\n");
+                    + "\n- enforced " + ms(merged, heal) + " after the heal: "
+                    + merged.map(HistoryChecker.Event::detail).orElse("") + "; fences: " + count(events, e -> e.type().equals("FENCED")) + "\n");
             for (HistoryChecker.UserResult r : split.values()) {
                 assertTrue(r.worstOpen() <= 2 * QUOTA, "at most quota x sides while split: " + r);
             }

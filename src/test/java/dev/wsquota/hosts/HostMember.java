@@ -132,8 +132,8 @@ public final class HostMember {
     private void clientLoop(String user, long minHold, long maxHold, long until) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (System.currentTimeMillis() < until) {
-            RecordedConnection connection = new RecordedConnection(this, user, node + "-" + ProcessHandle.current().pid()
-                    + "-" + serial.incrementAndGet()); // unique across restarts of the node
+            String id = node + "-" + ProcessHandle.current().pid() + "-" + serial.incrementAndGet(); // unique
+            RecordedConnection connection = new RecordedConnection(this, user, id); // across restarts of the node
             try {
                 Admission admission = registry.admit(user, connection);
                 if (admission.isAdmitted()) {
