@@ -126,6 +126,7 @@ public class ManagerFactory {
         clusterWide = new ClusterWideActions(registry, actions, admission,
                 cluster.cluster().map(HazelcastLedger::managers).orElse(null));
         cluster.keepLeases(clusterWide::heldIdsByUser, clusterWide::fence);
+        cluster.restoreQuotasAfterMerge(clusterWide::enforceQuotas);
         LOG.info(() -> "wsquota started: " + settings + ", cleanup timer active=" + cleanupTimer.exists());
     }
 
@@ -341,7 +342,7 @@ public class ManagerFactory {
     }
 
     public int enforceQuotas() {
-        return actions.enforceQuotas();
+        return clusterWide.enforceQuotas();
     }
 
     /**
