@@ -460,6 +460,23 @@ class HostileInputIT {
         assertEquals("m0", close.textsBefore().get(0));
     }
 
+    /** Keeps a raw client alive as a real one is: it answers every ping until its socket closes. */
+    private static void answerPings(RawWs ws) {
+        Thread keeper = new Thread(() -> {
+            try {
+                for (RawWs.Frame frame = ws.readFrame(); frame.opcode() != RawWs.CLOSE; frame = ws.readFrame()) {
+                    if (frame.opcode() == RawWs.PING) {
+                        ws.sendFrame(RawWs.PONG, true, frame.payload(), true);
+                    }
+                }
+            } catch (IOException closedByTheCase) {
+                // The case closed the socket: nothing left to answer.
+            }
+        }, "answer-pings");
+        keeper.setDaemon(true);
+        keeper.start();
+    }
+
     @Test
     @DisplayName("L01 100 simultaneous connections of one JWT user -> exactly 5 welcomed, 95 closed 1013")
     void manyConnectionsAtOnce() throws Exception {
@@ -475,7 +492,8 @@ class HostileInputIT {
                     assertEquals(101, ws.status());
                     RawWs.Frame first = ws.readFrame();
                     if (first.opcode() == RawWs.TEXT) {
-                        return 0; // welcomed; it stays open until the case ends
+                        answerPings(ws); // welcomed and alive: it answers the probe at the quota until the case ends
+                        return 0;
                     }
                     assertEquals(RawWs.CLOSE, first.opcode());
                     return ((first.payload()[0] & 0xFF) << 8) | (first.payload()[1] & 0xFF);
