@@ -194,7 +194,7 @@ class BrowserIT extends RawHandshakeTest {
             ProcessHandle main = killed.browserProcess();
             long killing = System.nanoTime();
             assertTrue(main.destroyForcibly(), "SIGKILL sent to chromium " + main.pid());
-            main.onExit().get();
+            // No onExit(): the killed process is chromedriver's child and stays a zombie until chromedriver reaps it.
             Await.until("the killed browser's slots free", FREED, () -> countOf("alice"), n -> n == 0);
             System.out.printf("[browser] kill -9 of chromium %d (5 managers) -> slots free after %.0f ms; "
                             + "probe rounds meanwhile: %d; processes of that browser still alive: %d%n", main.pid(),
@@ -260,6 +260,27 @@ class BrowserIT extends RawHandshakeTest {
             browser.driver().switchTo().window(alicesTab);
             assertNoConsoleErrors(browser, foreign.url());
             page.signOut();
+        }
+    }
+
+    @Test
+    void theProductionJwtCookieSignsThePageIn() throws Exception {
+        try (Chromium browser = new Chromium()) {
+            WsquotaPage page = new WsquotaPage(browser.driver()).load();
+            assertFalse(page.signedIn());
+            // What an identity provider's login front end would set on the wsquota site.
+            browser.driver().manage().addCookie(new org.openqa.selenium.Cookie.Builder("wsquota-jwt", Jwt.valid("carol"))
+                    .path("/").isHttpOnly(true).sameSite("Strict").build());
+            page.load();
+            assertTrue(page.signedIn(), "GET /session names the JWT cookie's user");
+            assertEquals("carol", page.who());
+            int first = page.openOne();
+            assertEquals("open", page.state(first), "welcomed with the JWT cookie: " + page.sentence(first));
+            assertEquals(1, countOf("carol"));
+            assertNoConsoleErrors(browser);
+            browser.driver().manage().deleteCookieNamed("wsquota-jwt");
+            page.close(first);
+            page.until(d -> page.state(first).equals("closed"));
         }
     }
 
