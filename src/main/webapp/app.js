@@ -44,7 +44,8 @@ function closeSentence(code, reason, closedHere) {
                 return "The server is shutting down. Try again in a minute.";
             }
             if (r.startsWith("server draining") || r.includes("drain")) {
-                return "This server is being emptied for maintenance. Open a new connection: it goes to another server.";
+                return "This server is being emptied for maintenance. "
+                    + "Open a new connection: it goes to another server.";
             }
             return "The server is going away. Try again in a minute.";
         case 1002:
@@ -267,6 +268,12 @@ async function start() {
     $("signout-button").addEventListener("click", signOut);
     try {
         const {json} = await call("GET");
+        if (!json.user && json.tokenCookie) {
+            // The production sign-in cookie: only a protected resource has it read, see docs/security.md.
+            const token = await fetch("session/token", {credentials: "same-origin"});
+            show(token.ok ? (await token.json()).user : null);
+            return;
+        }
         show(json.user || null);
     } catch (e) {
         show(null);

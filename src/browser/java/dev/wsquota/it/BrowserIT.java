@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.logging.LogEntry;
@@ -30,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.logging.Level;
@@ -64,7 +67,7 @@ class BrowserIT extends RawHandshakeTest {
                         + "wsquota.allowed-origins=" + self + "," + allowed + "\n"
                         + Jwt.mpConfig()), "microprofile-config.properties");
         WebArchive war = Deployments.product("browser").addAsLibrary(config);
-        for (String page : List.of("index.html", "app.js", "style.css")) {
+        for (String page : List.of("index.html", "app.js", "style.css")) { // the page as src/main/webapp has it
             war.addAsWebResource(new File("src/main/webapp/" + page), page);
         }
         return war;
@@ -89,7 +92,7 @@ class BrowserIT extends RawHandshakeTest {
         List<String> errors = browser.console().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
                 .map(LogEntry::getMessage)
-                .filter(m -> java.util.Arrays.stream(expectedFrom).noneMatch(m::startsWith))
+                .filter(m -> Arrays.stream(expectedFrom).noneMatch(m::startsWith))
                 .toList();
         assertEquals(List.of(), errors, "errors in the browser console");
     }
@@ -213,6 +216,52 @@ class BrowserIT extends RawHandshakeTest {
         }
     }
 
+    /**
+     * A killed browser on the same host always gets its sockets closed by the kernel; a frozen one (SIGSTOP: a laptop
+     * lid, a hung machine) keeps them open and answers no ping, which only the probe at the quota or the sweep find.
+     */
+    @Test
+    void aFrozenBrowserIsProbedAtTheQuotaAndItsSlotsGoToANewBrowser() throws Exception {
+        long probesBefore = factory.getProbes();
+        Chromium frozen = new Chromium();
+        List<ProcessHandle> stopped = List.of();
+        try {
+            WsquotaPage page = new WsquotaPage(frozen.driver()).signIn("alice", PASSWORD);
+            for (int n = 1; n <= 5; n++) {
+                assertEquals("open", page.state(page.openOne()));
+            }
+            stopped = frozen.allProcesses();
+            signal("STOP", stopped);
+            try (Chromium fresh = new Chromium()) {
+                WsquotaPage next = new WsquotaPage(fresh.driver()).signIn("alice", PASSWORD);
+                long opening = System.nanoTime();
+                int first = next.openOne();
+                double millis = (System.nanoTime() - opening) / 1e6;
+                assertEquals("open", next.state(first), "at the quota with a frozen browser: " + next.sentence(first));
+                System.out.printf("[browser] frozen browser (SIGSTOP, 5 managers) -> a new browser's manager welcomed "
+                        + "after %.0f ms (probe timeout %d ms); probe rounds: %d%n", millis,
+                        factory.getProbeTimeoutMillis(), factory.getProbes() - probesBefore);
+                for (int n = 2; n <= 5; n++) {
+                    assertEquals("open", next.state(next.openOne()), "new browser, manager #" + n);
+                }
+                assertNoConsoleErrors(fresh);
+                next.signOut();
+            }
+        } finally {
+            for (ProcessHandle p : stopped) {
+                p.destroyForcibly(); // SIGKILL ends a stopped process too
+            }
+            frozen.close();
+        }
+    }
+
+    private static void signal(String name, List<ProcessHandle> processes) throws Exception {
+        for (ProcessHandle p : processes) {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor(), "kill -" + name + " " + p.pid());
+        }
+    }
+
     @Test
     void aPageOfAnotherOriginCannotUseAlicesCookieButAnAllowedOneCan() throws Exception {
         String ws = "ws://localhost:" + System.getProperty("httpPort") + "/ws";
@@ -231,8 +280,8 @@ class BrowserIT extends RawHandshakeTest {
             browser.driver().switchTo().newWindow(WindowType.TAB);
             browser.driver().get(foreign.url());
             new WsquotaPage(browser.driver()).until(d -> "closed".equals(
-                    d.findElement(org.openqa.selenium.By.tagName("body")).getAttribute("data-state")));
-            assertEquals("1006", browser.driver().findElement(org.openqa.selenium.By.tagName("body"))
+                    d.findElement(By.tagName("body")).getAttribute("data-state")));
+            assertEquals("1006", browser.driver().findElement(By.tagName("body"))
                     .getAttribute("data-code"), "a refused handshake ends the browser's socket with 1006");
             assertEquals(originRefusals + 1, guard.getRefusals().get("ORIGIN"), "refused by the Origin step (403)");
             List<String> foreignErrors = browser.readConsole().stream().map(LogEntry::getMessage)
@@ -250,8 +299,8 @@ class BrowserIT extends RawHandshakeTest {
             browser.driver().switchTo().newWindow(WindowType.TAB);
             browser.driver().get(allowed.url());
             new WsquotaPage(browser.driver()).until(d -> !"connecting".equals(
-                    d.findElement(org.openqa.selenium.By.tagName("body")).getAttribute("data-state")));
-            String frame = browser.driver().findElement(org.openqa.selenium.By.tagName("body"))
+                    d.findElement(By.tagName("body")).getAttribute("data-state")));
+            String frame = browser.driver().findElement(By.tagName("body"))
                     .getAttribute("data-frame");
             assertTrue(frame != null && frame.contains("\"type\":\"welcome\"") && frame.contains("\"user\":\"alice\""),
                     "the allowed origin is welcomed as alice: " + frame);
@@ -269,7 +318,7 @@ class BrowserIT extends RawHandshakeTest {
             WsquotaPage page = new WsquotaPage(browser.driver()).load();
             assertFalse(page.signedIn());
             // What an identity provider's login front end would set on the wsquota site.
-            browser.driver().manage().addCookie(new org.openqa.selenium.Cookie.Builder("wsquota-jwt", Jwt.valid("carol"))
+            browser.driver().manage().addCookie(new Cookie.Builder("wsquota-jwt", Jwt.valid("carol"))
                     .path("/").isHttpOnly(true).sameSite("Strict").build());
             page.load();
             assertTrue(page.signedIn(), "GET /session names the JWT cookie's user");

@@ -61,9 +61,13 @@ final class Chromium implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no chromium process with " + marker));
     }
 
-    /** Every process of this browser still alive (main, zygote, renderers, network service...). */
+    /** Every process of this browser still alive: those naming its profile and their descendants (renderers...). */
     List<ProcessHandle> allProcesses() {
-        return processes("--user-data-dir=" + profile).toList();
+        return processes("--user-data-dir=" + profile)
+                .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+                .filter(ProcessHandle::isAlive)
+                .distinct()
+                .toList();
     }
 
     private static Stream<ProcessHandle> processes(String marker) {

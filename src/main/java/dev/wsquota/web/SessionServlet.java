@@ -13,6 +13,7 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,6 +21,7 @@ import jakarta.servlet.http.HttpSession;
 
 import java.io.IOException;
 import java.security.Principal;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.logging.Logger;
 
@@ -48,12 +50,18 @@ public class SessionServlet extends HttpServlet {
         noStore(response);
         Principal principal = request.getUserPrincipal();
         if (principal == null) {
-            write(response, HttpServletResponse.SC_OK, Json.createObjectBuilder().add("user", JsonValue.NULL));
+            // Liberty's MicroProfile JWT authenticates only requests to protected resources: the page asks
+            // /session/token (TokenSessionServlet) when the browser holds the production cookie.
+            write(response, HttpServletResponse.SC_OK, Json.createObjectBuilder().add("user", JsonValue.NULL)
+                    .add("tokenCookie", carriesJwtCookie(request)));
             return;
         }
-        write(response, HttpServletResponse.SC_OK, Json.createObjectBuilder()
-                .add("user", principal.getName())
-                .add("managersHere", factory.readings().countOf(principal.getName())));
+        write(response, HttpServletResponse.SC_OK, signedIn(principal.getName(), factory));
+    }
+
+    /** What the page is told about a signed-in user. */
+    static JsonObjectBuilder signedIn(String user, ManagerFactory factory) {
+        return Json.createObjectBuilder().add("user", user).add("managersHere", factory.readings().countOf(user));
     }
 
     @Override
@@ -67,7 +75,8 @@ public class SessionServlet extends HttpServlet {
         }
         String type = request.getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            error(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "send {\"user\":...,\"password\":...} as JSON");
+            error(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+                    "send {\"user\":...,\"password\":...} as JSON");
             return;
         }
         JsonObject body;
@@ -95,10 +104,7 @@ public class SessionServlet extends HttpServlet {
             error(response, HttpServletResponse.SC_UNAUTHORIZED, "wrong user name or password");
             return;
         }
-        String name = request.getUserPrincipal().getName();
-        write(response, HttpServletResponse.SC_OK, Json.createObjectBuilder()
-                .add("user", name)
-                .add("managersHere", factory.readings().countOf(name)));
+        write(response, HttpServletResponse.SC_OK, signedIn(request.getUserPrincipal().getName(), factory));
     }
 
     @Override
@@ -113,7 +119,13 @@ public class SessionServlet extends HttpServlet {
         write(response, HttpServletResponse.SC_OK, Json.createObjectBuilder().add("user", JsonValue.NULL));
     }
 
-    private static void noStore(HttpServletResponse response) {
+    private static boolean carriesJwtCookie(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        String name = GuardRuntime.current().gate().jwtCookie();
+        return cookies != null && Arrays.stream(cookies).anyMatch(c -> name.equals(c.getName()));
+    }
+
+    static void noStore(HttpServletResponse response) {
         response.setHeader("Cache-Control", "no-store");
     }
 
@@ -121,7 +133,7 @@ public class SessionServlet extends HttpServlet {
         write(response, status, Json.createObjectBuilder().add("error", message));
     }
 
-    private static void write(HttpServletResponse response, int status, JsonObjectBuilder body) throws IOException {
+    static void write(HttpServletResponse response, int status, JsonObjectBuilder body) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
