@@ -278,6 +278,8 @@ async function start() {
     } catch (e) {
         show(null);
         $("signin-error").textContent = `the server did not answer: ${e.message}`;
+    } finally {
+        document.body.dataset.ready = "true"; // who is signed in is known (tests wait for it)
     }
 }
 

@@ -26,13 +26,12 @@ final class WsquotaPage {
 
     WsquotaPage load() {
         driver.get(base());
-        until(d -> !d.findElement(By.id("signin")).isDisplayed() || !d.findElement(By.id("account")).isDisplayed());
+        until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
         return this;
     }
 
     WsquotaPage signIn(String user, String password) {
         load();
-        until(d -> d.findElement(By.id("signin")).isDisplayed() || d.findElement(By.id("account")).isDisplayed());
         if (driver.findElement(By.id("signin")).isDisplayed()) {
             driver.findElement(By.id("user")).sendKeys(user);
             driver.findElement(By.id("password")).sendKeys(password);
