@@ -9,7 +9,8 @@ const page = {
     next: 1,
     managers: new Set(),   // every manager card opened in this page, open or closed
     lastActive: null,      // the user's managers on every tab and node, from the newest welcome
-    lastLimit: null
+    lastLimit: null,
+    managersHere: 0        // the user's managers on this server when the page signed in (GET /session)
 };
 
 const $ = (id) => document.getElementById(id);
@@ -107,8 +108,10 @@ async function call(method, body) {
     return {status: response.status, json};
 }
 
-function show(user) {
+function show(user, managersHere) {
     page.user = user;
+    page.managersHere = managersHere || 0;
+    updateTotals();
     $("signin").hidden = user !== null;
     $("account").hidden = user === null;
     $("who").textContent = user || "";
@@ -122,7 +125,10 @@ function updateTotals() {
     const totals = $("totals");
     totals.dataset.openHere = String(open);
     if (page.lastActive === null) {
-        totals.textContent = open === 0 ? "No manager open in this page yet." : `${open} open in this page.`;
+        const here = open === 0 ? "No manager open in this page yet." : `${open} open in this page.`;
+        totals.textContent = page.managersHere > 0 && open === 0
+            ? `${here} When you signed in you had ${page.managersHere} on this server in other tabs or browsers.`
+            : here;
         return;
     }
     totals.dataset.active = String(page.lastActive);
@@ -241,7 +247,7 @@ async function signIn(event) {
     try {
         const {status, json} = await call("POST", {user: $("user").value, password: $("password").value});
         if (status === 200) {
-            show(json.user);
+            show(json.user, json.managersHere);
         } else {
             $("signin-error").textContent = json.error || `sign-in failed (HTTP ${status})`;
         }
@@ -271,10 +277,11 @@ async function start() {
         if (!json.user && json.tokenCookie) {
             // The production sign-in cookie: only a protected resource has it read, see docs/security.md.
             const token = await fetch("session/token", {credentials: "same-origin"});
-            show(token.ok ? (await token.json()).user : null);
+            const signedIn = token.ok ? await token.json() : {user: null};
+            show(signedIn.user, signedIn.managersHere);
             return;
         }
-        show(json.user || null);
+        show(json.user || null, json.managersHere);
     } catch (e) {
         show(null);
         $("signin-error").textContent = `the server did not answer: ${e.message}`;

@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  * accepts, while the application's BASIC login-config stays as it is for non-browser clients. A failed sign-in is a
  * 401 without {@code WWW-Authenticate}, so no browser pops its own password dialog.
  *
- * <p>{@code GET /session}: {@code {"user":...,"managersHere":n}} or {@code {"user":null}};
+ * <p>{@code GET /session}: {@code {"user":...,"managersHere":n}}, or {@code {"user":null,"tokenCookie":b}} where b
+ * says whether the browser sent the production JWT cookie (then {@code GET /session/token} names its user);
  * {@code POST /session} with a JSON body {@code {"user":...,"password":...}} signs in;
  * {@code DELETE /session} signs out. POST must be JSON and DELETE is not a form method, so a page on another site
  * cannot submit either without a CORS preflight this servlet never grants; the Origin policy of {@code /ws} applies
