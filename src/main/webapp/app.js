@@ -42,7 +42,11 @@ function closeSentence(code, reason, closedHere) {
                 return "Closed because nothing was sent or received for too long. Open another when you need one.";
             }
             if (r.startsWith("server shutting down")) {
-                return "The server is shutting down. Try again in a minute.";
+                return "The server is shutting down or being emptied for maintenance. Open a new connection in a "
+                    + "moment: it goes to another server if there is one.";
+            }
+            if (r.startsWith("lost contact with the cluster")) {
+                return "This server lost contact with the rest of the cluster. Open a new connection in a moment.";
             }
             if (r.startsWith("server draining") || r.includes("drain")) {
                 return "This server is being emptied for maintenance. "
@@ -79,6 +83,9 @@ function closeSentence(code, reason, closedHere) {
         case 1009:
             return "A message was too big for the server.";
         case 1011:
+            if (r.startsWith("ping failed")) {
+                return "The server could not check this connection, so it closed it. Open a new one.";
+            }
             return "The server hit an unexpected error on this connection.";
         case 4001:
             return "A newer connection of yours took this one's place (you were at your limit). "
