@@ -127,6 +127,13 @@ public final class FakeFactory extends NotificationBroadcasterSupport implements
     @Override public String getTimerError() { return ""; }
     @Override public long getTimerRecreations() { return 0; }
     @Override public long getDriftCorrections() { return 0; }
+    @Override public int getDrainSeconds() { return 30; }
+    @Override public void setDrainSeconds(int seconds) { calls.add("setDrainSeconds " + seconds); }
+    @Override public boolean isDraining() { return false; }
+    @Override public int getDrainManagersLeft() { return 0; }
+    @Override public Date getDrainDeadline() { return null; }
+    @Override public String drain(int seconds) { calls.add("drain " + seconds); return "draining"; }
+    @Override public String endDrain() { calls.add("endDrain"); return "drain ended"; }
 
     @Override
     public int forceCleanup() {

@@ -7,6 +7,7 @@ import dev.wsquota.quota.AdmissionFollowUp;
 import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.Connection;
 import dev.wsquota.quota.ContainerView;
+import dev.wsquota.quota.Drain;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.OnLimitPolicy;
@@ -42,8 +43,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -93,7 +97,9 @@ public class ManagerFactory {
     private QuotaReadings readings;
     private IntervalTimer cleanupTimer;
     private AdmissionFollowUp followUp;
+    private Drain drain;
     private volatile int cleanupIntervalSeconds;
+    private volatile int drainSeconds;
     private volatile OperatorEvents events = OperatorEvents.NONE;
 
     @PostConstruct
@@ -110,6 +116,8 @@ public class ManagerFactory {
         cleanup = new CleanupPass(registry, pingSweep::idleTimeoutMillis, () -> events);
         actions = new ServerActions(registry);
         followUp = new AdmissionFollowUp(registry::now, () -> events);
+        drain = new Drain(registry, scheduler, new SplittableRandom());
+        drainSeconds = settings.drainSeconds();
         cleanupIntervalSeconds = settings.cleanupIntervalSeconds();
         cleanupTimer = new IntervalTimer(timerService, CLEANUP_TIMER);
         cleanupTimer.start(cleanupIntervalSeconds * 1000L, "leaked slots are only reclaimed at admission and by forceCleanup");
@@ -123,6 +131,7 @@ public class ManagerFactory {
     @PreDestroy
     void stop() {
         events = OperatorEvents.NONE;
+        drain.stop();
         clusterWide.stopServing();
         closeAllForShutdown(SHUTDOWN_CLOSE_WAIT_MILLIS);
     }
@@ -175,6 +184,52 @@ public class ManagerFactory {
     public BiPredicate<Manager, ReleaseCause> releaser() {
         ManagerRegistry own = registry;
         return own::release;
+    }
+
+    /**
+     * Whether this node drains, read without the container on every handshake by the handshake gate (a volatile
+     * read in the registry). Fetched once per application, like {@link #releaser()}.
+     */
+    public BooleanSupplier drainingFlag() {
+        ManagerRegistry own = registry;
+        return own::isDraining;
+    }
+
+    /**
+     * Starts draining this node before a planned stop: readiness DOWN, every new connection refused with 1013
+     * "server draining", and the managers closed with 1001 "server shutting down" spread over {@code seconds}
+     * (1 to 3,600). A drain already running is re-planned over the new window.
+     */
+    public Drain.Status drain(int seconds) {
+        return drain.start(Settings.checkDrainSeconds("seconds", seconds) * 1000L);
+    }
+
+    /** Ends a drain: new connections are admitted again, the closes not yet made are cancelled. */
+    public boolean endDrain() {
+        return drain.end();
+    }
+
+    /** True while this node drains: new connections are refused (1013 server draining). For the handshake gate. */
+    public boolean isDraining() {
+        return drain.isDraining();
+    }
+
+    public Drain.Status drainStatus() {
+        return drain.status();
+    }
+
+    /** Completes once the drain's closes are all made and answered, or the drain ended. */
+    public CompletableFuture<Drain.Status> drainFinished() {
+        return drain.finished();
+    }
+
+    public int getDrainSeconds() {
+        return drainSeconds;
+    }
+
+    @Lock(LockType.WRITE)
+    public void setDrainSeconds(int seconds) {
+        drainSeconds = Settings.checkDrainSeconds("DrainSeconds", seconds);
     }
 
     @Timeout

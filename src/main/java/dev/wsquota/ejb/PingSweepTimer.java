@@ -88,7 +88,7 @@ public class PingSweepTimer {
         return (int) (sweep.idleTimeoutMillis() / 1000);
     }
 
-    /** Applies to the sweep and to cleanup at once; the container's backstop changes for connections admitted from now on. */
+    /** Applies to the sweep and to cleanup at once, for every connection; the sweep is rescheduled to match. */
     @Lock(LockType.WRITE)
     public void setIdleTimeoutSeconds(int seconds) {
         sweep.setIdleTimeoutMillis(Settings.checkIntervalOrZero("IdleTimeoutSeconds", seconds) * 1000L);

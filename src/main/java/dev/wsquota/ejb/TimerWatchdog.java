@@ -15,6 +15,7 @@ import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,6 +95,18 @@ public class TimerWatchdog {
     /** True while both the cleanup and the sweep timer exist in the container. */
     public boolean isTimerActive() {
         return timers().stream().allMatch(TimerStatus::active);
+    }
+
+    /** The timers missing from the container now, as readiness names them ("cleanup", "ping sweep"). */
+    public List<String> missingTimers() {
+        List<String> missing = new ArrayList<>();
+        if (!factory.cleanupTimerStatus().active()) {
+            missing.add("cleanup");
+        }
+        if (!sweepTimer.timerStatus().active()) {
+            missing.add("ping sweep");
+        }
+        return missing;
     }
 
     /** Why a timer could not be created, or empty when both were. */

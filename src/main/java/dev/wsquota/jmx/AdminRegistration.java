@@ -51,6 +51,7 @@ public class AdminRegistration {
 
     private PlatformRegistration registration;
     private AdminAudit audit;
+    private ManagerFactoryAdmin admin;
     private ScheduledFuture<?> auditFlush;
 
     @PostConstruct
@@ -58,7 +59,7 @@ public class AdminRegistration {
         OperatorNotifications notifications = new OperatorNotifications();
         AdminRegistration self = context.getBusinessObject(AdminRegistration.class);
         audit = new AdminAudit(notifications, self::callerName);
-        ManagerFactoryAdmin admin = new ManagerFactoryAdmin(factory, sweepTimer, watchdog, audit);
+        admin = new ManagerFactoryAdmin(factory, sweepTimer, watchdog, audit);
         registration = PlatformRegistration.register(new DescribedMBean<>(admin, ManagerFactoryMXBean.class, notifications),
                 ManagerFactoryAdmin.OBJECT_NAME, "operators cannot see or steer this instance");
         factory.setOperatorEvents(notifications);
@@ -75,6 +76,14 @@ public class AdminRegistration {
         auditFlush.cancel(false);
         audit.flushAll();
         registration.unregister();
+    }
+
+    /**
+     * This application's own operator surface, for callers in the application that act for an operator (the HTTP
+     * drain): the same validation and audit as JMX, and never another deployed copy's MXBean of the same name.
+     */
+    public ManagerFactoryMXBean admin() {
+        return admin;
     }
 
     /** The container's caller of this call (e.g. the REST connector's authenticated user), or empty if unauthenticated. */

@@ -67,7 +67,8 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
     public Map<String, Long> getRejectionsByReason() {
         RegistryCounters counters = counters();
         Map<String, Long> byReason = new LinkedHashMap<>();
-        for (Admission.Outcome reason : List.of(Admission.Outcome.USER_QUOTA, Admission.Outcome.TOTAL_QUOTA)) {
+        for (Admission.Outcome reason : List.of(Admission.Outcome.USER_QUOTA, Admission.Outcome.TOTAL_QUOTA,
+                Admission.Outcome.DRAINING)) {
             byReason.put(reason.name(), counters.rejections(reason));
         }
         return byReason;
@@ -83,6 +84,22 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
         Map<String, Long> byName = new LinkedHashMap<>();
         counters().releasesByCause().forEach((cause, count) -> byName.put(cause.name(), count));
         return byName;
+    }
+
+    @Override
+    public boolean isDraining() {
+        return call(factory::isDraining);
+    }
+
+    @Override
+    public int getDrainManagersLeft() {
+        return call(factory::drainStatus).managersLeft();
+    }
+
+    @Override
+    public Date getDrainDeadline() {
+        long deadline = call(factory::drainStatus).deadlineMillis();
+        return deadline == 0 ? null : new Date(deadline);
     }
 
     @Override

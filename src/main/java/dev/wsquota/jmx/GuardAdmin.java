@@ -3,6 +3,7 @@ package dev.wsquota.jmx;
 import dev.wsquota.guard.GuardSettings;
 import dev.wsquota.guard.GuardStatistics;
 
+import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
 import java.util.Map;
 
@@ -23,7 +24,8 @@ public final class GuardAdmin implements GuardMXBean {
 
     public static GuardAdmin register(GuardSettings settings, GuardStatistics statistics) {
         GuardAdmin admin = new GuardAdmin(settings, statistics);
-        admin.registration = PlatformRegistration.register(admin, OBJECT_NAME,
+        admin.registration = PlatformRegistration.register(
+                new DescribedMBean<>(admin, GuardMXBean.class, new NotificationBroadcasterSupport()), OBJECT_NAME,
                 "refusal counts are not visible for this instance");
         return admin;
     }

@@ -3,10 +3,12 @@ package dev.wsquota.jmx;
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.ejb.PingSweepTimer;
 import dev.wsquota.ejb.TimerWatchdog;
+import dev.wsquota.quota.Drain;
 import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.OnLimitPolicy;
 
 import javax.management.ObjectName;
+import java.time.Instant;
 import java.util.Map;
 
 import static dev.wsquota.jmx.JdkExceptions.call;
@@ -151,6 +153,36 @@ public final class ManagerFactoryAdmin extends FactoryReadings {
     public void setOnLimitPolicy(String policy) {
         OnLimitPolicy parsed = OnLimitPolicy.parse(policy);
         audit.write("OnLimitPolicy", this::getOnLimitPolicy, () -> factory.setOnLimitPolicy(parsed));
+    }
+
+    @Override
+    public int getDrainSeconds() {
+        return call(factory::getDrainSeconds);
+    }
+
+    @Override
+    public void setDrainSeconds(int seconds) {
+        audit.write("DrainSeconds", factory::getDrainSeconds, () -> factory.setDrainSeconds(seconds));
+    }
+
+    @Override
+    public String drain(int seconds) {
+        boolean was = call(factory::isDraining);
+        Drain.Status started = call(() -> factory.drain(seconds));
+        String done = (was ? "re-planned the drain: " : "draining: ") + started.planned() + " managers closed with 1001"
+                + " over " + seconds + " s, the last by " + Instant.ofEpochMilli(started.deadlineMillis())
+                + "; new connections refused with 1013 server draining, readiness DOWN";
+        audit.record("drain(" + seconds + ")", was ? "draining" : "admitting", "draining", done);
+        return done;
+    }
+
+    @Override
+    public String endDrain() {
+        boolean was = call(factory::endDrain);
+        String done = was ? "drain ended: admitting new connections again, readiness UP"
+                : "this node was not draining; nothing changed";
+        audit.record("endDrain()", was ? "draining" : "admitting", "admitting", done);
+        return done;
     }
 
     @Override

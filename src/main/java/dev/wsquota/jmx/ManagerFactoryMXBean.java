@@ -72,7 +72,7 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Reschedules the cleanup timer at once; 1 to 86,400 seconds.", params = {"seconds"})
     void setCleanupIntervalSeconds(int seconds);
 
-    @Description(value = "Seconds a connection may stay silent before cleanup closes it with 1001; 0 = never.")
+    @Description(value = "Seconds a connection may go without an inbound message or pong before the ping sweep closes it with 1001 (cleanup too, if the sweep timer is missing); 0 = never.")
     int getIdleTimeoutSeconds();
 
     @Description(value = "Sets the idle timeout: 0 (never) or 1 to 86,400 seconds.", params = {"seconds"})
@@ -96,7 +96,7 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Sets the probe threshold: 0 to 86,400 seconds.", params = {"seconds"})
     void setProbeAfterSeconds(int seconds);
 
-    @Description(value = "Milliseconds a new connection at the quota waits for the probed managers to answer.")
+    @Description(value = "Milliseconds a probed manager has to answer its ping, counted from the ping's write; a new connection at the quota waits for the probe, at most twice this long (see docs/configuration.md).")
     int getProbeTimeoutMillis();
 
     @Description(value = "Sets the probe timeout, 1 to 30,000 milliseconds.", params = {"millis"})
@@ -107,6 +107,29 @@ public interface ManagerFactoryMXBean {
 
     @Description(value = "Sets the on-limit policy: reject or evict-oldest.", params = {"policy"})
     void setOnLimitPolicy(String policy);
+
+    // ---- drain before a planned stop ----
+
+    @Description(value = "Seconds over which a drain started without a duration (POST /admin/drain) closes this node's managers (key wsquota.drain-seconds).")
+    int getDrainSeconds();
+
+    @Description(value = "Sets the default drain window, 1 to 3,600 seconds; a drain already running keeps its own.", params = {"seconds"})
+    void setDrainSeconds(int seconds);
+
+    @Description(value = "True while this node drains: readiness DOWN (check wsquota-drain) and every new connection refused with 1013 \"server draining\". It stays true after the last close, until endDrain() or the stop.")
+    boolean isDraining();
+
+    @Description(value = "Managers this node still holds while it drains (0 once drained); 0 when not draining.")
+    int getDrainManagersLeft();
+
+    @Description(value = "When the last drain's last close is due at the latest; null if this node has not drained since start.")
+    Date getDrainDeadline();
+
+    @Description(value = "Drains this node before a stop: readiness DOWN, new connections refused (1013 \"server draining\"), and every manager closed with 1001 \"server shutting down\" at a moment spread evenly, with jitter, over the next 1 to 3,600 seconds, its slot released first (cause DRAINED). Called again, re-plans the managers left over the new window. Returns what it did.", params = {"seconds"})
+    String drain(int seconds);
+
+    @Description(value = "Ends a drain without a restart: new connections are admitted again and readiness is UP; closes not yet made are cancelled (those already made stay closed). Returns what it did.")
+    String endDrain();
 
     // ---- live state ----
 
@@ -136,13 +159,13 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Connections refused at a quota (per user or total) since start.")
     long getLimitHits();
 
-    @Description(value = "Connections refused since start by reason: USER_QUOTA, TOTAL_QUOTA.")
+    @Description(value = "Connections refused since start, by reason (the reasons: see docs/jmx.md).")
     Map<String, Long> getRejectionsByReason();
 
     @Description(value = "Connections admitted since start.")
     long getAdmissions();
 
-    @Description(value = "Slots given back since start, by cause: CLOSE, ERROR, STALE, IDLE, PONG_TIMEOUT, EVICTED, ADMIN, DRIFT, SHUTDOWN.")
+    @Description(value = "Slots given back since start, by cause (the causes: see docs/jmx.md).")
     Map<String, Long> getReleasesByCause();
 
     @Description(value = "Probe rounds started since start (a user at quota with silent managers; connections that reach the quota while a round runs join it).")

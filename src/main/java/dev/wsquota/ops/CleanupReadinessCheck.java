@@ -15,7 +15,10 @@ import java.util.Date;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Readiness (/health/ready): DOWN while leaked slots would not be reclaimed, i.e. the cleanup timer is missing or late, or drift keeps recurring. */
+/**
+ * Readiness (/health/ready): DOWN while leaked slots would not be reclaimed, i.e. the cleanup or ping sweep timer
+ * is missing, the cleanup is late, or drift keeps recurring.
+ */
 @Readiness
 @ApplicationScoped
 public class CleanupReadinessCheck implements HealthCheck {
@@ -45,7 +48,7 @@ public class CleanupReadinessCheck implements HealthCheck {
     private CleanupHealth read() {
         CleanupPass.Status cleanup = factory.cleanupStatus();
         CleanupStatistics.Snapshot passes = cleanup.statistics();
-        return new CleanupHealth(watchdog.isTimerActive(), watchdog.getTimerError(), cleanup.late(),
+        return new CleanupHealth(watchdog.missingTimers(), watchdog.getTimerError(), cleanup.late(),
                 factory.getCleanupIntervalSeconds(), passes.lastRunMillis() == 0 ? null : new Date(passes.lastRunMillis()),
                 factory.cleanupTimerStatus().next(), passes.consecutiveFailedRuns(), cleanup.driftCorrections(),
                 cleanup.driftRecurring(), factory.readings().activeManagers());

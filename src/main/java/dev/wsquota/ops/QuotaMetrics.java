@@ -34,7 +34,7 @@ public class QuotaMetrics {
 
     /** The reasons a connection is refused at a quota. */
     static final List<Admission.Outcome> REJECTION_REASONS = List.of(Admission.Outcome.USER_QUOTA,
-            Admission.Outcome.TOTAL_QUOTA, Admission.Outcome.UNAVAILABLE);
+            Admission.Outcome.TOTAL_QUOTA, Admission.Outcome.UNAVAILABLE, Admission.Outcome.DRAINING);
 
     private static final Logger LOG = WeakLogger.of(QuotaMetrics.class);
 
@@ -67,6 +67,8 @@ public class QuotaMetrics {
             gauge("wsquota.guard.refusals", "Handshakes or connections refused by a guard since start, by kind.",
                     MetricUnits.NONE, () -> GuardRuntime.current().statistics().get(kind), tag("kind", kind.name()));
         }
+        gauge("wsquota.draining", "1 while this node drains before a stop (new connections refused), else 0.",
+                MetricUnits.NONE, () -> factory.isDraining() ? 1 : 0);
         gauge("wsquota.cleanup.runs", "Cleanup passes since start.",
                 MetricUnits.NONE, () -> factory.cleanupStatus().statistics().runs());
         gauge("wsquota.cleanup.duration", "Duration of the last cleanup pass.",

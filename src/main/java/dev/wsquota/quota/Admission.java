@@ -16,8 +16,13 @@ public record Admission(Outcome outcome, Manager manager, String user, int activ
         /** All users together hold {@code wsquota.max-managers-total} managers. */
         TOTAL_QUOTA,
         /** The cluster cannot decide now (not joined, too few members, this node fenced): nobody is admitted. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** This node is draining before a stop: nobody is admitted here, the client reconnects elsewhere. */
+        DRAINING
     }
+
+    /** The close reason (with 1013) of a connection refused because this node is draining. */
+    public static final String SERVER_DRAINING = "server draining";
 
     static Admission admitted(Manager manager, int active, int limit) {
         return new Admission(Outcome.ADMITTED, manager, manager.user(), active, limit, null, null);
@@ -35,6 +40,10 @@ public record Admission(Outcome outcome, Manager manager, String user, int activ
         return new Admission(Outcome.UNAVAILABLE, null, user, 0, 0, null, reason);
     }
 
+    static Admission draining(String user) {
+        return new Admission(Outcome.DRAINING, null, user, 0, 0, null, null);
+    }
+
     public boolean isAdmitted() {
         return outcome == Outcome.ADMITTED;
     }
@@ -45,6 +54,7 @@ public record Admission(Outcome outcome, Manager manager, String user, int activ
             case USER_QUOTA -> "quota exceeded: " + active + "/" + limit + " managers for " + LogSafe.user(user);
             case TOTAL_QUOTA -> "quota exceeded: " + active + "/" + limit + " managers in total";
             case UNAVAILABLE -> unavailableReason;
+            case DRAINING -> SERVER_DRAINING;
             case ADMITTED -> throw new IllegalStateException("admitted, nothing was rejected");
         };
         return CloseCodes.fitReason(text);

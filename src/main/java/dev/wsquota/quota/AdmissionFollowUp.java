@@ -28,7 +28,8 @@ public final class AdmissionFollowUp {
 
     /** Applies the follow-up to the decision and returns it unchanged. */
     public Admission apply(Admission decided) {
-        if (!decided.isAdmitted() && decided.outcome() != Admission.Outcome.UNAVAILABLE) {
+        Admission.Outcome outcome = decided.outcome();
+        if (outcome == Admission.Outcome.USER_QUOTA || outcome == Admission.Outcome.TOTAL_QUOTA) {
             long suppressed = limitHits.hit(decided.user());
             if (suppressed >= 0) {
                 events.get().limitHit(decided.user(), decided.active(), decided.limit(), decided.rejectReason(), suppressed);

@@ -35,6 +35,8 @@ public final class ManagerRegistry {
 
     private final RegistryCounters counters = new RegistryCounters();
     private final Suspects suspects = new Suspects();
+    /** While set, every admission is refused (DRAINING): the node is emptied before a stop (see {@link Drain}). */
+    private volatile boolean draining;
 
     /**
      * @param limits the quotas, read at every admission
@@ -92,6 +94,10 @@ public final class ManagerRegistry {
     private Admission admit(String user, Connection connection, OnLimitPolicy policy, boolean countUserQuota) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(connection, "connection");
+        if (draining) {
+            counters.rejected(Admission.Outcome.DRAINING);
+            return Admission.draining(user);
+        }
         if (managers.size() >= limits.maxTotal()) {
             reclaimStale(managers.values());
         }
@@ -182,6 +188,16 @@ public final class ManagerRegistry {
         suspects.forget(manager);
         counters.released(cause);
         return true;
+    }
+
+    /** True while this node refuses every new manager because it is draining. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Starts or stops refusing every new manager (DRAINING); the {@link Drain} is the only caller. */
+    void setDraining(boolean refuse) {
+        draining = refuse;
     }
 
     /** Marks a live manager for the next scheduled cleanup pass to look at. */

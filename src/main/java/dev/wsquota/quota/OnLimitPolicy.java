@@ -23,12 +23,17 @@ public enum OnLimitPolicy {
 
     /** Parses the configuration spelling; refuses anything else with the allowed values. */
     public static OnLimitPolicy parse(String value) {
+        return parse("on-limit policy", value);
+    }
+
+    /** Parses the configuration spelling; the refusal names {@code what} (a config key, or the attribute). */
+    public static OnLimitPolicy parse(String what, String value) {
         for (OnLimitPolicy policy : values()) {
             if (policy.key.equalsIgnoreCase(value == null ? "" : value.trim())) {
                 return policy;
             }
         }
-        throw new IllegalArgumentException("on-limit policy must be one of "
+        throw new IllegalArgumentException(what + " must be one of "
                 + Arrays.stream(values()).map(OnLimitPolicy::key).collect(Collectors.joining(", ")) + ", was '" + value + "'");
     }
 }

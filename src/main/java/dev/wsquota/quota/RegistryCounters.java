@@ -15,6 +15,7 @@ public final class RegistryCounters {
     private final LongAdder userQuotaRejections = new LongAdder();
     private final LongAdder totalQuotaRejections = new LongAdder();
     private final LongAdder unavailableRejections = new LongAdder();
+    private final LongAdder drainingRejections = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
     private final LongAdder closeFailures = new LongAdder();
     private final Map<ReleaseCause, LongAdder> releases = new EnumMap<>(ReleaseCause.class);
@@ -33,6 +34,7 @@ public final class RegistryCounters {
         switch (outcome) {
             case TOTAL_QUOTA -> totalQuotaRejections.increment();
             case UNAVAILABLE -> unavailableRejections.increment();
+            case DRAINING -> drainingRejections.increment();
             default -> userQuotaRejections.increment();
         }
     }
@@ -69,12 +71,18 @@ public final class RegistryCounters {
         return unavailableRejections.sum();
     }
 
-    /** Connections refused since start for this reason (USER_QUOTA, TOTAL_QUOTA or UNAVAILABLE). */
+    /** Connections refused because this node was draining, since start. */
+    public long drainingRejections() {
+        return drainingRejections.sum();
+    }
+
+    /** Connections refused since start for this reason (USER_QUOTA, TOTAL_QUOTA, UNAVAILABLE or DRAINING). */
     public long rejections(Admission.Outcome reason) {
         return switch (reason) {
             case USER_QUOTA -> userQuotaRejections();
             case TOTAL_QUOTA -> totalQuotaRejections();
             case UNAVAILABLE -> unavailableRejections();
+            case DRAINING -> drainingRejections();
             default -> 0;
         };
     }

@@ -21,5 +21,7 @@ public enum ReleaseCause {
     /** The application is stopping. */
     SHUTDOWN,
     /** This cluster node could not renew its leases for a whole lease and closed its connections. */
-    FENCED
+    FENCED,
+    /** This node was drained before a stop: the server closed it with 1001, spread over the drain's window. */
+    DRAINED
 }

@@ -16,10 +16,11 @@ import java.util.function.Function;
  * @param probeAfterSeconds      {@code wsquota.probe-after-seconds}
  * @param probeTimeoutMillis     {@code wsquota.probe-timeout-millis}
  * @param onLimit                {@code wsquota.on-limit}
+ * @param drainSeconds           {@code wsquota.drain-seconds}
  */
 public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanupIntervalSeconds, int idleTimeoutSeconds,
                        int pingIntervalSeconds, int pongTimeoutSeconds, int probeAfterSeconds, int probeTimeoutMillis,
-                       OnLimitPolicy onLimit) {
+                       OnLimitPolicy onLimit, int drainSeconds) {
 
     public static final String MAX_MANAGERS_PER_USER = "wsquota.max-managers-per-user";
     public static final String MAX_MANAGERS_TOTAL = "wsquota.max-managers-total";
@@ -30,12 +31,15 @@ public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanup
     public static final String PROBE_AFTER_SECONDS = "wsquota.probe-after-seconds";
     public static final String PROBE_TIMEOUT_MILLIS = "wsquota.probe-timeout-millis";
     public static final String ON_LIMIT = "wsquota.on-limit";
+    public static final String DRAIN_SECONDS = "wsquota.drain-seconds";
 
     /** Shortest and longest interval accepted: 1 second to 1 day. */
     public static final int MIN_INTERVAL_SECONDS = 1;
     public static final int MAX_INTERVAL_SECONDS = 86_400;
     /** Longest probe accepted: a new connection waits at most this long for its answer. */
     public static final int MAX_PROBE_TIMEOUT_MILLIS = 30_000;
+    /** Longest drain accepted: an hour, far beyond any orchestrator's grace period before it kills the server. */
+    public static final int MAX_DRAIN_SECONDS = 3_600;
 
     public Settings {
         QuotaLimits.checkQuota(MAX_MANAGERS_PER_USER, maxManagersPerUser);
@@ -49,6 +53,7 @@ public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanup
         if (onLimit == null) {
             throw new IllegalArgumentException(ON_LIMIT + " must be set");
         }
+        checkDrainSeconds(DRAIN_SECONDS, drainSeconds);
     }
 
     /**
@@ -62,7 +67,7 @@ public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanup
                 + ", cleanupIntervalSeconds=" + cleanupIntervalSeconds + ", idleTimeoutSeconds=" + idleTimeoutSeconds
                 + ", pingIntervalSeconds=" + pingIntervalSeconds + ", pongTimeoutSeconds=" + pongTimeoutSeconds
                 + ", probeAfterSeconds=" + probeAfterSeconds + ", probeTimeoutMillis=" + probeTimeoutMillis
-                + ", onLimit=" + onLimit + "]";
+                + ", onLimit=" + onLimit + ", drainSeconds=" + drainSeconds + "]";
     }
 
     /** Reads every key through {@code lookup} (raw text or empty), using the default where a key is absent. */
@@ -76,7 +81,8 @@ public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanup
                 intValue(lookup, PONG_TIMEOUT_SECONDS, 10),
                 intValue(lookup, PROBE_AFTER_SECONDS, 0),
                 intValue(lookup, PROBE_TIMEOUT_MILLIS, 5_000),
-                OnLimitPolicy.parse(lookup.apply(ON_LIMIT).filter(v -> !v.isBlank()).orElse("reject")));
+                OnLimitPolicy.parse(ON_LIMIT, lookup.apply(ON_LIMIT).filter(v -> !v.isBlank()).orElse("reject")),
+                intValue(lookup, DRAIN_SECONDS, 30));
     }
 
     /** Refuses an interval outside [1 s, 1 day]. */
@@ -103,6 +109,15 @@ public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanup
                     + " milliseconds, was " + millis);
         }
         return millis;
+    }
+
+    /** Refuses a drain window outside [1 s, 1 hour]. */
+    public static int checkDrainSeconds(String what, int seconds) {
+        if (seconds < 1 || seconds > MAX_DRAIN_SECONDS) {
+            throw new IllegalArgumentException(what + " must be between 1 and " + MAX_DRAIN_SECONDS + " seconds, was "
+                    + seconds);
+        }
+        return seconds;
     }
 
     /** A whole-number key, or the fallback where it is absent or blank; refuses anything else with the key and the value. */

@@ -1,5 +1,6 @@
 package dev.wsquota.web;
 
+import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.guard.GuardSettings;
 import dev.wsquota.guard.GuardStatistics;
 import dev.wsquota.guard.HandshakeGate;
@@ -7,12 +8,14 @@ import dev.wsquota.guard.HandshakeLimiter;
 import dev.wsquota.guard.HandshakeSettings;
 import dev.wsquota.jmx.GuardAdmin;
 import dev.wsquota.quota.WeakLogger;
+import jakarta.ejb.EJB;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -31,7 +34,7 @@ public class GuardRuntime implements ServletContextListener {
     /** The cookie browsers send the JWT in, unless MicroProfile JWT's {@code mp.jwt.token.cookie} names another. */
     static final String DEFAULT_JWT_COOKIE = "wsquota-jwt";
 
-    /** True from the moment the application starts to stop: the gate answers new handshakes with 503. */
+    /** True from the moment the application starts to stop: the gate answers new handshakes with 503, as in a drain. */
     private static volatile boolean stopping;
 
     /** Settings and counters of the running application, and the gate every handshake passes. */
@@ -39,6 +42,9 @@ public class GuardRuntime implements ServletContextListener {
     }
 
     private GuardAdmin admin;
+
+    @EJB
+    private ManagerFactory factory;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -49,8 +55,9 @@ public class GuardRuntime implements ServletContextListener {
         GuardStatistics statistics = new GuardStatistics();
         Optional<HandshakeLimiter> limiter = handshakes.newLimiter(System::nanoTime);
         stopping = false;
-        State state = new State(settings, statistics,
-                new HandshakeGate(settings, statistics, handshakes, limiter, jwtCookie, GuardRuntime::stopping));
+        BooleanSupplier draining = factory.drainingFlag();
+        State state = new State(settings, statistics, new HandshakeGate(settings, statistics, handshakes, limiter,
+                jwtCookie, () -> stopping || draining.getAsBoolean()));
         current = state;
         admin = GuardAdmin.register(state.settings(), state.statistics());
         LOG.info(() -> "wsquota guard: allowed origins = " + settings.allowedOrigins() + ", max message = "
@@ -61,10 +68,6 @@ public class GuardRuntime implements ServletContextListener {
     /** Marks the application as stopping, so the gate refuses new handshakes from now on. */
     static void markStopping() {
         stopping = true;
-    }
-
-    private static boolean stopping() {
-        return stopping;
     }
 
     @Override

@@ -39,7 +39,9 @@ class OperationsIT extends ClientSideTest {
             List.of("wsquota_guard_refusals", "kind", "message_too_big"), List.of("wsquota_guard_refusals", "kind", "binary"),
             List.of("wsquota_guard_refusals", "kind", "rate"), List.of("wsquota_guard_refusals", "kind", "protocol"),
             List.of("wsquota_cleanup_runs"), List.of("wsquota_cleanup_duration_seconds"), List.of("wsquota_cleanup_failures"),
-            List.of("wsquota_drift_corrections"));
+            List.of("wsquota_drift_corrections"),
+            List.of("wsquota_rejections", "reason", "draining"), List.of("wsquota_releases", "cause", "drained"),
+            List.of("wsquota_draining"));
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -31,6 +31,8 @@ public final class WsClient implements AutoCloseable {
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     private final TextMessages texts = new TextMessages();
     private volatile WebSocket socket;
+    /** When the close (or the error) arrived, in epoch milliseconds; 0 until then. */
+    private volatile long closedAtMillis;
 
     /** How the server ended the connection. */
     public record Close(int code, String reason) {
@@ -81,6 +83,20 @@ public final class WsClient implements AutoCloseable {
         return client;
     }
 
+    /** Attempts a handshake as the user that the server must refuse before the upgrade; returns its HTTP status. */
+    public static int refusedStatus(String user) {
+        try {
+            WsClient client = connect(user);
+            client.abort();
+            throw new AssertionError("the handshake of " + user + " was upgraded: " + client.answer());
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
     /** Opens a connection to this server's endpoint from a builder the caller set headers on; returns after the handshake. */
     public static WsClient connect(WebSocket.Builder builder) {
         WsClient client = new WsClient();
@@ -113,12 +129,14 @@ public final class WsClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closedAtMillis = System.currentTimeMillis();
                 closed.complete(new Close(statusCode, reason));
                 return null;
             }
 
             @Override
             public void onError(WebSocket webSocket, Throwable error) {
+                closedAtMillis = System.currentTimeMillis();
                 closed.complete(new Close(-1, String.valueOf(error)));
             }
         };
@@ -162,6 +180,11 @@ public final class WsClient implements AutoCloseable {
 
     public boolean isClosed() {
         return closed.isDone();
+    }
+
+    /** When the server's close (or an error) reached this client, in epoch milliseconds; 0 while it has not. */
+    public long closedAtMillis() {
+        return closedAtMillis;
     }
 
     /** Sends a text and waits up to 10 s for the next message from the server. */

@@ -10,6 +10,7 @@ import javax.management.NotificationBroadcasterSupport;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Arrays;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,7 +31,8 @@ class DescribedMBeanTest {
 
     @Test
     void everyInterfaceMethodCarriesADescriptionAndEveryParameterAName() {
-        for (Method method : ManagerFactoryMXBean.class.getDeclaredMethods()) {
+        for (Method method : Stream.of(ManagerFactoryMXBean.class, GuardMXBean.class, ClusterMXBean.class)
+                .flatMap(mxbean -> Arrays.stream(mxbean.getDeclaredMethods())).toList()) {
             Description description = method.getAnnotation(Description.class);
             assertNotNull(description, method.getName() + " has no @Description");
             assertFalse(description.value().isBlank(), method.getName());

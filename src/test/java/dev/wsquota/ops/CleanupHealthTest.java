@@ -4,6 +4,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +18,7 @@ class CleanupHealthTest {
     private static final Date NEXT = new Date(1_700_000_002_000L);
 
     private static CleanupHealth health(boolean timerActive, String timerError, boolean late, boolean driftRecurring) {
-        return new CleanupHealth(timerActive, timerError, late, 2, LAST, NEXT, 0, driftRecurring ? 7 : 0, driftRecurring, 3);
+        return new CleanupHealth(timerActive ? List.of() : List.of("cleanup"), timerError, late, 2, LAST, NEXT, 0, driftRecurring ? 7 : 0, driftRecurring, 3);
     }
 
     private static Map<String, Object> data(HealthCheckResponse response) {
@@ -48,6 +49,16 @@ class CleanupHealthTest {
     }
 
     @Test
+    void theReasonNamesWhichTimerIsMissing() {
+        CleanupHealth sweep = new CleanupHealth(List.of("ping sweep"), "", false, 2, LAST, NEXT, 0, 0, false, 3);
+        assertEquals(HealthCheckResponse.Status.DOWN, sweep.toResponse().getStatus());
+        assertEquals(false, data(sweep.toResponse()).get("timerActive"));
+        assertEquals("ping sweep timer missing", data(sweep.toResponse()).get("reason"));
+        CleanupHealth both = new CleanupHealth(List.of("cleanup", "ping sweep"), "", false, 2, LAST, NEXT, 0, 0, false, 3);
+        assertEquals("cleanup and ping sweep timers missing", data(both.toResponse()).get("reason"));
+    }
+
+    @Test
     void aLateCleanupIsDown() {
         HealthCheckResponse response = health(true, "", true, false).toResponse();
         assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
@@ -64,7 +75,7 @@ class CleanupHealthTest {
 
     @Test
     void everyProblemIsListedAndMissingTimesReadNever() {
-        CleanupHealth health = new CleanupHealth(false, "", true, 60, null, null, 4, 9, true, 0);
+        CleanupHealth health = new CleanupHealth(List.of("cleanup"), "", true, 60, null, null, 4, 9, true, 0);
         HealthCheckResponse response = health.toResponse();
         assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
         assertEquals(3, health.problems().size());
