@@ -103,6 +103,9 @@ class BrowserIT extends RawHandshakeTest {
             WsquotaPage page = new WsquotaPage(browser.driver()).signIn("alice", PASSWORD);
             assertTrue(page.signedIn(), "signed in: " + page.signInError());
             assertEquals("alice", page.who());
+            Cookie signIn = browser.driver().manage().getCookieNamed("LtpaToken2");
+            assertTrue(signIn != null && signIn.isHttpOnly() && "Strict".equals(signIn.getSameSite()),
+                    "the sign-in cookie is HttpOnly and SameSite=Strict: " + signIn);
             for (int n = 1; n <= 5; n++) {
                 assertEquals("open", page.state(page.openOne()), "manager #" + n);
                 assertEquals(n + "/5", page.count(n));
