@@ -151,6 +151,47 @@ class BrowserIT extends RawHandshakeTest {
         }
     }
 
+    /** Every close code of the README's table gets its own sentence in the page, never the fallback. */
+    @Test
+    void everyCloseCodeOfTheReadmeHasASentence() throws Exception {
+        String[][] closes = {
+            {"1013", "quota exceeded: 5/5 managers for alice", QUOTA_SENTENCE},
+            {"1013", "quota exceeded: 100/100 managers in total", "The server is full"},
+            {"1013", "quota service unavailable: no quorum", "The cluster cannot count"},
+            {"1013", "server draining", "being emptied for maintenance"},
+            {"4001", "replaced by a newer connection", "A newer connection of yours"},
+            {"4002", "no pong within 10000 ms", "did not answer the server's ping"},
+            {"4002", "no pong to the probe within 5000 ms", "did not answer the server's ping"},
+            {"4003", "too slow: 1048576 bytes queued", "Messages came faster"},
+            {"1001", "idle for more than 3600 s", "nothing was sent or received"},
+            {"1001", "server shutting down", "shutting down or being emptied"},
+            {"1001", "lost contact with the cluster", "lost contact with the rest of the cluster"},
+            {"1008", "closed by an operator", "An operator closed"},
+            {"1008", "disconnected by an operator", "An operator closed"},
+            {"1008", "over quota: closed by an operator", "An operator lowered your quota"},
+            {"1008", "connection lost its quota slot; reconnect", "lost track of this connection"},
+            {"1008", "rate limit: more than 50 messages per second", "Too many messages per second"},
+            {"1008", "user id not accepted", "cannot be used as a quota key"},
+            {"1011", "internal error", "unexpected error"},
+            {"1011", "ping failed", "could not check this connection"},
+            {"1009", "message too big: more than 65536 bytes", "too big"},
+            {"1003", "binary messages are not supported, send text", "text messages only"},
+            {"1007", "", "not valid text (UTF-8)"},
+            {"1002", "", "protocol error"},
+            {"1006", "", "lost without a goodbye"},
+        };
+        try (Chromium browser = new Chromium()) {
+            new WsquotaPage(browser.driver()).load();
+            for (String[] close : closes) {
+                Object sentence = browser.driver().executeScript("return closeSentence(arguments[0], arguments[1]);",
+                        Integer.parseInt(close[0]), close[1]);
+                assertTrue(String.valueOf(sentence).contains(close[2]),
+                        close[0] + " " + close[1] + " -> " + sentence);
+            }
+            assertNoConsoleErrors(browser);
+        }
+    }
+
     private static void screenshot(Chromium browser) throws IOException {
         Path dir = Path.of(System.getProperty("browser.outputDir", "target/browser"));
         Files.createDirectories(dir);
