@@ -75,6 +75,11 @@ public final class HandshakeGate {
         this.stopping = stopping;
     }
 
+    /** The cookie that carries the JWT ({@code mp.jwt.token.cookie}). */
+    public String jwtCookie() {
+        return jwtCookie;
+    }
+
     /** Runs the steps in order; the first refusal wins and the later steps do not run. */
     public Optional<Refusal> check(Request request) {
         for (Step step : Step.values()) {
