@@ -1,16 +1,20 @@
 package dev.wsquota.ejb;
 
+import dev.wsquota.cluster.ClusterMessages;
 import dev.wsquota.cluster.ClusterWideActions;
 import dev.wsquota.cluster.HazelcastLedger;
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.AdmissionFollowUp;
 import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.Connection;
+import dev.wsquota.quota.LocalMessages;
 import dev.wsquota.quota.ContainerView;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.OnLimitPolicy;
 import dev.wsquota.quota.OperatorEvents;
+import dev.wsquota.quota.OutboxLimits;
+import dev.wsquota.quota.Outboxes;
 import dev.wsquota.quota.PingSweep;
 import dev.wsquota.quota.ProbingAdmission;
 import dev.wsquota.quota.QuotaLimits;
@@ -42,9 +46,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -72,6 +78,8 @@ public class ManagerFactory {
     public static final String CLEANUP_TIMER = "wsquota-cleanup";
     /** How long the stop waits for the close frames to go out before the container closes what is left. */
     static final long SHUTDOWN_CLOSE_WAIT_MILLIS = 2_000;
+    /** How often sends in flight are checked against the send timeout. */
+    static final long SLOW_SEND_CHECK_MILLIS = 1_000;
 
     private static final Logger LOG = WeakLogger.of(ManagerFactory.class);
 
@@ -93,6 +101,9 @@ public class ManagerFactory {
     private QuotaReadings readings;
     private IntervalTimer cleanupTimer;
     private AdmissionFollowUp followUp;
+    private Outboxes outboxes;
+    private ClusterMessages messages;
+    private ScheduledFuture<?> slowSendCheck;
     private volatile int cleanupIntervalSeconds;
     private volatile OperatorEvents events = OperatorEvents.NONE;
 
@@ -114,15 +125,23 @@ public class ManagerFactory {
         cleanupTimer = new IntervalTimer(timerService, CLEANUP_TIMER);
         cleanupTimer.start(cleanupIntervalSeconds * 1000L, "leaked slots are only reclaimed at admission and by forceCleanup");
         readings = new QuotaReadings(registry, admission);
+        outboxes = new Outboxes(registry,
+                OutboxLimits.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class)));
+        LocalMessages local = new LocalMessages(registry, outboxes);
         clusterWide = new ClusterWideActions(registry, actions, admission,
-                cluster.cluster().map(HazelcastLedger::managers).orElse(null));
+                cluster.cluster().map(HazelcastLedger::managers).orElse(null), local);
+        messages = new ClusterMessages(local, cluster.cluster().map(HazelcastLedger::managers).orElse(null));
+        slowSendCheck = scheduler.scheduleWithFixedDelay(this::closeSlowSends, SLOW_SEND_CHECK_MILLIS,
+                SLOW_SEND_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         cluster.keepLeases(clusterWide::heldIdsByUser, clusterWide::fence);
-        LOG.info(() -> "wsquota started: " + settings + ", cleanup timer active=" + cleanupTimer.exists());
+        LOG.info(() -> "wsquota started: " + settings + ", " + outboxes.limits() + ", cleanup timer active="
+                + cleanupTimer.exists());
     }
 
     @PreDestroy
     void stop() {
         events = OperatorEvents.NONE;
+        slowSendCheck.cancel(false);
         clusterWide.stopServing();
         closeAllForShutdown(SHUTDOWN_CLOSE_WAIT_MILLIS);
     }
@@ -137,6 +156,42 @@ public class ManagerFactory {
         ServerActions.Shutdown done = actions.closeAllForShutdown(maxWaitMillis);
         LOG.info(() -> done.summary(maxWaitMillis));
         return done.released();
+    }
+
+    /** Closes the peers whose send has been in flight longer than the send timeout; never lets the schedule die. */
+    private void closeSlowSends() {
+        try {
+            outboxes.closeOverdue();
+        } catch (RuntimeException e) {
+            outboxes.counters().countCheckFailed();
+            LOG.log(Level.WARNING, "the check for slow sends failed; it runs again in " + SLOW_SEND_CHECK_MILLIS + " ms", e);
+        }
+    }
+
+    /**
+     * The application's messages to users, managers or everyone, on every node. Like {@link #readings()} it is
+     * fetched through the container, and what it does needs no lock of this bean.
+     */
+    public ClusterMessages messages() {
+        return messages;
+    }
+
+    public int getMaxQueuedBytes() {
+        return outboxes.limits().maxQueuedBytes();
+    }
+
+    @Lock(LockType.WRITE)
+    public void setMaxQueuedBytes(int bytes) {
+        outboxes.limits().setMaxQueuedBytes(bytes);
+    }
+
+    public int getSendTimeoutSeconds() {
+        return outboxes.limits().sendTimeoutSeconds();
+    }
+
+    @Lock(LockType.WRITE)
+    public void setSendTimeoutSeconds(int seconds) {
+        outboxes.limits().setSendTimeoutSeconds(seconds);
     }
 
     /** Where limit hits, cleanup failures and drift corrections are reported from now on. */

@@ -77,6 +77,14 @@ public class AdminRegistration {
         registration.unregister();
     }
 
+    /**
+     * Records a call of the HTTP API like an operator's JMX write: one audit line and a notification, naming the
+     * caller the container authenticated.
+     */
+    public void recordApiCall(String what, Object result, String description) {
+        audit.record(what, "", result, description);
+    }
+
     /** The container's caller of this call (e.g. the REST connector's authenticated user), or empty if unauthenticated. */
     public Optional<String> callerName() {
         Principal caller = context.getCallerPrincipal();

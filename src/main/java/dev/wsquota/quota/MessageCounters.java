@@ -13,6 +13,7 @@ public final class MessageCounters {
     private final LongAdder written = new LongAdder();
     private final LongAdder slowQueueFull = new LongAdder();
     private final LongAdder slowSendTimeout = new LongAdder();
+    private final LongAdder checkFailures = new LongAdder();
 
     void countDelivered() {
         delivered.increment();
@@ -28,6 +29,16 @@ public final class MessageCounters {
 
     void slowConsumer(boolean queueFull) {
         (queueFull ? slowQueueFull : slowSendTimeout).increment();
+    }
+
+    /** The periodic check for slow sends failed (logged with its cause). */
+    public void countCheckFailed() {
+        checkFailures.increment();
+    }
+
+    /** Runs of the slow-send check that failed, since start. */
+    public long checkFailures() {
+        return checkFailures.sum();
     }
 
     /** Messages a manager's queue took, since start. */

@@ -203,6 +203,7 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
                     .add("active", admission.active())
                     .add("limit", admission.limit())
                     .build().toString());
+            manager.welcomed(); // the application's messages may follow it now
         } catch (ConnectionClosingException closing) {
             // Closed while its welcome was being written (e.g. at shutdown): its normal end.
             LOG.log(Level.FINE, () -> "welcome to " + manager + " dropped: " + closing.getMessage());
