@@ -27,8 +27,10 @@ public interface Connection {
      * Starts writing a whole text message and returns without waiting for the peer: {@code done} runs exactly once,
      * with null when the container has taken the message, or with the reason it could not. One such write at a time
      * per connection (the caller waits for {@code done} before the next); it goes after any write in progress.
+     * The container gives up on the write after {@code timeoutMillis} (then {@code done} gets the failure and the
+     * container ends the connection), where it can.
      */
-    default void sendAsync(String text, Consumer<Throwable> done) {
+    default void sendAsync(String text, long timeoutMillis, Consumer<Throwable> done) {
         try {
             send(text);
         } catch (IOException | RuntimeException e) {

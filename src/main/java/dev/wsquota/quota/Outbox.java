@@ -1,6 +1,7 @@
 package dev.wsquota.quota;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -109,7 +110,8 @@ final class Outbox {
             }
             Pending sent = next;
             try {
-                manager.connection().sendAsync(sent.text(), failure -> completed(sent, failure));
+                manager.connection().sendAsync(sent.text(), TimeUnit.SECONDS.toMillis(owner.limits().sendTimeoutSeconds()),
+                        failure -> completed(sent, failure));
             } catch (RuntimeException e) {
                 completed(sent, e); // a connection that throws instead of calling back: the same failure
             }
@@ -124,7 +126,11 @@ final class Outbox {
 
     private void completed(Pending sent, Throwable failure) {
         boolean goOn;
+        boolean timedOut = false;
         synchronized (this) {
+            if (failure != null) {
+                timedOut = overdue(owner.nanoTime(), TimeUnit.SECONDS.toNanos(owner.limits().sendTimeoutSeconds()));
+            }
             if (queue.peekFirst() == sent) {
                 queue.pollFirst();
                 queuedBytes -= sent.bytes();
@@ -143,6 +149,8 @@ final class Outbox {
         if (failure == null) {
             manager.messageOut();
             owner.counters().countWritten();
+        } else if (timedOut) {
+            owner.sendTimedOut(manager); // the container gave up on the write before the check came round
         } else {
             // The connection is closing or broken; its own close callback releases the slot.
             LOG.log(Level.FINE, () -> "send to " + manager + " failed; its queued messages are dropped: " + failure);

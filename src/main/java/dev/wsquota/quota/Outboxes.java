@@ -95,12 +95,16 @@ public final class Outboxes {
         int closed = 0;
         for (Manager manager : registry.liveManagers()) {
             Outbox outbox = manager.outbox();
-            if (outbox != null && outbox.overdue(now, timeoutNanos)
-                    && closeSlow(manager, false, "too slow: a send took more than " + limits.sendTimeoutSeconds() + " s")) {
+            if (outbox != null && outbox.overdue(now, timeoutNanos) && sendTimedOut(manager)) {
                 closed++;
             }
         }
         return closed;
+    }
+
+    /** Closes (4003) the manager whose send took longer than the send timeout; false if it was released already. */
+    boolean sendTimedOut(Manager manager) {
+        return closeSlow(manager, false, "too slow: a send took more than " + limits.sendTimeoutSeconds() + " s");
     }
 
     private boolean closeSlow(Manager manager, boolean queueFull, String reason) {

@@ -7,6 +7,7 @@ import dev.wsquota.quota.ContainerView;
 import dev.wsquota.quota.OpenSession;
 import dev.wsquota.quota.WeakLogger;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
@@ -186,17 +187,17 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
      * basic write (welcome, echo), a ping or a close never overlaps it; {@code done} runs after the lock is free.
      */
     @Override
-    public void sendAsync(String text, Consumer<Throwable> done) {
+    public void sendAsync(String text, long timeoutMillis, Consumer<Throwable> done) {
         if (tryAcquire(1)) {
-            startAsync(text, done);
-        } else if (!runOn(io, () -> sendAsyncAfterWrite(text, done))) {
+            startAsync(text, timeoutMillis, done);
+        } else if (!runOn(io, () -> sendAsyncAfterWrite(text, timeoutMillis, done))) {
             done.accept(new ConnectionClosingException("session " + session.getId() + ": the application is stopping",
                     null));
         }
     }
 
     /** Waits for the write in progress in slices, and gives up once the session is closing (a slow peer's end). */
-    private void sendAsyncAfterWrite(String text, Consumer<Throwable> done) {
+    private void sendAsyncAfterWrite(String text, long timeoutMillis, Consumer<Throwable> done) {
         try {
             while (!tryAcquireNanos(1, TimeUnit.MILLISECONDS.toNanos(PING_WAIT_MILLIS))) {
                 if (closing()) {
@@ -209,12 +210,20 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
             done.accept(e);
             return;
         }
-        startAsync(text, done);
+        startAsync(text, timeoutMillis, done);
     }
 
-    private void startAsync(String text, Consumer<Throwable> done) {
+    /**
+     * Liberty ends the TCP connection when an asynchronous write times out; its close alone does not while a write
+     * to a peer that does not read is pending (the connection stayed established for minutes).
+     */
+    private void startAsync(String text, long timeoutMillis, Consumer<Throwable> done) {
         try {
-            session.getAsyncRemote().sendText(text, result -> {
+            RemoteEndpoint.Async remote = session.getAsyncRemote();
+            if (remote.getSendTimeout() != timeoutMillis) {
+                remote.setSendTimeout(timeoutMillis);
+            }
+            remote.sendText(text, result -> {
                 release(1);
                 done.accept(result.isOK() ? null : result.getException());
             });

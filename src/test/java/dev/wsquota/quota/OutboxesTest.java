@@ -172,6 +172,18 @@ class OutboxesTest {
     }
 
     @Test
+    void aWriteTheContainerGaveUpOnAfterTheTimeoutIsASlowConsumerToo() {
+        SlowPeer slow = new SlowPeer();
+        Manager manager = admit("alice", slow);
+        outboxes.offer(manager, "stuck");
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(10) + 1);
+        slow.inFlight.poll().done().accept(new java.net.SocketTimeoutException("write timed out"));
+        assertEquals(4003, slow.closeCode);
+        assertEquals("too slow: a send took more than 10 s", slow.closeReason);
+        assertEquals(1L, registry.counters().releasesByCause().get(ReleaseCause.SLOW_CONSUMER));
+    }
+
+    @Test
     void messagesWaitForTheWelcomeThenFollowIt() {
         SlowPeer peer = new SlowPeer();
         peer.welcomesFirst = true;

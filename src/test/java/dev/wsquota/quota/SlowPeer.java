@@ -21,7 +21,7 @@ final class SlowPeer implements Connection {
     }
 
     @Override
-    public synchronized void sendAsync(String text, Consumer<Throwable> done) {
+    public synchronized void sendAsync(String text, long timeoutMillis, Consumer<Throwable> done) {
         inFlight.add(new Pending(text, done));
     }
 
