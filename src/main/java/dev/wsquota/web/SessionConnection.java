@@ -188,7 +188,8 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
      */
     @Override
     public void sendAsync(String text, long timeoutMillis, Consumer<Throwable> done) {
-        if (tryAcquire(1)) {
+        // A welcome, echo, ping or close waiting for the lock goes first: a steady stream of messages must not starve it.
+        if (!hasQueuedThreads() && tryAcquire(1)) {
             startAsync(text, timeoutMillis, done);
         } else if (!runOn(io, () -> sendAsyncAfterWrite(text, timeoutMillis, done))) {
             done.accept(new ConnectionClosingException("session " + session.getId() + ": the application is stopping",
