@@ -74,6 +74,11 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
     }
 
     @Override
+    public long getMessageSendFailures() {
+        return call(() -> factory.messages().outboxes().counters().sendFailures());
+    }
+
+    @Override
     public Map<String, Long> getSlowConsumerCloses() {
         MessageCounters counters = call(() -> factory.messages().outboxes().counters());
         Map<String, Long> byLimit = new LinkedHashMap<>();

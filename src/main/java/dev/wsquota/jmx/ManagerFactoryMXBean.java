@@ -131,6 +131,9 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Messages the container took and wrote to the peer since start.")
     long getMessagesWritten();
 
+    @Description(value = "Writes of messages that failed before their time limit since start (mostly connections closing; an open one is closed with 1011).")
+    long getMessageSendFailures();
+
     @Description(value = "Managers closed with 4003 since start, by limit: QUEUE_FULL, SEND_TIMEOUT.")
     Map<String, Long> getSlowConsumerCloses();
 

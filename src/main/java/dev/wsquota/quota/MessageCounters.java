@@ -14,6 +14,7 @@ public final class MessageCounters {
     private final LongAdder slowQueueFull = new LongAdder();
     private final LongAdder slowSendTimeout = new LongAdder();
     private final LongAdder checkFailures = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
 
     void countDelivered() {
         delivered.increment();
@@ -34,6 +35,15 @@ public final class MessageCounters {
     /** The periodic check for slow sends failed (logged with its cause). */
     public void countCheckFailed() {
         checkFailures.increment();
+    }
+
+    void countSendFailed() {
+        sendFailures.increment();
+    }
+
+    /** Writes the container reported as failed before their time limit (mostly connections closing), since start. */
+    public long sendFailures() {
+        return sendFailures.sum();
     }
 
     /** Runs of the slow-send check that failed, since start. */

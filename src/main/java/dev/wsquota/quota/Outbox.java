@@ -2,8 +2,6 @@ package dev.wsquota.quota;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One manager's outbound queue: the application's messages wait here, bounded in bytes, and go to the peer one at a
@@ -23,8 +21,6 @@ final class Outbox {
         /** Refused: the manager is closing or closed. */
         CLOSED
     }
-
-    private static final Logger LOG = WeakLogger.of(Outbox.class);
 
     private record Pending(String text, int bytes) {
     }
@@ -152,8 +148,7 @@ final class Outbox {
         } else if (timedOut) {
             owner.sendTimedOut(manager); // the container gave up on the write before the check came round
         } else {
-            // The connection is closing or broken; its own close callback releases the slot.
-            LOG.log(Level.FINE, () -> "send to " + manager + " failed; its queued messages are dropped: " + failure);
+            owner.sendFailed(manager, failure);
         }
         if (goOn) {
             pump();

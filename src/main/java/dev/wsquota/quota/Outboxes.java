@@ -102,6 +102,28 @@ public final class Outboxes {
         return closed;
     }
 
+    /**
+     * A write failed before its time limit: a connection that is closing or broken has its own close callback
+     * release the slot; one that is still open cannot take messages any more, so it is closed (1011) and released
+     * here rather than left holding a slot that receives nothing.
+     */
+    void sendFailed(Manager manager, Throwable failure) {
+        counters.countSendFailed();
+        if (!manager.connection().isOpen() || !registry.isLive(manager)) {
+            LOG.log(Level.FINE, () -> "send to closing " + manager + " failed; its queued messages are dropped: " + failure);
+            return;
+        }
+        LOG.log(Level.WARNING, "send to " + manager + " failed on an open connection; closing it (1011)", failure);
+        if (registry.release(manager, ReleaseCause.ERROR)) {
+            try {
+                manager.connection().close(CloseCodes.INTERNAL_ERROR, "internal error");
+            } catch (Exception e) {
+                registry.counters().closeFailed();
+                LOG.log(Level.FINE, "close of " + manager + " after a failed send failed", e);
+            }
+        }
+    }
+
     /** Closes (4003) the manager whose send took longer than the send timeout; false if it was released already. */
     boolean sendTimedOut(Manager manager) {
         return closeSlow(manager, false, "too slow: a send took more than " + limits.sendTimeoutSeconds() + " s");

@@ -45,6 +45,9 @@ class MessageIsolationIT {
     @Inject
     private UserMessages messages;
 
+    @jakarta.ejb.EJB
+    private dev.wsquota.ejb.ManagerFactory factory;
+
     @Test
     void everyMessageReachesOnlyItsUserAndNoneIsLostForAManagerThatStayed() throws Exception {
         Map<String, WsClient> stayers = new ConcurrentHashMap<>();
@@ -70,9 +73,7 @@ class MessageIsolationIT {
                     Delivery delivery = messages.toUser(user, user + ":" + seq);
                     assertTrue(delivery.delivered() >= 1, "the stayer at least: " + delivery);
                     sent.computeIfAbsent(user, u -> new CopyOnWriteArrayList<>()).add(seq);
-                    if (seq % 20 == 0) {
-                        Thread.sleep(5);
-                    }
+                    Thread.sleep(4); // spread over a few seconds, so connections open and close all along
                 }
                 return null;
             });
@@ -101,7 +102,9 @@ class MessageIsolationIT {
                 }
                 got.add(Integer.parseInt(data.group(2)));
             }
-            assertEquals(expected, got, user + "'s stayer got every message to " + user + ", in order");
+            assertEquals(expected, got, user + "'s stayer got every message to " + user + ", in order (its manager: "
+                    + factory.clusterWide().list(user) + "; send failures " + factory.messages().outboxes().counters()
+                    .sendFailures() + ")");
             stayer.close();
         }
         assertEquals(List.of(), wrong, "no message reached another user");

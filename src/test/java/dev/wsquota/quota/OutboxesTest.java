@@ -208,6 +208,9 @@ class OutboxesTest {
         peer.inFlight.poll().done().accept(new java.io.IOException("broken pipe"));
         assertEquals(0, outboxes.queuedBytes());
         assertEquals(Outboxes.Result.GONE, outboxes.offer(manager, "c"));
+        assertFalse(registry.isLive(manager), "an open connection that cannot be written is not left holding a slot");
+        assertEquals(1011, peer.closeCode);
+        assertEquals(1, outboxes.counters().sendFailures());
     }
 
     @Test
