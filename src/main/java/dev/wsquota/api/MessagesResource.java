@@ -105,7 +105,8 @@ public class MessagesResource {
             return badUser.get();
         }
         List<Map.Entry<String, ManagerView>> rows = new ArrayList<>();
-        factory.clusterWide().listByNode(user).forEach((node, views) -> views.forEach(view -> rows.add(Map.entry(node, view))));
+        factory.clusterWide().listByNode(user)
+                .forEach((node, views) -> views.forEach(view -> rows.add(Map.entry(node, view))));
         rows.sort(Comparator.comparingLong(row -> row.getValue().openedAtMillis()));
         JsonArrayBuilder array = Json.createArrayBuilder();
         for (Map.Entry<String, ManagerView> row : rows) {
@@ -172,7 +173,8 @@ public class MessagesResource {
     }
 
     private Response refused(String what, Response.Status status, String why) {
-        admin.recordApiCall(what, status.getStatusCode(), what + ": refused with " + status.getStatusCode() + ", " + why);
+        admin.recordApiCall(what, status.getStatusCode(),
+                what + ": refused with " + status.getStatusCode() + ", " + why);
         return Response.status(status).type(MediaType.APPLICATION_JSON)
                 .entity(Json.createObjectBuilder().add("error", why).build().toString()).build();
     }

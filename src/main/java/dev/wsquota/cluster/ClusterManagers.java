@@ -83,13 +83,15 @@ public final class ClusterManagers implements OtherNodes {
      */
     public Map<String, List<ManagerView>> listByNode(String user) {
         return ForeignThreadCalls.call(() -> {
-            Map<Member, Future<List<ManagerView>>> answers = executor.submitToAllMembers(new OnMember.ListManagers(user));
+            Map<Member, Future<List<ManagerView>>> answers =
+                    executor.submitToAllMembers(new OnMember.ListManagers(user));
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OPERATOR_WAIT_MILLIS);
             Map<String, List<ManagerView>> byNode = new TreeMap<>();
             for (Map.Entry<Member, Future<List<ManagerView>>> answer : answers.entrySet()) {
                 try {
                     long left = Math.max(0, deadline - System.nanoTime());
-                    byNode.put(DepartedMembers.describe(answer.getKey()), answer.getValue().get(left, TimeUnit.NANOSECONDS));
+                    byNode.put(DepartedMembers.describe(answer.getKey()),
+                            answer.getValue().get(left, TimeUnit.NANOSECONDS));
                 } catch (Exception e) {
                     if (e instanceof InterruptedException) {
                         Thread.currentThread().interrupt();
@@ -143,8 +145,8 @@ public final class ClusterManagers implements OtherNodes {
                 targets = others;
             }
             Delivery sent = targets.isEmpty() ? Delivery.NONE
-                    : gatherDeliveries(executor.submitToMembers(new OnMember.Send(OnMember.Send.Target.USER, user, text),
-                    targets));
+                    : gatherDeliveries(executor.submitToMembers(
+                            new OnMember.Send(OnMember.Send.Target.USER, user, text), targets));
             return sent.plus(new Delivery(0, 0, 0, gone));
         });
     }

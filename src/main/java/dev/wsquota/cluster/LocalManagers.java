@@ -26,7 +26,7 @@ public interface LocalManagers {
     /** Pings the user's silent managers here and releases those that do not answer in time; returns how many. */
     int probe(String user);
 
-    /** Sends the text to the user's managers on this node (see {@code LocalMessages}); a node without any answers NONE. */
+    /** Sends the text to the user's managers on this node ({@code LocalMessages}); NONE from a node without any. */
     default Delivery sendToUser(String user, String text) {
         return Delivery.NONE;
     }

@@ -164,7 +164,8 @@ public class ManagerFactory {
             outboxes.closeOverdue();
         } catch (RuntimeException e) {
             outboxes.counters().countCheckFailed();
-            LOG.log(Level.WARNING, "the check for slow sends failed; it runs again in " + SLOW_SEND_CHECK_MILLIS + " ms", e);
+            LOG.log(Level.WARNING, "the check for slow sends failed; it runs again in " + SLOW_SEND_CHECK_MILLIS
+                    + " ms", e);
         }
     }
 

@@ -52,7 +52,8 @@ public final class MessageBodyGuard {
         }
         byte[] bytes = body == null ? new byte[0] : body.readNBytes(maxBytes + 1);
         if (bytes.length > maxBytes) {
-            throw new Refused(TOO_LARGE, "the message is larger than " + maxBytes + " bytes (wsquota.max-message-bytes)");
+            throw new Refused(TOO_LARGE, "the message is larger than " + maxBytes
+                    + " bytes (wsquota.max-message-bytes)");
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

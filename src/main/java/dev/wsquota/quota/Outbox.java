@@ -54,7 +54,7 @@ final class Outbox {
             if (closed) {
                 return Offer.CLOSED;
             }
-            // A message alone in an empty queue is always taken, so a limit below the message size cannot starve a reader.
+            // A message alone in an empty queue is always taken: a limit below a message's size cannot starve a reader.
             if (!queue.isEmpty() && queuedBytes + bytes > owner.limits().maxQueuedBytes()) {
                 return Offer.FULL;
             }
@@ -106,8 +106,8 @@ final class Outbox {
             }
             Pending sent = next;
             try {
-                manager.connection().sendAsync(sent.text(), TimeUnit.SECONDS.toMillis(owner.limits().sendTimeoutSeconds()),
-                        failure -> completed(sent, failure));
+                long timeoutMillis = TimeUnit.SECONDS.toMillis(owner.limits().sendTimeoutSeconds());
+                manager.connection().sendAsync(sent.text(), timeoutMillis, failure -> completed(sent, failure));
             } catch (RuntimeException e) {
                 completed(sent, e); // a connection that throws instead of calling back: the same failure
             }

@@ -110,7 +110,7 @@ public final class Outboxes {
     void sendFailed(Manager manager, Throwable failure) {
         counters.countSendFailed();
         if (!manager.connection().isOpen() || !registry.isLive(manager)) {
-            LOG.log(Level.FINE, () -> "send to closing " + manager + " failed; its queued messages are dropped: " + failure);
+            LOG.log(Level.FINE, () -> "send to closing " + manager + " failed; its queue is dropped: " + failure);
             return;
         }
         LOG.log(Level.WARNING, "send to " + manager + " failed on an open connection; closing it (1011)", failure);

@@ -188,7 +188,7 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
      */
     @Override
     public void sendAsync(String text, long timeoutMillis, Consumer<Throwable> done) {
-        // A welcome, echo, ping or close waiting for the lock goes first: a steady stream of messages must not starve it.
+        // A welcome, echo, ping or close waiting for the lock goes first: a stream of messages must not starve it.
         if (!hasQueuedThreads() && tryAcquire(1)) {
             startAsync(text, timeoutMillis, done);
         } else if (!runOn(io, () -> sendAsyncAfterWrite(text, timeoutMillis, done))) {
