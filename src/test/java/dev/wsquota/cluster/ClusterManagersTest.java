@@ -62,8 +62,19 @@ class ClusterManagersTest {
             return 1;
         }
 
+        /** While set, a send on this node hangs until the latch opens: a member that does not answer. */
+        volatile java.util.concurrent.CountDownLatch hang;
+
         @Override
         public Delivery sendToUser(String user, String text) {
+            java.util.concurrent.CountDownLatch latch = hang;
+            if (latch != null) {
+                try {
+                    latch.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             asked.add("send " + user + " " + text);
             return held.isEmpty() ? Delivery.NONE : new Delivery(held.size(), 1, 0, 0);
         }
@@ -120,6 +131,23 @@ class ClusterManagersTest {
         assertEquals(Delivery.NONE, one.managers().sendToUser("carol", "hi"));
         assertEquals(List.of("send alice hi"), nodeTwo.asked);
         assertEquals(List.of(), nodeOne.asked, "the local member is served by the caller itself");
+    }
+
+    @Test
+    void aMemberThatDoesNotAnswerIsReportedUnreachableAndTheCallerGoesOn() {
+        assertTrue(two.claim("dave", "m4", 5).granted());
+        nodeTwo.held.add("m4");
+        nodeTwo.hang = new java.util.concurrent.CountDownLatch(1);
+        try {
+            long start = System.nanoTime();
+            Delivery sent = one.managers().sendToUser("dave", "hi");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(new Delivery(0, 0, 0, 1), sent);
+            assertTrue(millis < ClusterManagers.SEND_WAIT_MILLIS + 5_000, "bounded by the send wait: " + millis + " ms");
+            assertEquals(1, one.managers().unreachableSends());
+        } finally {
+            nodeTwo.hang.countDown();
+        }
     }
 
     @Test
