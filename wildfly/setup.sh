@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares an unpacked WildFly 39 for wsquota: wildfly/setup.cli (Health subsystem, JWT cookie settings),
-# the DEV-ONLY application users alice, bob, carol, dave (password wsquota, group user) and, when a
-# second argument names deployments, the MP-JWT overlay for them. Runs once per WildFly home (marker file).
+# the DEV-ONLY application users alice, bob, carol, dave (password wsquota, group user), the DEV-ONLY
+# publisher of the HTTP API (group wsquota-publisher) and, when a second argument names deployments, the MP-JWT overlay for them. Runs once per WildFly home (marker file).
 #   wildfly/setup.sh <wildfly home> [jwt deployment names, e.g. jwt.war]
 set -euo pipefail
 home=$(cd "${1:?usage: setup.sh <wildfly home> [jwt deployments]}" && pwd)
@@ -20,6 +20,7 @@ export NOPAUSE=true
 for user in alice bob carol dave; do
   "$home/bin/add-user.sh" -a -s -u "$user" -p wsquota -g user
 done
+"$home/bin/add-user.sh" -a -s -u publisher -p wsquota -g wsquota-publisher
 "$home/bin/jboss-cli.sh" --file=wildfly/setup.cli
 if [[ -n $jwt ]]; then
   "$home/bin/jboss-cli.sh" "-Dwsquota.jwt.deployments=$jwt" --file=wildfly/jwt-overlay.cli

@@ -4,6 +4,7 @@
 //   jshell -R-Dws.user=alice -R-Dws.count=6 src/test/jshell/try-wsquota.jsh    (the 6th gets 1013)
 // Options: -R-Dws.url=ws://localhost:9080/ws -R-Dws.password=wsquota
 //          -R-Dws.hold=30   keeps the connections open 30 s before closing them (e.g. to fill a quota across cluster nodes)
+//          -R-Dws.listen=60 keeps them open 60 s and prints every message the server pushes (README "Send a message")
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -58,6 +59,18 @@ int hold = Integer.getInteger("ws.hold", 0);
 if (hold > 0) {
     System.out.println("holding the open connections for " + hold + " s");
     Thread.sleep(hold * 1000L);
+}
+int listen = Integer.getInteger("ws.listen", 0);
+if (listen > 0) {
+    System.out.println("listening " + listen + " s for messages to " + user);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(listen);
+    while (System.nanoTime() < end) {
+        for (int i = 0; i < peers.size(); i++) {
+            String pushed = peers.get(i).received.poll();
+            if (pushed != null) System.out.println("#" + (i + 1) + " server: " + pushed);
+        }
+        Thread.sleep(20);
+    }
 }
 for (Peer peer : peers) {
     if (!peer.closed.isDone()) peer.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();

@@ -109,6 +109,18 @@ public final class FakeFactory extends NotificationBroadcasterSupport implements
         return count == null ? 0 : count;
     }
 
+    @Override public int getMaxQueuedBytes() { return 1_048_576; }
+    @Override public void setMaxQueuedBytes(int bytes) { }
+    @Override public int getSendTimeoutSeconds() { return 10; }
+    @Override public void setSendTimeoutSeconds(int seconds) { }
+    @Override public long getMessagesDelivered() { return 0; }
+    @Override public long getMessagesRefused() { return 0; }
+    @Override public long getMessagesWritten() { return 0; }
+    @Override public long getMessageSendFailures() { return 0; }
+    @Override public Map<String, Long> getSlowConsumerCloses() { return new TreeMap<>(); }
+    @Override public long getQueuedBytes() { return 0; }
+    @Override public long getLargestQueueBytes() { return 0; }
+    @Override public Map<String, Long> getQueuedBytesByUser() { return new TreeMap<>(); }
     @Override public long getLimitHits() { return limitHits; }
     @Override public Map<String, Long> getRejectionsByReason() { return new TreeMap<>(rejections); }
     @Override public long getAdmissions() { return admissions; }

@@ -4,19 +4,24 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.map.IMap;
+import dev.wsquota.quota.Delivery;
+import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.ManagerView;
 import dev.wsquota.quota.OtherNodes;
 import dev.wsquota.quota.WeakLogger;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BinaryOperator;
 import java.util.function.ToIntFunction;
 import java.util.logging.Level;
@@ -35,11 +40,18 @@ public final class ClusterManagers implements OtherNodes {
     /** How long an operator's cluster-wide operation waits for the members. */
     static final long OPERATOR_WAIT_MILLIS = 10_000;
 
+    /**
+     * How long a message waits for the other members' answers: a member slower than this is reported as
+     * unreachable in the delivery, and the caller goes on.
+     */
+    static final long SEND_WAIT_MILLIS = 2_000;
+
     private static final Logger LOG = WeakLogger.of(ClusterManagers.class);
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, Slots> slots;
     private final IExecutorService executor;
+    private final AtomicLong unreachableSends = new AtomicLong();
 
     ClusterManagers(HazelcastInstance hazelcast, IMap<String, Slots> slots) {
         this.hazelcast = hazelcast;
@@ -81,6 +93,33 @@ public final class ClusterManagers implements OtherNodes {
         });
     }
 
+    /**
+     * The user's managers on every member, by member ({@code host:port} of its cluster address); a member that does
+     * not answer in time is logged and left out, as in {@link #list}.
+     */
+    public Map<String, List<ManagerView>> listByNode(String user) {
+        return ForeignThreadCalls.call(() -> {
+            Map<Member, Future<List<ManagerView>>> answers =
+                    executor.submitToAllMembers(new OnMember.ListManagers(user));
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OPERATOR_WAIT_MILLIS);
+            Map<String, List<ManagerView>> byNode = new TreeMap<>();
+            for (Map.Entry<Member, Future<List<ManagerView>>> answer : answers.entrySet()) {
+                try {
+                    long left = Math.max(0, deadline - System.nanoTime());
+                    byNode.put(DepartedMembers.describe(answer.getKey()),
+                            answer.getValue().get(left, TimeUnit.NANOSECONDS));
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    LOG.log(Level.WARNING, "cluster member " + DepartedMembers.describe(answer.getKey())
+                            + " did not answer within " + OPERATOR_WAIT_MILLIS + " ms; its managers are left out", e);
+                }
+            }
+            return byNode;
+        });
+    }
+
     /** Closes every manager of the user on every member; returns how many. */
     public int disconnect(String user) {
         return onAll(new OnMember.ForUser(OnMember.ForUser.Action.DISCONNECT, user), OPERATOR_WAIT_MILLIS, 0,
@@ -91,6 +130,97 @@ public final class ClusterManagers implements OtherNodes {
     public Optional<ManagerView> close(String managerId) {
         return Optional.ofNullable(onAll(new OnMember.Close(managerId, false), OPERATOR_WAIT_MILLIS, null,
                 (a, b) -> a != null ? a : b));
+    }
+
+    /**
+     * Sends the text to the user's managers on the other members that hold her slots in the ledger (not to every
+     * member); a member that holds slots and is gone or does not answer in time counts as unreachable. If the ledger
+     * cannot be read, every other member is asked.
+     */
+    public Delivery sendToUser(String user, String text) {
+        return ForeignThreadCalls.call(() -> {
+            Set<Member> others = otherMembers();
+            Set<Member> targets;
+            int gone = 0;
+            try {
+                Set<String> holders = new HashSet<>();
+                for (Slot slot : slots.executeOnKey(user, new CountSlots()).list()) {
+                    holders.add(slot.memberId());
+                }
+                holders.remove(hazelcast.getCluster().getLocalMember().getUuid().toString());
+                targets = new HashSet<>();
+                for (Member member : others) {
+                    if (holders.remove(member.getUuid().toString())) {
+                        targets.add(member);
+                    }
+                }
+                gone = holders.size(); // slots of members that left: purged soon, unreachable now
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not read the slots of " + LogSafe.user(user)
+                        + " from the cluster; sending to every member", e);
+                targets = others;
+            }
+            Delivery sent = targets.isEmpty() ? Delivery.NONE
+                    : gatherDeliveries(executor.submitToMembers(
+                            new OnMember.Send(OnMember.Send.Target.USER, user, text), targets));
+            return sent.plus(new Delivery(0, 0, 0, gone));
+        });
+    }
+
+    /** Sends the text to the manager on whichever other member holds it; empty if none does. */
+    public Optional<Delivery> sendToManager(String managerId, String text) {
+        return ForeignThreadCalls.call(() -> {
+            Set<Member> others = otherMembers();
+            if (others.isEmpty()) {
+                return Optional.empty();
+            }
+            Delivery sent = gatherDeliveries(executor.submitToMembers(
+                    new OnMember.Send(OnMember.Send.Target.MANAGER, managerId, text), others));
+            return sent.nodes() == 0 ? Optional.empty() : Optional.of(sent);
+        });
+    }
+
+    /** Sends the text to every manager on every other member. */
+    public Delivery sendToEveryone(String text) {
+        return ForeignThreadCalls.call(() -> {
+            Set<Member> others = otherMembers();
+            return others.isEmpty() ? Delivery.NONE : gatherDeliveries(executor.submitToMembers(
+                    new OnMember.Send(OnMember.Send.Target.EVERYONE, null, text), others));
+        });
+    }
+
+    private Set<Member> otherMembers() {
+        return hazelcast.getCluster().getMembers().stream().filter(member -> !member.localMember())
+                .collect(Collectors.toSet());
+    }
+
+    /** Adds up the members' deliveries; a member that fails or does not answer within the wait is one unreachable. */
+    private Delivery gatherDeliveries(Map<Member, Future<Delivery>> answers) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SEND_WAIT_MILLIS);
+        Delivery sum = Delivery.NONE;
+        for (Map.Entry<Member, Future<Delivery>> answer : answers.entrySet()) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                Delivery part = answer.getValue().get(left, TimeUnit.NANOSECONDS);
+                if (part != null) {
+                    sum = sum.plus(part);
+                }
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                unreachableSends.incrementAndGet();
+                sum = sum.plus(new Delivery(0, 0, 0, 1));
+                LOG.log(Level.WARNING, "cluster member " + DepartedMembers.describe(answer.getKey())
+                        + " did not take a message within " + SEND_WAIT_MILLIS + " ms; reported as unreachable", e);
+            }
+        }
+        return sum;
+    }
+
+    /** Members a message could not reach in time, since start. */
+    public long unreachableSends() {
+        return unreachableSends.get();
     }
 
     /** Asks every other member to probe the user's silent managers, within {@code waitMillis}; returns how many went. */

@@ -1,6 +1,7 @@
 package dev.wsquota.cluster;
 
 import dev.wsquota.quota.CloseCodes;
+import dev.wsquota.quota.LocalMessages;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.ManagerView;
@@ -43,12 +44,18 @@ public final class ClusterWideActions {
      */
     public ClusterWideActions(ManagerRegistry registry, ServerActions actions, ProbingAdmission admission,
                               ClusterManagers cluster) {
+        this(registry, actions, admission, cluster, null);
+    }
+
+    /** As above, and the other members may send the application's messages through this node's {@code messages}. */
+    public ClusterWideActions(ManagerRegistry registry, ServerActions actions, ProbingAdmission admission,
+                              ClusterManagers cluster, LocalMessages messages) {
         this.registry = registry;
         this.actions = actions;
         this.cluster = cluster;
         if (cluster != null) {
             admission.setOtherNodes(cluster);
-            cluster.serve(new NodeManagers(registry, actions, admission));
+            cluster.serve(new NodeManagers(registry, actions, admission, messages));
         }
     }
 
@@ -63,6 +70,15 @@ public final class ClusterWideActions {
     public List<ManagerView> list(String user) {
         UserIds.check(user);
         return cluster != null ? cluster.list(user) : ManagerView.rows(registry, user);
+    }
+
+    /** What {@link #listByNode} calls this node when there is no cluster. */
+    public static final String SINGLE_NODE = "local";
+
+    /** The user's managers by node ({@value #SINGLE_NODE} without a cluster, else each member's {@code host:port}). */
+    public Map<String, List<ManagerView>> listByNode(String user) {
+        UserIds.check(user);
+        return cluster != null ? cluster.listByNode(user) : Map.of(SINGLE_NODE, ManagerView.rows(registry, user));
     }
 
     /** Closes (1008) the manager on this node or, in a cluster, on whichever node holds it. */

@@ -1,5 +1,6 @@
 package dev.wsquota.cluster;
 
+import dev.wsquota.quota.Delivery;
 import dev.wsquota.quota.ManagerView;
 
 import java.util.List;
@@ -24,4 +25,19 @@ public interface LocalManagers {
 
     /** Pings the user's silent managers here and releases those that do not answer in time; returns how many. */
     int probe(String user);
+
+    /** Sends the text to the user's managers on this node ({@code LocalMessages}); NONE from a node without any. */
+    default Delivery sendToUser(String user, String text) {
+        return Delivery.NONE;
+    }
+
+    /** Sends the text to the manager if this node holds it; null if it does not. */
+    default Delivery sendToManager(String managerId, String text) {
+        return null;
+    }
+
+    /** Sends the text to every manager on this node. */
+    default Delivery sendToEveryone(String text) {
+        return Delivery.NONE;
+    }
 }

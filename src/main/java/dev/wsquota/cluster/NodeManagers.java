@@ -1,5 +1,7 @@
 package dev.wsquota.cluster;
 
+import dev.wsquota.quota.Delivery;
+import dev.wsquota.quota.LocalMessages;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.ManagerView;
 import dev.wsquota.quota.ProbingAdmission;
@@ -14,11 +16,34 @@ public final class NodeManagers implements LocalManagers {
     private final ManagerRegistry registry;
     private final ServerActions actions;
     private final ProbingAdmission admission;
+    /** Null where the node sends no messages (then other members get nothing from here). */
+    private final LocalMessages messages;
 
     public NodeManagers(ManagerRegistry registry, ServerActions actions, ProbingAdmission admission) {
+        this(registry, actions, admission, null);
+    }
+
+    public NodeManagers(ManagerRegistry registry, ServerActions actions, ProbingAdmission admission,
+                        LocalMessages messages) {
         this.registry = registry;
         this.actions = actions;
         this.admission = admission;
+        this.messages = messages;
+    }
+
+    @Override
+    public Delivery sendToUser(String user, String text) {
+        return messages == null ? Delivery.NONE : messages.toUser(user, text);
+    }
+
+    @Override
+    public Delivery sendToManager(String managerId, String text) {
+        return messages == null ? null : messages.toManager(managerId, text).orElse(null);
+    }
+
+    @Override
+    public Delivery sendToEveryone(String text) {
+        return messages == null ? Delivery.NONE : messages.toEveryone(text);
     }
 
     @Override

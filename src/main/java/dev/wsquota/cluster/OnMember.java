@@ -3,6 +3,7 @@ package dev.wsquota.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 
+import dev.wsquota.quota.Delivery;
 import dev.wsquota.quota.ManagerView;
 
 import java.io.Serializable;
@@ -95,6 +96,37 @@ abstract class OnMember<T> implements Callable<T>, Serializable, HazelcastInstan
 
         @Override
         ManagerView nothing() {
+            return null;
+        }
+    }
+
+    /** Sends the application's message to this member's managers of a user, one manager, or all; null = none here. */
+    static final class Send extends OnMember<Delivery> {
+
+        enum Target { USER, MANAGER, EVERYONE }
+
+        private static final long serialVersionUID = 1L;
+        private final Target target;
+        private final String key;
+        private final String text;
+
+        Send(Target target, String key, String text) {
+            this.target = target;
+            this.key = key;
+            this.text = text;
+        }
+
+        @Override
+        Delivery on(LocalManagers managers) {
+            return switch (target) {
+                case USER -> managers.sendToUser(key, text);
+                case MANAGER -> managers.sendToManager(key, text);
+                case EVERYONE -> managers.sendToEveryone(text);
+            };
+        }
+
+        @Override
+        Delivery nothing() {
             return null;
         }
     }

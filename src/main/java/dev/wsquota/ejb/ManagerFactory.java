@@ -1,17 +1,23 @@
 package dev.wsquota.ejb;
 
+import dev.wsquota.cluster.ClusterMessages;
 import dev.wsquota.cluster.ClusterWideActions;
 import dev.wsquota.cluster.HazelcastLedger;
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.AdmissionFollowUp;
 import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.Connection;
+import dev.wsquota.inbound.ManagerOutbox;
+import dev.wsquota.inbound.QueuedReplies;
+import dev.wsquota.quota.LocalMessages;
 import dev.wsquota.quota.ContainerView;
 import dev.wsquota.quota.Drain;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.OnLimitPolicy;
 import dev.wsquota.quota.OperatorEvents;
+import dev.wsquota.quota.OutboxLimits;
+import dev.wsquota.quota.Outboxes;
 import dev.wsquota.quota.PingSweep;
 import dev.wsquota.quota.ProbingAdmission;
 import dev.wsquota.quota.QuotaLimits;
@@ -46,10 +52,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -77,6 +85,8 @@ public class ManagerFactory {
     public static final String CLEANUP_TIMER = "wsquota-cleanup";
     /** How long the stop waits for the close frames to go out before the container closes what is left. */
     static final long SHUTDOWN_CLOSE_WAIT_MILLIS = 2_000;
+    /** How often sends in flight are checked against the send timeout. */
+    static final long SLOW_SEND_CHECK_MILLIS = 1_000;
 
     private static final Logger LOG = WeakLogger.of(ManagerFactory.class);
 
@@ -99,6 +109,9 @@ public class ManagerFactory {
     private IntervalTimer cleanupTimer;
     private AdmissionFollowUp followUp;
     private Drain drain;
+    private Outboxes outboxes;
+    private ClusterMessages messages;
+    private ScheduledFuture<?> slowSendCheck;
     private volatile int cleanupIntervalSeconds;
     private volatile int drainSeconds;
     private volatile OperatorEvents events = OperatorEvents.NONE;
@@ -123,17 +136,25 @@ public class ManagerFactory {
         cleanupTimer = new IntervalTimer(timerService, CLEANUP_TIMER);
         cleanupTimer.start(cleanupIntervalSeconds * 1000L, "leaked slots are only reclaimed at admission and by forceCleanup");
         readings = new QuotaReadings(registry, admission);
+        outboxes = new Outboxes(registry,
+                OutboxLimits.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class)));
+        LocalMessages local = new LocalMessages(registry, outboxes);
         clusterWide = new ClusterWideActions(registry, actions, admission,
-                cluster.cluster().map(HazelcastLedger::managers).orElse(null));
+                cluster.cluster().map(HazelcastLedger::managers).orElse(null), local);
+        messages = new ClusterMessages(local, cluster.cluster().map(HazelcastLedger::managers).orElse(null));
+        slowSendCheck = scheduler.scheduleWithFixedDelay(this::closeSlowSends, SLOW_SEND_CHECK_MILLIS,
+                SLOW_SEND_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         cluster.keepLeases(clusterWide::heldIdsByUser, clusterWide::fence);
         cluster.restoreQuotasAfterMerge(clusterWide::enforceQuotas);
-        LOG.info(() -> "wsquota started: " + settings + ", cleanup timer active=" + cleanupTimer.exists());
+        LOG.info(() -> "wsquota started: " + settings + ", " + outboxes.limits() + ", cleanup timer active="
+                + cleanupTimer.exists());
     }
 
     @PreDestroy
     void stop() {
         events = OperatorEvents.NONE;
         drain.stop();
+        slowSendCheck.cancel(false);
         clusterWide.stopServing();
         closeAllForShutdown(SHUTDOWN_CLOSE_WAIT_MILLIS);
     }
@@ -148,6 +169,43 @@ public class ManagerFactory {
         ServerActions.Shutdown done = actions.closeAllForShutdown(maxWaitMillis);
         LOG.info(() -> done.summary(maxWaitMillis));
         return done.released();
+    }
+
+    /** Closes the peers whose send has been in flight longer than the send timeout; never lets the schedule die. */
+    private void closeSlowSends() {
+        try {
+            outboxes.closeOverdue();
+        } catch (RuntimeException e) {
+            outboxes.counters().countCheckFailed();
+            LOG.log(Level.WARNING, "the check for slow sends failed; it runs again in " + SLOW_SEND_CHECK_MILLIS
+                    + " ms", e);
+        }
+    }
+
+    /**
+     * The application's messages to users, managers or everyone, on every node. Like {@link #readings()} it is
+     * fetched through the container, and what it does needs no lock of this bean.
+     */
+    public ClusterMessages messages() {
+        return messages;
+    }
+
+    public int getMaxQueuedBytes() {
+        return outboxes.limits().maxQueuedBytes();
+    }
+
+    @Lock(LockType.WRITE)
+    public void setMaxQueuedBytes(int bytes) {
+        outboxes.limits().setMaxQueuedBytes(bytes);
+    }
+
+    public int getSendTimeoutSeconds() {
+        return outboxes.limits().sendTimeoutSeconds();
+    }
+
+    @Lock(LockType.WRITE)
+    public void setSendTimeoutSeconds(int seconds) {
+        outboxes.limits().setSendTimeoutSeconds(seconds);
     }
 
     /** Where limit hits, cleanup failures and drift corrections are reported from now on. */
@@ -232,6 +290,11 @@ public class ManagerFactory {
     @Lock(LockType.WRITE)
     public void setDrainSeconds(int seconds) {
         drainSeconds = Settings.checkDrainSeconds("DrainSeconds", seconds);
+    }
+
+    /** Replies to client messages and error frames, through the managers' outbound queues (see {@link QueuedReplies}). */
+    public ManagerOutbox replies() {
+        return new QueuedReplies(outboxes);
     }
 
     /** Who is told about every slot given back from now on, with its cause ({@link ReleaseListener#NONE}: nobody). */

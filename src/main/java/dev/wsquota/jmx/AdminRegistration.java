@@ -86,6 +86,14 @@ public class AdminRegistration {
         return admin;
     }
 
+    /**
+     * Records a call of the HTTP API like an operator's JMX write: one audit line and a notification, naming the
+     * caller the container authenticated.
+     */
+    public void recordApiCall(String what, Object result, String description) {
+        audit.record(what, "", result, description);
+    }
+
     /** The container's caller of this call (e.g. the REST connector's authenticated user), or empty if unauthenticated. */
     public Optional<String> callerName() {
         Principal caller = context.getCallerPrincipal();

@@ -4,6 +4,7 @@ import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.ejb.TimerWatchdog;
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.CleanupStatistics;
+import dev.wsquota.quota.MessageCounters;
 import dev.wsquota.quota.RegistryCounters;
 import dev.wsquota.quota.UserView;
 
@@ -55,6 +56,50 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
                 .map(view -> new ManagerRow(view.managerId(), view.remoteAddress(), new Date(view.openedAtMillis()),
                         view.idleSeconds(), view.messagesIn(), view.messagesOut()))
                 .toList();
+    }
+
+    @Override
+    public long getMessagesDelivered() {
+        return call(() -> factory.messages().outboxes().counters().delivered());
+    }
+
+    @Override
+    public long getMessagesRefused() {
+        return call(() -> factory.messages().outboxes().counters().refused());
+    }
+
+    @Override
+    public long getMessagesWritten() {
+        return call(() -> factory.messages().outboxes().counters().written());
+    }
+
+    @Override
+    public long getMessageSendFailures() {
+        return call(() -> factory.messages().outboxes().counters().sendFailures());
+    }
+
+    @Override
+    public Map<String, Long> getSlowConsumerCloses() {
+        MessageCounters counters = call(() -> factory.messages().outboxes().counters());
+        Map<String, Long> byLimit = new LinkedHashMap<>();
+        byLimit.put("QUEUE_FULL", counters.slowConsumerQueueFull());
+        byLimit.put("SEND_TIMEOUT", counters.slowConsumerSendTimeout());
+        return byLimit;
+    }
+
+    @Override
+    public long getQueuedBytes() {
+        return call(() -> factory.messages().outboxes().queuedBytes());
+    }
+
+    @Override
+    public long getLargestQueueBytes() {
+        return call(() -> factory.messages().outboxes().largestQueueBytes());
+    }
+
+    @Override
+    public Map<String, Long> getQueuedBytesByUser() {
+        return call(() -> factory.messages().outboxes().queuedBytesByUser());
     }
 
     @Override

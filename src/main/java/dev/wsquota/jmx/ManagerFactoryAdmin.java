@@ -186,6 +186,26 @@ public final class ManagerFactoryAdmin extends FactoryReadings {
     }
 
     @Override
+        public int getMaxQueuedBytes() {
+        return call(factory::getMaxQueuedBytes);
+    }
+
+    @Override
+    public void setMaxQueuedBytes(int bytes) {
+        audit.write("MaxQueuedBytes", factory::getMaxQueuedBytes, () -> factory.setMaxQueuedBytes(bytes));
+    }
+
+    @Override
+    public int getSendTimeoutSeconds() {
+        return call(factory::getSendTimeoutSeconds);
+    }
+
+    @Override
+    public void setSendTimeoutSeconds(int seconds) {
+        audit.write("SendTimeoutSeconds", factory::getSendTimeoutSeconds, () -> factory.setSendTimeoutSeconds(seconds));
+    }
+
+    @Override
     public String closeManager(String managerId) {
         String done = call(() -> factory.clusterWide().close(managerId))
                 .map(closed -> "closed manager " + closed.managerId() + " of " + LogSafe.user(closed.user())

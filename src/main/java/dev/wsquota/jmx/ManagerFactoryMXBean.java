@@ -131,6 +131,44 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Ends a drain without a restart: new connections are admitted again and readiness is UP; closes not yet made are cancelled (those already made stay closed). Returns what it did.")
     String endDrain();
 
+    // ---- the application's messages to users ----
+
+    @Description(value = "Bytes (UTF-8) that may wait in one manager's outbound queue before its peer is closed with 4003 as too slow (key wsquota.max-queued-bytes).")
+    int getMaxQueuedBytes();
+
+    @Description(value = "Sets the outbound queue bound of every manager, 1,024 to 1,073,741,824 bytes; holds at once, closes nobody by itself.", params = {"bytes"})
+    void setMaxQueuedBytes(int bytes);
+
+    @Description(value = "Seconds one message may take to be written to a peer before it is closed with 4003 as too slow (key wsquota.send-timeout-seconds).")
+    int getSendTimeoutSeconds();
+
+    @Description(value = "Sets the send time limit, 1 to 3,600 seconds; holds at once.", params = {"seconds"})
+    void setSendTimeoutSeconds(int seconds);
+
+    @Description(value = "Messages a manager's outbound queue took since start (one per manager reached).")
+    long getMessagesDelivered();
+
+    @Description(value = "Messages refused since start because the manager's outbound queue was full.")
+    long getMessagesRefused();
+
+    @Description(value = "Messages the container took and wrote to the peer since start.")
+    long getMessagesWritten();
+
+    @Description(value = "Writes of messages that failed before their time limit since start (mostly connections closing; an open one is closed with 1011).")
+    long getMessageSendFailures();
+
+    @Description(value = "Managers closed with 4003 since start, by limit: QUEUE_FULL, SEND_TIMEOUT.")
+    Map<String, Long> getSlowConsumerCloses();
+
+    @Description(value = "Bytes waiting in the outbound queues of all live managers on this node now.")
+    long getQueuedBytes();
+
+    @Description(value = "The most bytes waiting in one live manager's outbound queue on this node now.")
+    long getLargestQueueBytes();
+
+    @Description(value = "Bytes waiting now per user, for users with any waiting on this node.")
+    Map<String, Long> getQueuedBytesByUser();
+
     // ---- live state ----
 
     @Description(value = "Managers alive now, all users together.")

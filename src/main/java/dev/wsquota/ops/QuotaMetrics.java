@@ -93,6 +93,22 @@ public class QuotaMetrics {
                 MetricUnits.NONE, () -> factory.cleanupStatus().statistics().totalFailures());
         gauge("wsquota.drift.corrections", "Registry/container disagreements the drift check fixed since start.",
                 MetricUnits.NONE, () -> factory.cleanupStatus().driftCorrections());
+        gauge("wsquota.messages.delivered", "Messages a manager's outbound queue took since start (one per manager).",
+                MetricUnits.NONE, () -> factory.messages().outboxes().counters().delivered());
+        gauge("wsquota.messages.refused", "Messages refused since start because the manager's outbound queue was full.",
+                MetricUnits.NONE, () -> factory.messages().outboxes().counters().refused());
+        gauge("wsquota.messages.written", "Messages the container took and wrote to the peer since start.",
+                MetricUnits.NONE, () -> factory.messages().outboxes().counters().written());
+        gauge("wsquota.messages.slow.consumer.closes", "Managers closed with 4003 since start, by the limit passed.",
+                MetricUnits.NONE, () -> factory.messages().outboxes().counters().slowConsumerQueueFull(),
+                tag("limit", "queue_full"));
+        gauge("wsquota.messages.slow.consumer.closes", "Managers closed with 4003 since start, by the limit passed.",
+                MetricUnits.NONE, () -> factory.messages().outboxes().counters().slowConsumerSendTimeout(),
+                tag("limit", "send_timeout"));
+        gauge("wsquota.messages.queued", "Bytes waiting in the outbound queues of all live managers now.",
+                MetricUnits.BYTES, () -> factory.messages().outboxes().queuedBytes());
+        gauge("wsquota.messages.queued.largest", "The most bytes waiting in one live manager's outbound queue now.",
+                MetricUnits.BYTES, () -> factory.messages().outboxes().largestQueueBytes());
         node.cluster().ifPresent(cluster -> {
             gauge("wsquota.cluster.members", "Members of the wsquota cluster now.",
                     MetricUnits.NONE, () -> cluster.members().size());

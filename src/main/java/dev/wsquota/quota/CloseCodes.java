@@ -19,6 +19,9 @@ public final class CloseCodes {
     /** 4002 (application range): the peer did not answer a ping in time. */
     public static final int PONG_TIMEOUT = 4002;
 
+    /** 4003 (application range): the peer did not read the messages sent to it fast enough; it may reconnect. */
+    public static final int SLOW_CONSUMER = 4003;
+
     /** RFC 6455 5.5: a control frame payload is at most 125 bytes, 2 of which are the code. */
     public static final int MAX_REASON_BYTES = 123;
 

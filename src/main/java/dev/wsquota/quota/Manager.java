@@ -9,6 +9,7 @@ public final class Manager {
     private static final VarHandle MESSAGES_IN;
     private static final VarHandle MESSAGES_OUT;
     private static final VarHandle PING_QUEUED;
+    private static final VarHandle OUTBOX;
 
     static {
         try {
@@ -16,6 +17,7 @@ public final class Manager {
             MESSAGES_IN = lookup.findVarHandle(Manager.class, "messagesIn", long.class);
             MESSAGES_OUT = lookup.findVarHandle(Manager.class, "messagesOut", long.class);
             PING_QUEUED = lookup.findVarHandle(Manager.class, "pingQueuedMillis", long.class);
+            OUTBOX = lookup.findVarHandle(Manager.class, "outbox", Outbox.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -42,6 +44,11 @@ public final class Manager {
     private volatile long messagesOut;
     /** Why the slot was given back; null while it is held. */
     private volatile ReleaseCause releaseCause;
+    /** The application's messages to this peer; made at the first one, so a manager nobody writes to carries none. */
+    @SuppressWarnings("unused") // set through OUTBOX
+    private volatile Outbox outbox;
+    /** The welcome went out, so the application's messages may follow (see {@link Connection#welcomesFirst()}). */
+    private volatile boolean welcomed;
 
     Manager(String idPrefix, long serial, Connection connection, long nowMillis, UserManagers owner) {
         this.idPrefix = idPrefix;
@@ -154,6 +161,40 @@ public final class Manager {
 
     public long messagesOut() {
         return (long) MESSAGES_OUT.getVolatile(this);
+    }
+
+    /**
+     * Says the welcome was written: messages queued for this manager before it now go out, after it. The endpoint
+     * calls it; a connection that does not {@link Connection#welcomesFirst() welcome first} never waits for it.
+     */
+    public void welcomed() {
+        welcomed = true;
+        Outbox mine = outbox;
+        if (mine != null) {
+            mine.release();
+        }
+    }
+
+    /** This manager's queue, or null before the first message. */
+    Outbox outbox() {
+        return outbox;
+    }
+
+    /** This manager's queue, made now if it has none. */
+    Outbox outbox(Outboxes owner) {
+        Outbox mine = outbox;
+        if (mine != null) {
+            return mine;
+        }
+        Outbox made = new Outbox(this, owner, connection.welcomesFirst() && !welcomed);
+        Outbox raced = (Outbox) OUTBOX.compareAndExchange(this, (Outbox) null, made);
+        if (raced != null) {
+            return raced;
+        }
+        if (welcomed) {
+            made.release(); // the welcome went out while it was being made
+        }
+        return made;
     }
 
     @Override

@@ -20,6 +20,8 @@ public enum ReleaseCause {
     DRIFT,
     /** The application is stopping. */
     SHUTDOWN,
+    /** Its peer did not read what the application sent: its outbound queue was full or a send took too long. */
+    SLOW_CONSUMER,
     /** This cluster node could not renew its leases for a whole lease and closed its connections. */
     FENCED,
     /** This node was drained before a stop: the server closed it with 1001, spread over the drain's window. */

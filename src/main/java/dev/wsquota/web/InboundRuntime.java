@@ -8,7 +8,6 @@ import dev.wsquota.inbound.InboundLanes;
 import dev.wsquota.inbound.InboundMode;
 import dev.wsquota.inbound.InboundSettings;
 import dev.wsquota.inbound.InboundStatistics;
-import dev.wsquota.inbound.ManagerOutbox;
 import dev.wsquota.jmx.InboundAdmin;
 import dev.wsquota.quota.ReleaseListener;
 import dev.wsquota.quota.WeakLogger;
@@ -36,12 +35,6 @@ import java.util.logging.Logger;
 @WebListener
 public class InboundRuntime implements ServletContextListener {
 
-    /**
-     * Where replies and error frames to a manager go. The seam for the application's outbound delivery: point it at
-     * the per-manager outbound queue and every reply and error frame takes that path.
-     */
-    static final ManagerOutbox OUTBOX = ManagerOutbox.CONNECTION;
-
     private static final Logger LOG = WeakLogger.of(InboundRuntime.class);
 
     /** The running application's inbound state; one application, one class loader, one value. */
@@ -66,8 +59,10 @@ public class InboundRuntime implements ServletContextListener {
             InboundHandler handler = settings.mode() == InboundMode.CDI
                     ? new CdiHandler(CDI.current().getBeanManager())
                     : new ForwardHandler(settings, executor, statistics);
-            InboundLanes built = new InboundLanes(executor, handler, OUTBOX, statistics, settings.maxInFlight());
             factory = lookup("java:module/ManagerFactory");
+            // Replies and error frames take the managers' outbound queues, as the application's messages do.
+            InboundLanes built = new InboundLanes(executor, handler, factory.replies(), statistics,
+                    settings.maxInFlight());
             factory.setReleaseListener(built::released);
             lanes = Optional.of(built);
         }

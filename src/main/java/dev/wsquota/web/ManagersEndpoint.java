@@ -253,6 +253,7 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
                     .add("active", admission.active())
                     .add("limit", admission.limit())
                     .build().toString());
+            manager.welcomed(); // the application's messages may follow it now
             if (lane != null) {
                 lane.start(admission.active()); // after the welcome, so an opened observer's reply comes after it
             }

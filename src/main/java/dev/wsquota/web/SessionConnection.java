@@ -7,6 +7,7 @@ import dev.wsquota.quota.ContainerView;
 import dev.wsquota.quota.OpenSession;
 import dev.wsquota.quota.WeakLogger;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -177,6 +179,74 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         } finally {
             release(1);
         }
+    }
+
+    /**
+     * Starts an asynchronous write of the text and returns: on this thread when no other write is in progress,
+     * else on the executor once that one ends. The write lock is held until the container calls back, so a
+     * basic write (welcome, echo), a ping or a close never overlaps it; {@code done} runs after the lock is free.
+     */
+    @Override
+    public void sendAsync(String text, long timeoutMillis, Consumer<Throwable> done) {
+        // A welcome, echo, ping or close waiting for the lock goes first: a stream of messages must not starve it.
+        if (!hasQueuedThreads() && tryAcquire(1)) {
+            startAsync(text, timeoutMillis, done);
+        } else if (!runOn(io, () -> sendAsyncAfterWrite(text, timeoutMillis, done))) {
+            done.accept(new ConnectionClosingException("session " + session.getId() + ": the application is stopping",
+                    null));
+        }
+    }
+
+    /** Waits for the write in progress in slices, and gives up once the session is closing (a slow peer's end). */
+    private void sendAsyncAfterWrite(String text, long timeoutMillis, Consumer<Throwable> done) {
+        try {
+            while (!tryAcquireNanos(1, TimeUnit.MILLISECONDS.toNanos(PING_WAIT_MILLIS))) {
+                if (closing()) {
+                    done.accept(new ConnectionClosingException("session " + session.getId() + " is closing", null));
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.accept(e);
+            return;
+        }
+        startAsync(text, timeoutMillis, done);
+    }
+
+    /**
+     * Liberty ends the TCP connection when an asynchronous write times out; its close alone does not while a write
+     * to a peer that does not read is pending (the connection stayed established for minutes).
+     */
+    private void startAsync(String text, long timeoutMillis, Consumer<Throwable> done) {
+        try {
+            RemoteEndpoint.Async remote = session.getAsyncRemote();
+            if (remote.getSendTimeout() != timeoutMillis) {
+                remote.setSendTimeout(timeoutMillis);
+            }
+            remote.sendText(text, result -> {
+                release(1);
+                done.accept(result.isOK() ? null : result.getException());
+            });
+        } catch (RuntimeException e) {
+            release(1);
+            done.accept(e);
+        }
+    }
+
+    /** The endpoint writes the welcome before the application's messages (see {@link Manager#welcomed()}). */
+    @Override
+    public boolean welcomesFirst() {
+        return true;
+    }
+
+    /**
+     * Closes a connection whose peer does not read. The write in flight holds the write lock, so the close does not
+     * wait for it; it runs on the close lane like every server-side close.
+     */
+    @Override
+    public void abort(int code, String reason) {
+        close(code, reason);
     }
 
     /** True once the server started to close the session or the session is no longer open. */

@@ -2,6 +2,7 @@ package dev.wsquota.cluster;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.wsquota.quota.Delivery;
 import dev.wsquota.quota.ManagerView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +61,35 @@ class ClusterManagersTest {
             asked.add("probe " + user);
             return 1;
         }
+
+        /** While set, a send on this node hangs until the latch opens: a member that does not answer. */
+        volatile java.util.concurrent.CountDownLatch hang;
+
+        @Override
+        public Delivery sendToUser(String user, String text) {
+            java.util.concurrent.CountDownLatch latch = hang;
+            if (latch != null) {
+                try {
+                    latch.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            asked.add("send " + user + " " + text);
+            return held.isEmpty() ? Delivery.NONE : new Delivery(held.size(), 1, 0, 0);
+        }
+
+        @Override
+        public Delivery sendToManager(String managerId, String text) {
+            asked.add("send manager " + managerId);
+            return held.contains(managerId) ? new Delivery(1, 1, 0, 0) : null;
+        }
+
+        @Override
+        public Delivery sendToEveryone(String text) {
+            asked.add("send everyone");
+            return new Delivery(held.size(), held.isEmpty() ? 0 : 1, 0, 0);
+        }
     }
 
     @BeforeEach
@@ -88,6 +118,52 @@ class ClusterManagersTest {
     @AfterEach
     void stop() {
         members.forEach(member -> member.getLifecycleService().terminate());
+    }
+
+    @Test
+    void aMessageForAUserGoesOnlyToTheOtherMembersHoldingHerSlots() {
+        assertTrue(two.claim("alice", "m2", 5).granted());
+        nodeTwo.held.add("m2");
+        assertEquals(new Delivery(1, 1, 0, 0), one.managers().sendToUser("alice", "hi"));
+        assertEquals(List.of("send alice hi"), nodeTwo.asked);
+
+        assertTrue(one.claim("carol", "m5", 5).granted()); // held by member one only: member two is not asked
+        assertEquals(Delivery.NONE, one.managers().sendToUser("carol", "hi"));
+        assertEquals(List.of("send alice hi"), nodeTwo.asked);
+        assertEquals(List.of(), nodeOne.asked, "the local member is served by the caller itself");
+    }
+
+    @Test
+    void aMemberThatDoesNotAnswerIsReportedUnreachableAndTheCallerGoesOn() {
+        assertTrue(two.claim("dave", "m4", 5).granted());
+        nodeTwo.held.add("m4");
+        nodeTwo.hang = new java.util.concurrent.CountDownLatch(1);
+        try {
+            long start = System.nanoTime();
+            Delivery sent = one.managers().sendToUser("dave", "hi");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(new Delivery(0, 0, 0, 1), sent);
+            assertTrue(millis < ClusterManagers.SEND_WAIT_MILLIS + 5_000, "bounded by the send wait: " + millis + " ms");
+            assertEquals(1, one.managers().unreachableSends());
+        } finally {
+            nodeTwo.hang.countDown();
+        }
+    }
+
+    @Test
+    void aMessageForOneManagerOrEveryoneAsksTheOtherMembers() {
+        nodeTwo.held.add("m9");
+        assertEquals(new Delivery(1, 1, 0, 0), one.managers().sendToManager("m9", "x").orElseThrow());
+        assertTrue(one.managers().sendToManager("m404", "x").isEmpty());
+        assertEquals(new Delivery(1, 1, 0, 0), one.managers().sendToEveryone("all"));
+        assertEquals(List.of("send manager m9", "send manager m404", "send everyone"), nodeTwo.asked);
+    }
+
+    @Test
+    void listsByNode() {
+        nodeOne.held.add("m1");
+        nodeTwo.held.add("m2");
+        assertEquals(2, one.managers().listByNode("alice").size());
     }
 
     @Test

@@ -60,7 +60,7 @@ class DocSnippetsTest {
                         InboundSettings.FORWARD_SECRET, secret).get(key)));
                 InboundStatistics statistics = new InboundStatistics();
                 InboundLanes lanes = new InboundLanes(executor, new ForwardHandler(settings, executor, statistics),
-                        ManagerOutbox.CONNECTION, statistics, 16);
+                        DirectOutbox.INSTANCE, statistics, 16);
                 InboundLanes.Lane lane = lanes.open(alice);
                 lane.start(1);
                 lane.message("hello you");

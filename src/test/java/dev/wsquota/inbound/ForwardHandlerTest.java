@@ -100,7 +100,7 @@ class ForwardHandlerTest {
                 InboundSettings.FORWARD_SECRET, "s3cret",
                 InboundSettings.FORWARD_LIFECYCLE, String.valueOf(lifecycle)).get(key)));
         InboundLanes lanes = new InboundLanes(executor, new ForwardHandler(settings, executor, statistics),
-                ManagerOutbox.CONNECTION, statistics, settings.maxInFlight());
+                DirectOutbox.INSTANCE, statistics, settings.maxInFlight());
         registry.setReleaseListener(lanes::released);
         return lanes;
     }

@@ -37,7 +37,7 @@ class InboundLanesTest {
     }
 
     private InboundLanes lanes(int maxInFlight) {
-        InboundLanes lanes = new InboundLanes(executor, handler, ManagerOutbox.CONNECTION, statistics, maxInFlight);
+        InboundLanes lanes = new InboundLanes(executor, handler, DirectOutbox.INSTANCE, statistics, maxInFlight);
         registry.setReleaseListener(lanes::released);
         return lanes;
     }

@@ -51,6 +51,16 @@ public final class Jwt {
         return signed(claims(upn, ISSUER, now() + 600), TRUSTED.getPrivate());
     }
 
+    /** A valid token whose {@code groups} claim holds exactly these groups. */
+    public static String withGroups(String upn, String... groups) {
+        StringBuilder list = new StringBuilder();
+        for (String group : groups) {
+            list.append(list.length() == 0 ? "" : ",").append(json(group));
+        }
+        return signed(claims(upn, ISSUER, now() + 600).replace("\"groups\":[\"user\"]", "\"groups\":[" + list + "]"),
+                TRUSTED.getPrivate());
+    }
+
     public static String expired(String upn) {
         return signed(claims(upn, ISSUER, now() - 7200, now() - 3600), TRUSTED.getPrivate());
     }

@@ -187,6 +187,11 @@ public final class WsClient implements AutoCloseable {
         return closedAtMillis;
     }
 
+    /** The next message from the server after the welcome, or null if none comes within the wait. */
+    public String nextMessage(long waitMillis) throws InterruptedException {
+        return messages.poll(waitMillis, TimeUnit.MILLISECONDS);
+    }
+
     /** Sends a text and waits up to 10 s for the next message from the server. */
     public String echo(String text) throws InterruptedException {
         socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();

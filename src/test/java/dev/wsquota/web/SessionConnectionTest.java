@@ -109,6 +109,79 @@ class SessionConnectionTest {
                 });
     }
 
+    /** A session whose asynchronous writes complete only when the test runs their handler. */
+    private Session asyncPeer(List<jakarta.websocket.SendHandler> handlers, List<Long> timeouts, List<String> basic) {
+        long[] timeout = {0};
+        RemoteEndpoint.Async async = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getSendTimeout" -> timeout[0];
+                    case "setSendTimeout" -> {
+                        timeout[0] = (Long) args[0];
+                        timeouts.add(timeout[0]);
+                        yield null;
+                    }
+                    case "sendText" -> {
+                        handlers.add((jakarta.websocket.SendHandler) args[1]);
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        RemoteEndpoint.Basic remote = (RemoteEndpoint.Basic) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {RemoteEndpoint.Basic.class}, (proxy, method, args) -> {
+                    basic.add((String) args[0]);
+                    return null;
+                });
+        return (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getAsyncRemote" -> async;
+                    case "getBasicRemote" -> remote;
+                    case "getUserProperties" -> properties;
+                    case "isOpen" -> open.get();
+                    case "getId" -> "s3";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void anAsyncSendHoldsTheWriteLockUntilTheContainerCallsBackAndCarriesTheTimeout() throws Exception {
+        List<jakarta.websocket.SendHandler> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> timeouts = new ArrayList<>();
+        List<String> basic = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Runnable> queued = new ArrayList<>();
+        SessionConnection connection = new SessionConnection(asyncPeer(handlers, timeouts, basic), "127.0.0.1",
+                queued::add);
+        List<Throwable> results = new ArrayList<>();
+
+        connection.sendAsync("one", 10_000, results::add);
+        assertEquals(1, handlers.size());
+        assertEquals(List.of(10_000L), timeouts);
+        connection.sendAsync("two", 10_000, results::add);
+        assertEquals(1, handlers.size(), "the second waits for the first");
+        assertEquals(1, queued.size(), "on the executor, not on the sender's thread");
+
+        Thread echo = new Thread(() -> {
+            try {
+                connection.send("echo");
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        echo.start();
+        echo.join(300);
+        assertEquals(List.of(), basic, "a basic write waits for the async one in flight");
+
+        handlers.get(0).onResult(new jakarta.websocket.SendResult());
+        echo.join(5_000);
+        assertEquals(List.of("echo"), basic);
+        assertEquals(1, results.size());
+        assertEquals(null, results.get(0));
+
+        queued.get(0).run();
+        assertEquals(2, handlers.size(), "the queued one went once the lock was free");
+        handlers.get(1).onResult(new jakarta.websocket.SendResult(new IOException("broken pipe")));
+        assertEquals("broken pipe", results.get(1).getMessage());
+    }
+
     @Test
     void aPingWhileOneIsQueuedIsNotQueuedAgain() {
         AtomicInteger pings = new AtomicInteger();
