@@ -1,2 +1,2 @@
-/** The HTTP API for backends (Jakarta REST at /api): messages to users, their managers, disconnect; publishers only. */
+/** The HTTP API for backends (a servlet at /api): messages to users, their managers, disconnect; publishers only. */
 package dev.wsquota.api;
