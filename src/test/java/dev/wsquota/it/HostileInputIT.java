@@ -357,7 +357,8 @@ class HostileInputIT {
                         .filter(name -> name.getDomain().equals("dev.wsquota"))
                         .allMatch(name -> name.equals(GuardAdmin.OBJECT_NAME)
                                 || name.getCanonicalName().equals("dev.wsquota:type=ManagerFactory")
-                                || name.getCanonicalName().equals("dev.wsquota:type=Cluster")),
+                                || name.getCanonicalName().equals("dev.wsquota:type=Cluster")
+                                || name.getCanonicalName().equals("dev.wsquota:type=Inbound")),
                 "no MBean name was built from a user id");
     }
 
