@@ -12,8 +12,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The cluster ledger without a server: two embedded Hazelcast members in this JVM on loopback. One admission
@@ -60,18 +59,12 @@ final class ClusterStep {
         }
     }
 
-    /** The ledgers' background scheduler (a departed member's purge): daemon threads, so the driver can exit. */
-    private static final ScheduledExecutorService BACKGROUND = Executors.newScheduledThreadPool(1, task -> {
-        Thread thread = new Thread(task, "bench-ledger-background");
-        thread.setDaemon(true);
-        return thread;
-    });
-
     private static HazelcastLedger start(List<String> members, int index) {
         String me = members.get(index);
         ClusterSettings settings = new ClusterSettings(true, "bench-" + ProcessHandle.current().pid(),
                 Integer.parseInt(me.substring(me.indexOf(':') + 1)), members, LEASE_SECONDS, 1);
-        return HazelcastLedger.start(settings, ClusterStep.class.getClassLoader(), ClusterEvents.NONE, BACKGROUND);
+        return HazelcastLedger.start(settings, ClusterStep.class.getClassLoader(), ClusterEvents.NONE,
+                ForkJoinPool.commonPool());
     }
 
     private static long roundTrips(HazelcastLedger ledger, int rounds, int users) {
