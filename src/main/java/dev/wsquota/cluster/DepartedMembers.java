@@ -7,7 +7,7 @@ import com.hazelcast.map.IMap;
 import dev.wsquota.quota.WeakLogger;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -24,7 +24,7 @@ final class DepartedMembers implements MembershipListener {
 
     private final IMap<String, Slots> slots;
     private final ClusterEvents events;
-    private final ScheduledExecutorService background;
+    private final Executor background;
     private final int leaseSeconds;
     private final long graceMillis;
     private final AtomicLong purgedSlots = new AtomicLong();
@@ -34,7 +34,7 @@ final class DepartedMembers implements MembershipListener {
      * @param graceMillis how long after the departure the purge runs: a member cut off with a minority fences
      *                    (closes its connections) within it, so its slots are never given away while it serves them
      */
-    DepartedMembers(IMap<String, Slots> slots, ClusterEvents events, ScheduledExecutorService background,
+    DepartedMembers(IMap<String, Slots> slots, ClusterEvents events, Executor background,
                     int leaseSeconds, long graceMillis) {
         this.slots = slots;
         this.events = events;
@@ -80,9 +80,7 @@ final class DepartedMembers implements MembershipListener {
         }
         long until = System.currentTimeMillis() + graceMillis;
         background.execute(() -> hold(gone, where, until));
-        // The container's scheduler, not CompletableFuture.delayedExecutor: the JDK's one delay thread would keep the
-        // context class loader of the application that first used it, so an undeployed version stayed loaded.
-        background.schedule(() -> {
+        CompletableFuture.delayedExecutor(graceMillis, TimeUnit.MILLISECONDS, background).execute(() -> {
             try {
                 int purged = ForeignThreadCalls.call(() -> slots.executeOnEntries(new PurgeMember(gone)).values()
                         .stream().mapToInt(Integer::intValue).sum());
@@ -94,6 +92,6 @@ final class DepartedMembers implements MembershipListener {
                         + "; their leases end them within " + leaseSeconds + " s", e);
                 events.memberLeft(where, members, 0);
             }
-        }, graceMillis, TimeUnit.MILLISECONDS);
+        });
     }
 }

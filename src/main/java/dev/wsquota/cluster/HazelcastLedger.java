@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -61,7 +60,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     private record Grant(String user, String managerId) {
     }
 
-    HazelcastLedger(HazelcastInstance hazelcast, ClusterSettings settings, ClusterEvents events, ScheduledExecutorService background,
+    HazelcastLedger(HazelcastInstance hazelcast, ClusterSettings settings, ClusterEvents events, Executor background,
                     LongSupplier clock) {
         this.hazelcast = hazelcast;
         this.slots = hazelcast.getMap(SLOTS_MAP);
@@ -83,7 +82,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
     /** Starts this node's Hazelcast member (joins or forms the cluster) and returns its ledger. */
     public static HazelcastLedger start(ClusterSettings settings, ClassLoader classLoader, ClusterEvents events,
-                                        ScheduledExecutorService background) {
+                                        Executor background) {
         return ForeignThreadCalls.call(() -> new HazelcastLedger(HazelcastMember.start(settings, classLoader), settings,
                 events, background, System::currentTimeMillis));
     }
@@ -182,12 +181,13 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      * Runs {@code restore} two renewal rounds after this member merged back into the cluster (a split healed), when
      * every member has re-asserted the slots it holds, so the cluster-wide count shows what each side admitted.
      */
-    public void afterMerge(Runnable restore, ScheduledExecutorService background) {
+    public void afterMerge(Runnable restore, Executor background) {
         ForeignThreadCalls.run(() -> hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 LOG.info("wsquota merged back into the cluster after a split; it enforces the quotas across the "
                         + "cluster in " + 2 * settings.renewalMillis() + " ms");
-                background.schedule(restore, 2 * settings.renewalMillis(), TimeUnit.MILLISECONDS);
+                CompletableFuture.delayedExecutor(2 * settings.renewalMillis(), TimeUnit.MILLISECONDS, background)
+                        .execute(restore);
             }
         }));
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,7 +40,7 @@ class ClusterEnforceQuotasTest {
     }
 
     private Node node(HazelcastInstance member, ClusterSettings settings, QuotaLimits limits) {
-        HazelcastLedger ledger = new HazelcastLedger(member, settings, ClusterEvents.NONE, DaemonScheduler.INSTANCE,
+        HazelcastLedger ledger = new HazelcastLedger(member, settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
                 System::currentTimeMillis);
         ManagerRegistry registry = new ManagerRegistry(limits, clock::incrementAndGet, ledger);
         ServerActions actions = new ServerActions(registry);

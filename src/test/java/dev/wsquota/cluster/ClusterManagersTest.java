@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ForkJoinPool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,9 +107,9 @@ class ClusterManagersTest {
             Thread.sleep(50);
         }
         ClusterSettings settings = new ClusterSettings(true, name, 5701, List.of("127.0.0.1:5701"), 15, 1);
-        one = new HazelcastLedger(members.get(0), settings, ClusterEvents.NONE, DaemonScheduler.INSTANCE,
+        one = new HazelcastLedger(members.get(0), settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
                 System::currentTimeMillis);
-        two = new HazelcastLedger(members.get(1), settings, ClusterEvents.NONE, DaemonScheduler.INSTANCE,
+        two = new HazelcastLedger(members.get(1), settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
                 System::currentTimeMillis);
         one.managers().serve(nodeOne);
         two.managers().serve(nodeTwo);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +35,7 @@ class ForeignThreadCallsTest {
         ClusterSettings settings = new ClusterSettings(true, "test-" + System.nanoTime(), port,
                 List.of("127.0.0.1:" + port), 15, 1);
         member = Hazelcast.newHazelcastInstance(HazelcastMember.config(settings, ForeignThreadCallsTest.class.getClassLoader()));
-        ledger = new HazelcastLedger(member, settings, ClusterEvents.NONE, DaemonScheduler.INSTANCE,
+        ledger = new HazelcastLedger(member, settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
                 System::currentTimeMillis);
         ledger.claim("alice", "m1", 5);
     }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -55,7 +56,7 @@ class HazelcastLedgerTest {
 
     private static HazelcastLedger ledger(HazelcastInstance member, int leaseSeconds, AtomicLong clock) {
         ClusterSettings settings = new ClusterSettings(true, "ignored", 5701, List.of("127.0.0.1:5701"), leaseSeconds, 1);
-        return new HazelcastLedger(member, settings, ClusterEvents.NONE, DaemonScheduler.INSTANCE,
+        return new HazelcastLedger(member, settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
                 clock == null ? System::currentTimeMillis : clock::get);
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,7 +58,7 @@ class TimingRuleTest {
         AtomicLong clock = new AtomicLong(System.currentTimeMillis());
         ClusterSettings settings = new ClusterSettings(true, name, 5701, List.of("127.0.0.1:5701"), 15, 2);
         HazelcastLedger a = new HazelcastLedger(members.get(0), settings, ClusterEvents.NONE,
-                DaemonScheduler.INSTANCE, clock::get);
+                ForkJoinPool.commonPool(), clock::get);
         assertTrue(a.claim("hana", "m1", 5).granted());
         a.renew(Map.of("hana", Set.of("m1")));
         assertFalse(a.tick(() -> Map.of("hana", Set.of("m1"))), "two of two members: nothing to fence");
@@ -81,7 +82,7 @@ class TimingRuleTest {
         HazelcastInstance member = Hazelcast.newHazelcastInstance(HazelcastMember.config(settings,
                 getClass().getClassLoader()));
         started.add(member);
-        HazelcastLedger a = new HazelcastLedger(member, settings, ClusterEvents.NONE, DaemonScheduler.INSTANCE,
+        HazelcastLedger a = new HazelcastLedger(member, settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
                 System::currentTimeMillis);
         assertFalse(a.tick(Map::of));
         assertFalse(a.isFenced());
@@ -97,7 +98,7 @@ class TimingRuleTest {
                 getClass().getClassLoader()));
         started.add(member);
         AtomicLong clock = new AtomicLong(System.currentTimeMillis());
-        HazelcastLedger a = new HazelcastLedger(member, settings, ClusterEvents.NONE, DaemonScheduler.INSTANCE,
+        HazelcastLedger a = new HazelcastLedger(member, settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
                 clock::get);
         assertTrue(a.claim("ida", "m1", 5).granted());
         // the caller has not kept manager m1 yet: the held list is empty, as in a renewal racing the admission
