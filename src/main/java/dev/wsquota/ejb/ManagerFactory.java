@@ -145,7 +145,6 @@ public class ManagerFactory {
         slowSendCheck = scheduler.scheduleWithFixedDelay(this::closeSlowSends, SLOW_SEND_CHECK_MILLIS,
                 SLOW_SEND_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         cluster.keepLeases(clusterWide::heldIdsByUser, clusterWide::fence);
-        cluster.restoreQuotasAfterMerge(clusterWide::enforceQuotas);
         LOG.info(() -> "wsquota started: " + settings + ", " + outboxes.limits() + ", cleanup timer active="
                 + cleanupTimer.exists());
     }
@@ -405,7 +404,7 @@ public class ManagerFactory {
     }
 
     public int enforceQuotas() {
-        return clusterWide.enforceQuotas();
+        return actions.enforceQuotas();
     }
 
     /**
