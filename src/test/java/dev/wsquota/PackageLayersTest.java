@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PackageLayersTest {
 
     /** Lowest first: a package may import its own layer and the ones before it. */
-    private static final List<String> LAYERS = List.of("quota", "guard", "cluster", "inbound", "ejb", "jmx", "web", "api",
-            "ops");
+    private static final List<String> LAYERS = List.of("util", "quota", "guard", "cluster", "inbound", "ejb", "jmx",
+            "web", "api", "ops");
 
     private static final Pattern PACKAGE = Pattern.compile("^package dev\\.wsquota\\.(\\w+)", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.wsquota\\.(\\w+)\\.", Pattern.MULTILINE);

@@ -6,7 +6,7 @@ import dev.wsquota.guard.GuardSettings;
 import dev.wsquota.guard.MessageBodyGuard;
 import dev.wsquota.jmx.AdminRegistration;
 import dev.wsquota.quota.Delivery;
-import dev.wsquota.quota.LogSafe;
+import dev.wsquota.util.LogSafe;
 import dev.wsquota.quota.ManagerView;
 import dev.wsquota.quota.Settings;
 import dev.wsquota.quota.UserIds;

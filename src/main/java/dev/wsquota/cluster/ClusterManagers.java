@@ -5,10 +5,10 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.map.IMap;
 import dev.wsquota.quota.Delivery;
-import dev.wsquota.quota.LogSafe;
+import dev.wsquota.util.LogSafe;
 import dev.wsquota.quota.ManagerView;
 import dev.wsquota.quota.OtherNodes;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 
 import java.util.ArrayList;
 import java.util.Comparator;

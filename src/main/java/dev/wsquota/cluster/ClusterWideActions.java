@@ -9,7 +9,7 @@ import dev.wsquota.quota.ProbingAdmission;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.ServerActions;
 import dev.wsquota.quota.UserIds;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 
 import java.util.HashMap;
 import java.util.HashSet;

@@ -4,7 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.map.IMap;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;

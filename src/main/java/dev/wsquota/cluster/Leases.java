@@ -1,7 +1,7 @@
 package dev.wsquota.cluster;
 
 import com.hazelcast.map.IMap;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 
 import java.util.ArrayList;
 import java.util.HashSet;

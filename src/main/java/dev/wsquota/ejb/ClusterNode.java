@@ -4,7 +4,7 @@ import dev.wsquota.cluster.ClusterEvents;
 import dev.wsquota.cluster.ClusterSettings;
 import dev.wsquota.cluster.HazelcastLedger;
 import dev.wsquota.quota.SlotLedger;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;

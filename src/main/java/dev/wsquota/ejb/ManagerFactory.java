@@ -27,7 +27,7 @@ import dev.wsquota.quota.ReleaseListener;
 import dev.wsquota.quota.ServerActions;
 import dev.wsquota.quota.Settings;
 import dev.wsquota.quota.UserIds;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;

@@ -1,10 +1,10 @@
 package dev.wsquota.ejb;
 
 import dev.wsquota.quota.CleanupReport;
-import dev.wsquota.quota.LogSafe;
+import dev.wsquota.util.LogSafe;
 import dev.wsquota.quota.PingSweep;
 import dev.wsquota.quota.Settings;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.AccessTimeout;

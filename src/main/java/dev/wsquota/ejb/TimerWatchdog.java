@@ -1,7 +1,7 @@
 package dev.wsquota.ejb;
 
 import dev.wsquota.quota.OperatorEvents;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;

@@ -1,8 +1,8 @@
 package dev.wsquota.guard;
 
 import dev.wsquota.quota.LimitHitCoalescer;
-import dev.wsquota.quota.LogSafe;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.LogSafe;
+import dev.wsquota.util.WeakLogger;
 
 import java.util.List;
 import java.util.Map;

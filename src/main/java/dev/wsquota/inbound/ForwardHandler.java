@@ -1,6 +1,6 @@
 package dev.wsquota.inbound;
 
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 
 import java.net.ConnectException;
 import java.net.URI;

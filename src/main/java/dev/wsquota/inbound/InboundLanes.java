@@ -2,7 +2,7 @@ package dev.wsquota.inbound;
 
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ReleaseCause;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;

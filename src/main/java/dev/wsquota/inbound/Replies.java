@@ -2,7 +2,7 @@ package dev.wsquota.inbound;
 
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ConnectionClosingException;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 
 import java.io.IOException;
 import java.util.logging.Level;

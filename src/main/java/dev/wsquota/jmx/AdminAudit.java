@@ -1,8 +1,9 @@
 package dev.wsquota.jmx;
 
-import dev.wsquota.quota.LogSafe;
+import dev.wsquota.util.LogSafe;
 
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
+
 import javax.security.auth.Subject;
 import java.security.AccessController;
 import java.security.Principal;

@@ -1,6 +1,6 @@
 package dev.wsquota.jmx;
 
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.ejb.EJBException;
 
 import java.util.function.Supplier;

@@ -4,7 +4,7 @@ import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.ejb.PingSweepTimer;
 import dev.wsquota.ejb.TimerWatchdog;
 import dev.wsquota.quota.Drain;
-import dev.wsquota.quota.LogSafe;
+import dev.wsquota.util.LogSafe;
 import dev.wsquota.quota.OnLimitPolicy;
 
 import javax.management.ObjectName;

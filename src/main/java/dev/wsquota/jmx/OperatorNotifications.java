@@ -1,10 +1,11 @@
 package dev.wsquota.jmx;
 
 import dev.wsquota.quota.DriftCheck;
-import dev.wsquota.quota.LogSafe;
+import dev.wsquota.util.LogSafe;
 import dev.wsquota.quota.OperatorEvents;
 
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
+
 import javax.management.MBeanNotificationInfo;
 import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;

@@ -1,6 +1,7 @@
 package dev.wsquota.jmx;
 
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
+
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;

@@ -4,7 +4,7 @@ import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.ejb.TimerWatchdog;
 import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.CleanupStatistics;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;

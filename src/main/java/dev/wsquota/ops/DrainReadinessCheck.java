@@ -2,7 +2,7 @@ package dev.wsquota.ops;
 
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.quota.Drain;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,7 +1,7 @@
 package dev.wsquota.ops;
 
 import dev.wsquota.ejb.ManagerFactory;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,6 +1,6 @@
 package dev.wsquota.ops;
 
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;

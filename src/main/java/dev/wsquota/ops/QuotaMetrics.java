@@ -6,7 +6,7 @@ import dev.wsquota.guard.GuardStatistics;
 import dev.wsquota.inbound.InboundLanes;
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.ReleaseCause;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import dev.wsquota.web.GuardRuntime;
 import dev.wsquota.web.InboundRuntime;
 import jakarta.ejb.EJB;

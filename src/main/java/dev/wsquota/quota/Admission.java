@@ -1,5 +1,7 @@
 package dev.wsquota.quota;
 
+import dev.wsquota.util.LogSafe;
+
 /**
  * The answer to a connection asking for a slot: a manager, or the reason there is none.
  * Under {@link OnLimitPolicy#EVICT_OLDEST}, {@code evicted} is the manager whose slot was taken over;

@@ -1,5 +1,7 @@
 package dev.wsquota.quota;
 
+import dev.wsquota.util.LogSafe;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 

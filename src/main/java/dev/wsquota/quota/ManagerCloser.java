@@ -1,5 +1,7 @@
 package dev.wsquota.quota;
 
+import dev.wsquota.util.WeakLogger;
+
 import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;

@@ -1,5 +1,7 @@
 package dev.wsquota.quota;
 
+import dev.wsquota.util.WeakLogger;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.wsquota.quota;
 
+import dev.wsquota.util.WeakLogger;
+
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntPredicate;

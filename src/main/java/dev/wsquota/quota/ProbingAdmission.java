@@ -1,5 +1,8 @@
 package dev.wsquota.quota;
 
+import dev.wsquota.util.LogSafe;
+import dev.wsquota.util.WeakLogger;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;

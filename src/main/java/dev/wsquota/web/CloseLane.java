@@ -1,6 +1,6 @@
 package dev.wsquota.web;
 
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;

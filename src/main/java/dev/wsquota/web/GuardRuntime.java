@@ -7,7 +7,7 @@ import dev.wsquota.guard.HandshakeGate;
 import dev.wsquota.guard.HandshakeLimiter;
 import dev.wsquota.guard.HandshakeSettings;
 import dev.wsquota.jmx.GuardAdmin;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.ejb.EJB;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;

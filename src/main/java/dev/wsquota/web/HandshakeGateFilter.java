@@ -2,7 +2,7 @@ package dev.wsquota.web;
 
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.guard.HandshakeGate;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.ejb.EJB;
 import jakarta.ejb.NoSuchEJBException;
 import jakarta.servlet.FilterChain;

@@ -10,7 +10,7 @@ import dev.wsquota.inbound.InboundSettings;
 import dev.wsquota.inbound.InboundStatistics;
 import dev.wsquota.jmx.InboundAdmin;
 import dev.wsquota.quota.ReleaseListener;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.ServletContextEvent;

@@ -5,7 +5,7 @@ import dev.wsquota.quota.ConnectionClosingException;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ContainerView;
 import dev.wsquota.quota.OpenSession;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.WeakLogger;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;

@@ -2,8 +2,8 @@ package dev.wsquota.web;
 
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.guard.OriginPolicy;
-import dev.wsquota.quota.LogSafe;
-import dev.wsquota.quota.WeakLogger;
+import dev.wsquota.util.LogSafe;
+import dev.wsquota.util.WeakLogger;
 import jakarta.ejb.EJB;
 import jakarta.json.Json;
 import jakarta.json.JsonException;

@@ -1,4 +1,4 @@
-package dev.wsquota.quota;
+package dev.wsquota.util;
 
 import org.junit.jupiter.api.Test;
 

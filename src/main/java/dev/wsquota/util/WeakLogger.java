@@ -1,4 +1,4 @@
-package dev.wsquota.quota;
+package dev.wsquota.util;
 
 import java.lang.ref.WeakReference;
 import java.util.logging.Level;

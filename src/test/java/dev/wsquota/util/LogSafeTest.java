@@ -1,5 +1,6 @@
-package dev.wsquota.quota;
+package dev.wsquota.util;
 
+import dev.wsquota.quota.UserIds;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

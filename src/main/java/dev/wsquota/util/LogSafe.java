@@ -1,4 +1,4 @@
-package dev.wsquota.quota;
+package dev.wsquota.util;
 
 /** Renders user ids for logs, close reasons and JMX text so a hostile id can neither forge log lines nor grow without bound. */
 public final class LogSafe {
