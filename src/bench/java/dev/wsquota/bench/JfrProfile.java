@@ -27,7 +27,7 @@ final class JfrProfile {
         COMPONENTS.put("wsquota registry (dev.wsquota.quota)", List.of("dev.wsquota.quota."));
         COMPONENTS.put("wsquota EJB calls: admit/release through the EJB container", List.of("dev.wsquota.ejb."));
         COMPONENTS.put("wsquota endpoint code (ManagersEndpoint / BareEndpoint)", List.of("dev.wsquota.web.ManagersEndpoint",
-                "dev.wsquota.web.SessionConnection", "dev.wsquota.web.PlainEndpoint", "dev.wsquota.bench.bare."));
+                "dev.wsquota.web.SessionConnection", "dev.wsquota.web.PlainEndpointConfigurator", "dev.wsquota.bench.bare."));
         COMPONENTS.put("wsquota handshake gate (inclusive of the handshake it wraps)",
                 List.of("dev.wsquota.web.HandshakeGateFilter", "dev.wsquota.guard.HandshakeGate"));
         COMPONENTS.put("CDI (Weld, Liberty CDI)", List.of("org.jboss.weld.", "com.ibm.ws.cdi."));

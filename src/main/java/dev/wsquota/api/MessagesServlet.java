@@ -4,7 +4,7 @@ import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.ejb.UserMessages;
 import dev.wsquota.guard.GuardSettings;
 import dev.wsquota.guard.MessageBodyGuard;
-import dev.wsquota.jmx.AdminRegistration;
+import dev.wsquota.jmx.ManagerFactoryRegistration;
 import dev.wsquota.quota.Delivery;
 import dev.wsquota.util.LogSafe;
 import dev.wsquota.quota.ManagerView;
@@ -53,7 +53,7 @@ public class MessagesServlet extends HttpServlet {
     private ManagerFactory factory;
 
     @EJB
-    private AdminRegistration admin;
+    private ManagerFactoryRegistration admin;
 
     /** An answer: the status and its JSON body. */
     private record Answer(int status, String json) {

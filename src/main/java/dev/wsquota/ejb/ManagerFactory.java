@@ -4,7 +4,7 @@ import dev.wsquota.cluster.ClusterMessages;
 import dev.wsquota.cluster.ClusterWideActions;
 import dev.wsquota.cluster.HazelcastLedger;
 import dev.wsquota.quota.Admission;
-import dev.wsquota.quota.AdmissionFollowUp;
+import dev.wsquota.quota.LimitHitReporter;
 import dev.wsquota.quota.CleanupPass;
 import dev.wsquota.quota.Connection;
 import dev.wsquota.inbound.ManagerOutbox;
@@ -107,7 +107,7 @@ public class ManagerFactory {
     private ClusterWideActions clusterWide;
     private QuotaReadings readings;
     private IntervalTimer cleanupTimer;
-    private AdmissionFollowUp followUp;
+    private LimitHitReporter limitHits;
     private Drain drain;
     private Outboxes outboxes;
     private ClusterMessages messages;
@@ -129,7 +129,7 @@ public class ManagerFactory {
                 settings.probeTimeoutMillis());
         cleanup = new CleanupPass(registry, pingSweep::idleTimeoutMillis, () -> events);
         actions = new ServerActions(registry);
-        followUp = new AdmissionFollowUp(registry::now, () -> events);
+        limitHits = new LimitHitReporter(registry::now, () -> events);
         drain = new Drain(registry, scheduler, new SplittableRandom());
         drainSeconds = settings.drainSeconds();
         cleanupIntervalSeconds = settings.cleanupIntervalSeconds();
@@ -219,7 +219,7 @@ public class ManagerFactory {
 
     /** Asks for a slot for this user's new connection at once, without probing (in-process callers). */
     public Admission admit(String user, Connection connection) {
-        return followUp.apply(registry.admit(user, connection));
+        return limitHits.report(registry.admit(user, connection));
     }
 
     /**
@@ -230,7 +230,7 @@ public class ManagerFactory {
         if (connection instanceof ContainerView view) {
             cleanup.seen(view);
         }
-        admission.admit(user, connection, decided -> answer.accept(followUp.apply(decided)));
+        admission.admit(user, connection, decided -> answer.accept(limitHits.report(decided)));
     }
 
     /**

@@ -86,7 +86,7 @@ public final class ManagerRegistry {
      * closes the evicted manager's connection. The total cap is never relaxed by eviction.
      */
     public Admission admit(String user, Connection connection, OnLimitPolicy policy) {
-        Admission admission = admit(user, connection, policy, true);
+        Admission admission = decide(user, connection, policy, true);
         if (admission.evicted() != null) {
             told(admission.evicted(), ReleaseCause.EVICTED);
         }
@@ -113,10 +113,10 @@ public final class ManagerRegistry {
      * here, so one refused connection counts as one rejection, not two.
      */
     public Admission tryAdmit(String user, Connection connection) {
-        return admit(user, connection, OnLimitPolicy.REJECT, false);
+        return decide(user, connection, OnLimitPolicy.REJECT, false);
     }
 
-    private Admission admit(String user, Connection connection, OnLimitPolicy policy, boolean countUserQuota) {
+    private Admission decide(String user, Connection connection, OnLimitPolicy policy, boolean countUserQuota) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(connection, "connection");
         if (draining) {

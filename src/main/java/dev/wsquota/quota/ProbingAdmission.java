@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -39,12 +38,12 @@ public final class ProbingAdmission {
     private final ManagerRegistry registry;
     private final ManagerCloser closer;
     private final ScheduledExecutorService scheduler;
-    private final OtherNodesProbes otherNodes;
+    private final RemoteProbes otherNodes;
     private volatile OnLimitPolicy policy;
     private volatile long probeAfterMillis;
     private volatile long probeTimeoutMillis;
-    private final Queue<Probe> pending = new ConcurrentLinkedQueue<>();
-    private final Map<String, SharedRound> rounds = new ConcurrentHashMap<>();
+    private final Queue<WaitingAdmission> pending = new ConcurrentLinkedQueue<>();
+    private final Map<String, ProbeRound> rounds = new ConcurrentHashMap<>();
     private final AtomicBoolean polling = new AtomicBoolean();
     private final LongAdder probes = new LongAdder();
     private final LongAdder probeReclaimed = new LongAdder();
@@ -54,7 +53,7 @@ public final class ProbingAdmission {
         this.registry = registry;
         this.closer = new ManagerCloser(registry);
         this.scheduler = scheduler;
-        this.otherNodes = new OtherNodesProbes(scheduler);
+        this.otherNodes = new RemoteProbes(scheduler);
         this.policy = policy;
         this.probeAfterMillis = probeAfterMillis;
         this.probeTimeoutMillis = probeTimeoutMillis;
@@ -76,7 +75,7 @@ public final class ProbingAdmission {
             return;
         }
         long started = registry.now();
-        SharedRound running = rounds.get(user);
+        ProbeRound running = rounds.get(user);
         if (running != null && started < running.deadline() && running.full()) {
             answer.accept(decide(user, connection)); // every slot the running round can free is spoken for
             return;
@@ -85,12 +84,12 @@ public final class ProbingAdmission {
         // In a cluster the user's silent managers on the other nodes are probed there, in parallel with this node's.
         CompletableFuture<Integer> elsewhere = otherNodes.probe(user, probeTimeoutMillis);
         if (!silent.isEmpty()) {
-            Probe probe = probe(user, connection, answer, silent, started, elsewhere);
-            if (probe == null) {
+            WaitingAdmission waiting = join(user, connection, answer, silent, started, elsewhere);
+            if (waiting == null) {
                 answer.accept(decide(user, connection));
                 return;
             }
-            pending.add(probe);
+            pending.add(waiting);
             startPoller();
         } else if (elsewhere.isDone()) {
             answer.accept(decide(user, connection));
@@ -109,11 +108,12 @@ public final class ProbingAdmission {
         if (silent.isEmpty()) {
             return 0;
         }
-        Probe probe = new Probe(user, null, decided -> { }, newRound(silent, started), CompletableFuture.completedFuture(0));
-        while (!probe.finished(registry.now())) {
+        WaitingAdmission waiting = new WaitingAdmission(user, null, decided -> { }, newRound(silent, started),
+                CompletableFuture.completedFuture(0));
+        while (!waiting.finished(registry.now())) {
             Thread.sleep(POLL_MILLIS);
         }
-        return probe.reclaimUnanswered();
+        return waiting.reclaimUnanswered();
     }
 
     private List<Manager> silentManagers(String user, long now) {
@@ -122,64 +122,26 @@ public final class ProbingAdmission {
     }
 
     /**
-     * The probe that judges the silent managers' answers for this connection: it joins the user's round still
-     * running (its pings are already out), else pings them in a new round. Null if the running round already has
-     * as many waiting connections as it pinged managers: it cannot free a slot for one more, which is then
-     * answered at once.
+     * This connection's wait on a probe round: it joins the user's round still running (its pings are already out),
+     * else pings the silent managers in a new round. Null if the running round already has as many waiting
+     * connections as it pinged managers: it cannot free a slot for one more, which is then answered at once.
      */
-    private Probe probe(String user, Connection connection, Consumer<Admission> answer, List<Manager> silent, long started,
-                        CompletableFuture<Integer> elsewhere) {
+    private WaitingAdmission join(String user, Connection connection, Consumer<Admission> answer,
+                                  List<Manager> silent, long started, CompletableFuture<Integer> elsewhere) {
         boolean[] joined = {true};
-        SharedRound round = rounds.compute(user, (u, running) -> {
+        ProbeRound round = rounds.compute(user, (u, running) -> {
             if (running == null || started >= running.deadline()) {
                 return newRound(silent, started);
             }
             joined[0] = running.join();
             return running;
         });
-        return joined[0] ? new Probe(user, connection, answer, round, elsewhere) : null;
+        return joined[0] ? new WaitingAdmission(user, connection, answer, round, elsewhere) : null;
     }
 
-    private SharedRound newRound(List<Manager> silent, long started) {
+    private ProbeRound newRound(List<Manager> silent, long started) {
         probes.increment();
-        return new SharedRound(PingRound.ping(silent, registry::now), started + probeTimeoutMillis, silent.size());
-    }
-
-    /**
-     * One round of probe pings and its deadline, shared by the user's connections that wait on it: at most as many
-     * as it pinged managers, because it can free at most that many slots. More waiters would only be refused
-     * later, and a refusal decided after {@code @OnOpen} returned costs an executor thread for seconds in Liberty's
-     * close (see docs/design.md), where one decided at once costs nothing; a storm at the quota made hundreds.
-     */
-    private static final class SharedRound {
-        private final PingRound round;
-        private final long deadline;
-        private final int slots;
-        private final AtomicInteger waiting = new AtomicInteger(1); // the connection that started it
-
-        SharedRound(PingRound round, long deadline, int slots) {
-            this.round = round;
-            this.deadline = deadline;
-            this.slots = slots;
-        }
-
-        PingRound round() {
-            return round;
-        }
-
-        long deadline() {
-            return deadline;
-        }
-
-        /** True if every slot this round can free already has a connection waiting for it. */
-        boolean full() {
-            return waiting.get() >= slots;
-        }
-
-        /** Counts one more waiting connection; false (and not counted) if the round is full. */
-        boolean join() {
-            return waiting.getAndUpdate(now -> Math.min(now + 1, slots)) < slots;
-        }
+        return ProbeRound.ping(silent, registry::now, started + probeTimeoutMillis);
     }
 
     private void concludeAfterOthers(String user, Connection connection, Consumer<Admission> answer) {
@@ -202,28 +164,28 @@ public final class ProbingAdmission {
                 // No scheduler (the application is stopping): nobody may be left waiting, so decide now.
                 polling.set(false);
                 LOG.log(Level.SEVERE, "cannot schedule the probe poller; deciding the waiting admissions without it", e);
-                for (Probe probe = pending.poll(); probe != null; probe = pending.poll()) {
-                    probe.answer.accept(decide(probe.user, probe.connection)); // nobody reclaimed unheard
+                for (WaitingAdmission waiting = pending.poll(); waiting != null; waiting = pending.poll()) {
+                    waiting.answer.accept(decide(waiting.user, waiting.connection)); // nobody reclaimed unheard
                 }
             }
         }
     }
 
-    private void concludeLater(Probe probe) {
+    private void concludeLater(WaitingAdmission waiting) {
         try {
-            scheduler.execute(probe::conclude);
+            scheduler.execute(waiting::conclude);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot hand a finished probe to the scheduler; concluding it on the poller", e);
-            probe.conclude();
+            waiting.conclude();
         }
     }
 
     private void poll() {
         try {
             long now = registry.now();
-            for (Probe probe : pending) {
-                if (probe.finished(now) && pending.remove(probe)) {
-                    concludeLater(probe);
+            for (WaitingAdmission waiting : pending) {
+                if (waiting.finished(now) && pending.remove(waiting)) {
+                    concludeLater(waiting);
                 }
             }
         } catch (RuntimeException e) {
@@ -256,23 +218,21 @@ public final class ProbingAdmission {
     }
 
     /** One waiting admission: done when every probed manager answered (or is gone), or at the deadline. */
-    private final class Probe {
+    private final class WaitingAdmission {
         private final String user;
         private final Connection connection;
         private final Consumer<Admission> answer;
-        private final SharedRound shared;
-        private final PingRound round;
+        private final ProbeRound round;
         private final long deadline;
         private final CompletableFuture<Integer> elsewhere;
 
-        Probe(String user, Connection connection, Consumer<Admission> answer, SharedRound shared,
-              CompletableFuture<Integer> elsewhere) {
+        WaitingAdmission(String user, Connection connection, Consumer<Admission> answer, ProbeRound round,
+                         CompletableFuture<Integer> elsewhere) {
             this.user = user;
             this.connection = connection;
             this.answer = answer;
-            this.shared = shared;
-            this.round = shared.round();
-            this.deadline = shared.deadline();
+            this.round = round;
+            this.deadline = round.deadline();
             this.elsewhere = elsewhere;
         }
 
@@ -298,7 +258,7 @@ public final class ProbingAdmission {
         }
 
         void conclude() {
-            rounds.remove(user, shared); // later arrivals start a round of their own
+            rounds.remove(user, round); // later arrivals start a round of their own
             Admission admission;
             try {
                 reclaimUnanswered();

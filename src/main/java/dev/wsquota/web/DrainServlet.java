@@ -2,7 +2,7 @@ package dev.wsquota.web;
 
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.guard.OriginPolicy;
-import dev.wsquota.jmx.AdminRegistration;
+import dev.wsquota.jmx.ManagerFactoryRegistration;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import dev.wsquota.quota.Drain;
 import dev.wsquota.util.LogSafe;
@@ -49,7 +49,7 @@ public class DrainServlet extends HttpServlet {
     private ManagerFactory factory;
 
     @EJB
-    private AdminRegistration operator;
+    private ManagerFactoryRegistration operator;
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {

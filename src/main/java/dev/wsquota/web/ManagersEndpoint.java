@@ -50,7 +50,7 @@ import java.util.logging.Logger;
  * {@link #onOpen} adds: Liberty keeps a per-session copy of every annotated method's data (about 140
  * bytes each), while a message handler costs a few bytes.
  */
-@ServerEndpoint(value = "/ws", configurator = PlainEndpoint.class)
+@ServerEndpoint(value = "/ws", configurator = PlainEndpointConfigurator.class)
 public class ManagersEndpoint implements MessageHandler.Partial<String> {
 
     private static final Logger LOG = WeakLogger.of(ManagersEndpoint.class);
@@ -59,7 +59,7 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
 
     /**
      * The factory's business proxy (every call still goes through the EJB container and its locks), looked
-     * up once per application: the endpoint instance is created without injection (see {@link PlainEndpoint}).
+     * up once per application: the endpoint instance is created without injection (see {@link PlainEndpointConfigurator}).
      */
     private static volatile ManagerFactory factory;
     /** The factory's release, called directly: a connection's only EJB call is its admission (see the factory). */

@@ -1,16 +1,13 @@
 package dev.wsquota.web;
 
 import jakarta.servlet.ServletException;
-import jakarta.websocket.HandshakeResponse;
-import jakarta.websocket.server.HandshakeRequest;
-import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.io.IOException;
 
 /**
  * Carries the peer's address from the HTTP upgrade request to the WebSocket session, which the
- * WebSocket API does not expose: the gate's filter holds it for the handshake's thread, and the endpoint's
- * configurator copies it into the session's own user properties.
+ * WebSocket API does not expose: the gate's filter holds it for the handshake's thread, and
+ * {@link PlainEndpointConfigurator} copies it into the session's own user properties.
  */
 public final class PeerAddress {
 
@@ -38,16 +35,9 @@ public final class PeerAddress {
         }
     }
 
-    /**
-     * Copies the held address into the new connection's user properties during the handshake. On
-     * Liberty, {@code modifyHandshake} runs on the filter's thread and the map it gets is the new
-     * session's own (seen: a distinct map per connection, the same one {@code Session.getUserProperties()} returns).
-     */
-    public static class Configurator extends ServerEndpointConfig.Configurator {
-        @Override
-        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-            String address = CURRENT.get();
-            config.getUserProperties().put(PROPERTY, address == null ? "unknown" : address);
-        }
+    /** The address held for this handshake's thread, or "unknown" outside a handshake the gate let through. */
+    static String current() {
+        String address = CURRENT.get();
+        return address == null ? "unknown" : address;
     }
 }

@@ -84,7 +84,7 @@ class DrainTest {
         assertEquals(2, registry.counters().drainingRejections());
         assertEquals(0, registry.counters().userQuotaRejections(), "a draining refusal is no quota hit");
         List<String> told = new ArrayList<>();
-        new AdmissionFollowUp(clock::get, () -> new RecordingEvents(told)).apply(direct);
+        new LimitHitReporter(clock::get, () -> new RecordingEvents(told)).report(direct);
         assertEquals(List.of(), told, "nor a limit-hit notification");
     }
 

@@ -4,12 +4,10 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * What follows a decision before the client hears it: a refusal at a quota reaches the operator at most once
- * per user per second, so a client hammering at its quota cannot flood JConsole. (No container idle timeout is
- * set on admitted sessions: the sweep closes idle ones with 1001, where Liberty's own idle close would send 1006,
- * and the watchdog re-creates a lost sweep timer; the container's timeout cost about 300 B per session.)
+ * Reports refusals at a quota to the operator at most once per user per second, before the client hears them,
+ * so a client hammering at its quota cannot flood JConsole; the hits in between are counted into the next report.
  */
-public final class AdmissionFollowUp {
+public final class LimitHitReporter {
 
     /** At most one limit-hit notification per user in this window; the rest are counted. */
     static final long LIMIT_HIT_WINDOW_MILLIS = 1_000;
@@ -21,13 +19,13 @@ public final class AdmissionFollowUp {
      * @param clock             wall-clock milliseconds, for the notification window
      * @param events            where refusals are reported (it may change at runtime)
      */
-    public AdmissionFollowUp(LongSupplier clock, Supplier<OperatorEvents> events) {
+    public LimitHitReporter(LongSupplier clock, Supplier<OperatorEvents> events) {
         this.events = events;
         this.limitHits = new LimitHitCoalescer(LIMIT_HIT_WINDOW_MILLIS, clock);
     }
 
-    /** Applies the follow-up to the decision and returns it unchanged. */
-    public Admission apply(Admission decided) {
+    /** Reports the decision if it is a limit hit, and returns it unchanged. */
+    public Admission report(Admission decided) {
         Admission.Outcome outcome = decided.outcome();
         if (outcome == Admission.Outcome.USER_QUOTA || outcome == Admission.Outcome.TOTAL_QUOTA) {
             long suppressed = limitHits.hit(decided.user());

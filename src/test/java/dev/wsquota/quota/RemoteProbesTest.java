@@ -16,10 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class OtherNodesProbesTest {
+class RemoteProbesTest {
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
-    private final OtherNodesProbes probes = new OtherNodesProbes(executor);
+    private final RemoteProbes probes = new RemoteProbes(executor);
     private final AtomicInteger asked = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
 

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 @DependsOn({"ManagerFactory", "PingSweepTimer", "TimerWatchdog"})
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN) // set once at start; nothing to lock
 @TransactionManagement(TransactionManagementType.BEAN) // no transactional resources
-public class AdminRegistration {
+public class ManagerFactoryRegistration {
 
     @EJB
     private ManagerFactory factory;
@@ -57,7 +57,7 @@ public class AdminRegistration {
     @PostConstruct
     void start() {
         OperatorNotifications notifications = new OperatorNotifications();
-        AdminRegistration self = context.getBusinessObject(AdminRegistration.class);
+        ManagerFactoryRegistration self = context.getBusinessObject(ManagerFactoryRegistration.class);
         audit = new AdminAudit(notifications, self::callerName);
         admin = new ManagerFactoryAdmin(factory, sweepTimer, watchdog, audit);
         registration = PlatformRegistration.register(new DescribedMBean<>(admin, ManagerFactoryMXBean.class, notifications),

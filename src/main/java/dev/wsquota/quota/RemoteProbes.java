@@ -14,15 +14,15 @@ import java.util.logging.Logger;
  * Shares one probe of the other nodes per user at a time, so a burst of connections at the quota costs the
  * cluster one request, not one per connection; a probe that cannot run counts as "nothing reclaimed".
  */
-final class OtherNodesProbes {
+final class RemoteProbes {
 
-    private static final Logger LOG = WeakLogger.of(OtherNodesProbes.class);
+    private static final Logger LOG = WeakLogger.of(RemoteProbes.class);
 
     private final Executor executor;
     private final Map<String, CompletableFuture<Integer>> running = new ConcurrentHashMap<>();
     private volatile OtherNodes nodes = OtherNodes.NONE;
 
-    OtherNodesProbes(Executor executor) {
+    RemoteProbes(Executor executor) {
         this.executor = executor;
     }
 

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class PingRoundTest {
+class ProbeRoundTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(10, 100), now::get);
@@ -27,7 +27,7 @@ class PingRoundTest {
         FakeConnection silent = new FakeConnection();
         Manager dead = admit(silent);
 
-        PingRound round = PingRound.ping(List.of(alive, dead), now::get);
+        ProbeRound round = ProbeRound.ping(List.of(alive, dead), now::get, Long.MAX_VALUE);
         assertEquals(1, answering.pings.get());
         assertEquals(1, silent.pings.get());
         assertFalse(round.settled(registry), "the silent one has neither answered nor left");
@@ -46,7 +46,7 @@ class PingRoundTest {
     void aManagerThatLeftDuringTheRoundCountsAsSettledAndIsNotReclaimedTwice() {
         FakeConnection connection = new FakeConnection();
         Manager leaving = admit(connection);
-        PingRound round = PingRound.ping(List.of(leaving), now::get);
+        ProbeRound round = ProbeRound.ping(List.of(leaving), now::get, Long.MAX_VALUE);
         registry.release(leaving, ReleaseCause.CLOSE);
         assertTrue(round.settled(registry));
         assertEquals(0, round.reclaimUnanswered(closer, 200, now.get() + 200));
@@ -62,7 +62,7 @@ class PingRoundTest {
         broken.failOnPing = true;
         Manager failed = admit(broken);
 
-        PingRound round = PingRound.ping(List.of(putOff, failed), now::get);
+        ProbeRound round = ProbeRound.ping(List.of(putOff, failed), now::get, Long.MAX_VALUE);
         assertEquals(1, round.reclaimUnanswered(closer, 200, now.get()));
         assertTrue(registry.isLive(putOff), "a ping that could not be queued is the sweep's to judge");
         assertFalse(registry.isLive(failed), "a connection that cannot take a ping will not answer it");
@@ -74,7 +74,7 @@ class PingRoundTest {
         lagging.holdPings = true; // an executor that has not written the ping yet
         Manager slow = admit(lagging);
 
-        PingRound round = PingRound.ping(List.of(slow), now::get);
+        ProbeRound round = ProbeRound.ping(List.of(slow), now::get, Long.MAX_VALUE);
         now.addAndGet(1_000);
         assertEquals(0, round.reclaimUnanswered(closer, 200, now.get()), "a ping not written yet is nobody's fault");
         lagging.writeHeldPing();

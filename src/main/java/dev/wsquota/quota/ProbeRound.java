@@ -3,6 +3,7 @@ package dev.wsquota.quota;
 import dev.wsquota.util.WeakLogger;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
@@ -10,17 +11,21 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One ping of a user's silent managers and the judgement of who answered since: a manager answered when
- * any frame arrived from its peer after the ping, which is what a probe at the quota waits for. The timeout
- * counts from when each ping was written, not from when the round started: a ping that waited on a busy
- * executor must not cost a healthy peer its slot.
+ * One probe of a user's silent managers: the pings, the judgement of who answered since, and the connections at
+ * the quota that wait on it. A manager answered when any frame arrived from its peer after the ping. The timeout
+ * counts from when each ping was written, not from when the round started: a ping that waited on a busy executor
+ * must not cost a healthy peer its slot.
+ *
+ * <p>At most as many connections wait on a round as it pinged managers, because it can free at most that many
+ * slots: more would only be refused later, and a refusal decided after {@code @OnOpen} returned holds an executor
+ * thread in Liberty's close, where one decided at once costs nothing (docs/design.md).
  */
-final class PingRound {
+final class ProbeRound {
 
     /** Marks a manager the round could not ping; it counts as answered (the sweep judges it later). */
     private static final int NOT_JUDGED = Integer.MIN_VALUE;
 
-    private static final Logger LOG = WeakLogger.of(PingRound.class);
+    private static final Logger LOG = WeakLogger.of(ProbeRound.class);
 
     /** In {@link #writtenAt}: the ping failed, so the peer cannot answer it. */
     private static final long FAILED = -1;
@@ -29,15 +34,21 @@ final class PingRound {
     private final int[] inboundBefore;
     /** When each ping was written (the registry's clock); 0 while it has not been. */
     private final AtomicLongArray writtenAt;
+    private final long deadline;
+    private final AtomicInteger waiting = new AtomicInteger(1); // the connection that started it
 
-    private PingRound(List<Manager> pinged, int[] inboundBefore, AtomicLongArray writtenAt) {
+    private ProbeRound(List<Manager> pinged, int[] inboundBefore, AtomicLongArray writtenAt, long deadline) {
         this.pinged = pinged;
         this.inboundBefore = inboundBefore;
         this.writtenAt = writtenAt;
+        this.deadline = deadline;
     }
 
-    /** Pings every manager now and remembers how many frames each had received before, and when each ping went out. */
-    static PingRound ping(List<Manager> silent, LongSupplier clock) {
+    /**
+     * Pings every manager now and remembers how many frames each had received before, and when each ping went out;
+     * the connections waiting on the round are judged from {@code deadline} on.
+     */
+    static ProbeRound ping(List<Manager> silent, LongSupplier clock, long deadline) {
         int[] inboundBefore = silent.stream().mapToInt(Manager::inboundFrames).toArray();
         AtomicLongArray writtenAt = new AtomicLongArray(silent.size());
         for (int i = 0; i < silent.size(); i++) {
@@ -53,7 +64,22 @@ final class PingRound {
                 LOG.log(Level.FINE, "probe ping failed for " + manager, e);
             }
         }
-        return new PingRound(silent, inboundBefore, writtenAt);
+        return new ProbeRound(silent, inboundBefore, writtenAt, deadline);
+    }
+
+    long deadline() {
+        return deadline;
+    }
+
+    /** True if every slot this round can free already has a connection waiting for it. */
+    boolean full() {
+        return waiting.get() >= pinged.size();
+    }
+
+    /** Counts one more waiting connection; false (and not counted) if the round is full. */
+    boolean join() {
+        int slots = pinged.size();
+        return waiting.getAndUpdate(now -> Math.min(now + 1, slots)) < slots;
     }
 
     /** Not answered, and its ping failed or went out at least {@code timeoutMillis} before {@code now}. */
