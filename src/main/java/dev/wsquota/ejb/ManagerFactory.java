@@ -26,6 +26,7 @@ import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.ReleaseListener;
 import dev.wsquota.quota.ServerActions;
 import dev.wsquota.quota.Settings;
+import dev.wsquota.quota.SlotLedger;
 import dev.wsquota.quota.UserIds;
 import dev.wsquota.util.WeakLogger;
 import jakarta.annotation.PostConstruct;
@@ -122,7 +123,7 @@ public class ManagerFactory {
         QuotaLimits limits = cluster.sharedQuotaOverrides()
                 .map(shared -> new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal(), shared))
                 .orElseGet(() -> new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal()));
-        registry = new ManagerRegistry(limits, System::currentTimeMillis, cluster.ledger().orElse(null));
+        registry = new ManagerRegistry(limits, System::currentTimeMillis, cluster.ledger().orElse(SlotLedger.LOCAL));
         pingSweep = new PingSweep(registry, settings.pingIntervalSeconds() * 1000L, settings.pongTimeoutSeconds() * 1000L,
                 settings.idleTimeoutSeconds() * 1000L);
         admission = new ProbingAdmission(registry, scheduler, settings.onLimit(), settings.probeAfterSeconds() * 1000L,

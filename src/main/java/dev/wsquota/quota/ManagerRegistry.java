@@ -1,5 +1,6 @@
 package dev.wsquota.quota;
 
+import dev.wsquota.util.LogSafe;
 import dev.wsquota.util.WeakLogger;
 
 import java.util.ArrayList;
@@ -35,8 +36,8 @@ public final class ManagerRegistry {
     private final ConcurrentHashMap<Long, Manager> managers = new ConcurrentHashMap<>();
     private final QuotaLimits limits;
     private final LongSupplier clock;
-    /** Where slots are counted across nodes; on a single node the sets here are the count. */
-    private final ClusterSlots slots;
+    /** Where slots are counted across nodes; on a single node ({@link SlotLedger#LOCAL}) the sets here are the count. */
+    private final SlotLedger ledger;
     private final ManagerIds ids = new ManagerIds();
 
     private final RegistryCounters counters = new RegistryCounters();
@@ -50,17 +51,17 @@ public final class ManagerRegistry {
      * @param clock  wall-clock milliseconds, for activity and idleness
      */
     public ManagerRegistry(QuotaLimits limits, LongSupplier clock) {
-        this(limits, clock, null);
+        this(limits, clock, SlotLedger.LOCAL);
     }
 
     /**
      * @param ledger the cluster's slots, claimed after this node's own checks and before a manager is kept;
-     *               null on a single node
+     *               {@link SlotLedger#LOCAL} on a single node
      */
     public ManagerRegistry(QuotaLimits limits, LongSupplier clock, SlotLedger ledger) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.slots = new ClusterSlots(ledger);
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
     }
 
     public QuotaLimits limits() {
@@ -153,14 +154,15 @@ public final class ManagerRegistry {
                 }
                 Manager manager = new Manager(ids.prefix(), ids.nextSerial(), connection, clock.getAsLong(), mine);
                 if (evicted != null) {
-                    slots.release(evicted); // the new manager takes over the evicted one's slot
+                    ledger.release(user, evicted.id()); // the new manager takes over the evicted one's slot
                 }
-                SlotLedger.Claim claim = slots.claim(manager, limit);
+                SlotLedger.Claim claim = claim(manager, limit);
                 if (claim == null || !claim.granted()) {
                     retireIfEmptyLocked(mine);
                     if (claim == null) {
                         counters.rejected(Admission.Outcome.UNAVAILABLE);
-                        return Admission.unavailable(user, slots.unavailableReason());
+                        return Admission.unavailable(user, ledger.unavailable()
+                                .orElse("quota service unavailable: the cluster did not answer"));
                     }
                     if (countUserQuota) {
                         counters.rejected(Admission.Outcome.USER_QUOTA);
@@ -172,17 +174,31 @@ public final class ManagerRegistry {
                 int maxTotal = limits.maxTotal();
                 if (total > maxTotal) {
                     managers.remove(manager.serial(), manager);
-                    slots.release(manager);
+                    ledger.release(user, manager.id());
                     retireIfEmptyLocked(mine);
                     counters.rejected(Admission.Outcome.TOTAL_QUOTA);
                     return Admission.rejected(Admission.Outcome.TOTAL_QUOTA, user, total - 1, maxTotal);
                 }
                 mine.add(manager);
                 counters.admitted();
-                int active = claim.count() == ClusterSlots.LOCAL ? mine.size() : claim.count();
+                int active = claim.count() == SlotLedger.Claim.OWN_COUNT ? mine.size() : claim.count();
                 return evicted == null ? Admission.admitted(manager, active, limit)
                         : Admission.replacing(manager, evicted, active, limit);
             }
+        }
+    }
+
+    /** The ledger's answer, or null when it cannot decide now (unavailable, or the call failed: logged). */
+    private SlotLedger.Claim claim(Manager manager, int limit) {
+        if (ledger.unavailable().isPresent()) {
+            return null;
+        }
+        try {
+            return ledger.claim(manager.user(), manager.id(), limit);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the cluster could not decide the admission of " + LogSafe.user(manager.user())
+                    + "; refused with 1013", e);
+            return null;
         }
     }
 
@@ -201,7 +217,7 @@ public final class ManagerRegistry {
             }
             retireIfEmptyLocked(owner);
         }
-        slots.release(manager);
+        ledger.release(manager.user(), manager.id());
         told(manager, cause);
         return true;
     }
