@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -56,42 +57,38 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
     private static final Logger LOG = WeakLogger.of(ManagersEndpoint.class);
     /** One factory for all welcomes: {@code Json.createObjectBuilder()} looks the provider up on every call. */
     private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
-
-    /**
-     * The factory's business proxy (every call still goes through the EJB container and its locks), looked
-     * up once per application: the endpoint instance is created without injection (see {@link PlainEndpointConfigurator}).
-     */
-    private static volatile ManagerFactory factory;
-    /** The factory's release, called directly: a connection's only EJB call is its admission (see the factory). */
-    private static volatile BiPredicate<Manager, ReleaseCause> releaser;
-
-    /**
-     * Runs pings and server-side closes off the timer threads (see {@link SessionConnection}); looked up
-     * once per application rather than injected into every connection's endpoint instance.
-     */
-    private static volatile ManagedExecutorService io;
-    /**
-     * Server-side closes, {@value #CLOSE_WIDTH} at a time on threads of their own (see {@link CloseLane}): never on
-     * {@link #io}, whose threads complete the read cancels that each of Liberty's closes waits for.
-     */
-    private static volatile CloseLane closes;
-    /** The close lane's threads, from the container's managed thread factory; stopped with the application. */
-    private static volatile ThreadPoolExecutor closeThreads;
+    /** How many server-side closes run at once while they finish in time (see {@link CloseLane}). */
     private static final int CLOSE_WIDTH = 4;
     /** How many closes may run at once while closes to peers that do not read hold the first ones. */
     private static final int CLOSE_CEILING = 64;
 
+    /**
+     * Where a connection is in its life. Only these moves happen: OPENING to WAITING when {@link #onOpen} returns
+     * before the admission is decided, OPENING or WAITING to ADMITTED with the admission, ADMITTED to REFUSING when
+     * the inbound guard closes it, and any phase to CLOSED in {@link #onClose}.
+     */
+    private enum Phase {
+        /** {@link #onOpen} is running and the admission is not decided: a refusal may close on this thread. */
+        OPENING,
+        /** {@link #onOpen} returned; the admission comes later, from the scheduler, after a probe. */
+        WAITING,
+        /** Holds a slot: messages are echoed or handed on. */
+        ADMITTED,
+        /** The inbound guard is closing it: nothing more is read; the slot comes back in {@link #onClose}. */
+        REFUSING,
+        /** The container closed it. */
+        CLOSED
+    }
+
+    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.OPENING);
+    /** Set before the phase becomes ADMITTED, so whoever sees ADMITTED or CLOSED after it sees the manager. */
     private volatile Manager manager;
-    private volatile boolean closed;
     /** Every write to the peer goes through it, one at a time (see {@link SessionConnection}). */
     private SessionConnection connection;
 
     /** This connection's inbound limits (assembled size, rate, text only); see {@link InboundGuard}. */
     private InboundGuard guard;
     private GuardRuntime.State guards;
-    private volatile boolean refusing;
-    /** True once {@link #onOpen} returned: from then on a close from another thread waits on the container's read. */
-    private volatile boolean opened;
     /** Where client messages go instead of the echo (CDI or forward mode); null in echo mode. */
     private InboundLanes inbound;
     /** This manager's lane in {@link #inbound}, set before {@link #manager}. */
@@ -102,7 +99,7 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
         try {
             open(session, config);
         } catch (IOException e) {
-            // Only the refusing closes above throw: the connection holds no slot.
+            // Only the refusing closes in open() throw: the connection holds no slot.
             LOG.log(Level.INFO, "could not send the close frame to a refused connection", e);
         }
     }
@@ -145,77 +142,87 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
         }
         // Taken out of the session's properties: the connection keeps it, nothing else reads it.
         Object address = config.getUserProperties().remove(PeerAddress.PROPERTY);
-        connection = new SessionConnection(session, address == null ? "unknown" : address.toString(), executor(),
-                closeLane());
-        factory().requestAdmission(principal.getName(), connection, admission -> answer(session, admission));
-        opened = true;
-    }
-
-    private static ManagerFactory factory() {
-        ManagerFactory found = factory;
-        if (found == null) {
-            try {
-                found = InitialContext.doLookup("java:module/ManagerFactory");
-            } catch (NamingException e) {
-                throw new IllegalStateException("the ManagerFactory EJB is missing from java:module", e);
-            }
-            releaser = found.releaser();
-            factory = found;
-        }
-        return found;
-    }
-
-    private static ManagedExecutorService executor() {
-        ManagedExecutorService found = io;
-        if (found == null) {
-            try {
-                found = InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
-            } catch (NamingException e) {
-                throw new IllegalStateException("the default managed executor is missing: is concurrent-3.0 enabled?", e);
-            }
-            io = found;
-        }
-        return found;
-    }
-
-    private static CloseLane closeLane() {
-        CloseLane found = closes;
-        if (found == null) {
-            synchronized (ManagersEndpoint.class) {
-                found = closes;
-                if (found == null) {
-                    closeThreads = closeThreads();
-                    found = new CloseLane(closeThreads, CLOSE_WIDTH, CLOSE_CEILING);
-                    closes = found;
-                }
-            }
-        }
-        return found;
+        Services services = Services.get();
+        connection = new SessionConnection(session, address == null ? "unknown" : address.toString(), services.io(),
+                services.closes());
+        services.factory().requestAdmission(principal.getName(), connection, admission -> answer(session, admission));
+        phase.compareAndSet(Phase.OPENING, Phase.WAITING);
     }
 
     /**
-     * At most {@value #CLOSE_CEILING} threads, since the lane never runs more closes at once; idle ones end after 30 s.
-     * Threads apart from the shared executor: closes that block there took every thread the read cancels they wait
-     * for needed (a 200-connection drain stalled for 8 s on 2 cores, the drain's own timer queued behind them).
+     * What every connection needs from the container, looked up once per application: the endpoint instance is
+     * created without injection (see {@link PlainEndpointConfigurator}). Admission goes through the factory's
+     * business proxy (the EJB container and its locks); release is the registry's own, fetched from the factory
+     * together with it (see {@link ManagerFactory#releaser()}).
+     *
+     * @param factory the factory's business proxy, for admission
+     * @param release gives a manager's slot back, without the container
+     * @param io      runs pings and sends off the timer threads (see {@link SessionConnection})
+     * @param closes  server-side closes, on threads of their own, never on {@code io}, whose threads complete the
+     *                read cancels that each of Liberty's closes waits for (see {@link CloseLane})
+     * @param closeThreads the close lane's threads, from the container's managed thread factory
      */
-    private static ThreadPoolExecutor closeThreads() {
-        ManagedThreadFactory threads;
-        try {
-            threads = InitialContext.doLookup("java:comp/DefaultManagedThreadFactory");
-        } catch (NamingException e) {
-            throw new IllegalStateException("the default managed thread factory is missing: is concurrent-3.0 enabled?", e);
+    private record Services(ManagerFactory factory, BiPredicate<Manager, ReleaseCause> release,
+                            ManagedExecutorService io, CloseLane closes, ThreadPoolExecutor closeThreads) {
+
+        private static volatile Services current;
+
+        static Services get() {
+            Services found = current;
+            if (found == null) {
+                synchronized (Services.class) {
+                    found = current;
+                    if (found == null) {
+                        found = lookUp();
+                        current = found;
+                    }
+                }
+            }
+            return found;
         }
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(CLOSE_CEILING, CLOSE_CEILING, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads);
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+
+        /** The services if a connection ever looked them up, else null. */
+        static Services ifLookedUp() {
+            return current;
+        }
+
+        private static Services lookUp() {
+            ManagerFactory factory = lookUp("java:module/ManagerFactory", "the ManagerFactory EJB is missing");
+            ManagedExecutorService io = lookUp("java:comp/DefaultManagedExecutorService",
+                    "the default managed executor is missing: is concurrent-3.0 enabled?");
+            ThreadPoolExecutor closeThreads = newCloseThreads();
+            return new Services(factory, factory.releaser(), io,
+                    new CloseLane(closeThreads, CLOSE_WIDTH, CLOSE_CEILING), closeThreads);
+        }
+
+        private static <T> T lookUp(String name, String missing) {
+            try {
+                return InitialContext.doLookup(name);
+            } catch (NamingException e) {
+                throw new IllegalStateException(missing + " (" + name + ")", e);
+            }
+        }
+
+        /**
+         * At most {@value #CLOSE_CEILING} threads, since the lane never runs more closes at once; idle ones end after
+         * 30 s. Threads apart from the shared executor: closes blocked there would take the threads that the read
+         * cancels they wait for need (docs/design.md, "Server-side closes run four at a time").
+         */
+        private static ThreadPoolExecutor newCloseThreads() {
+            ManagedThreadFactory threads = lookUp("java:comp/DefaultManagedThreadFactory",
+                    "the default managed thread factory is missing: is concurrent-3.0 enabled?");
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(CLOSE_CEILING, CLOSE_CEILING, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), threads);
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
+        }
     }
 
     /** Lets the queued closes run out and the close threads end; the application is stopping. */
     static void stopCloses() {
-        ThreadPoolExecutor pool = closeThreads;
-        if (pool != null) {
-            pool.shutdown();
+        Services services = Services.ifLookedUp();
+        if (services != null) {
+            services.closeThreads().shutdown();
         }
     }
 
@@ -224,7 +231,7 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
             if (!admission.isAdmitted()) {
                 // Only a refused attempt spends the user's handshake budget: healthy churn is never throttled.
                 guards.gate().refusedAfterUpgrade(admission.user());
-                if (opened) {
+                if (phase.get() != Phase.OPENING) {
                     // Decided later, on the scheduler: Liberty's close from outside the open or read callback waits
                     // until it has cancelled the pending read, so the close goes to the executor, not this thread.
                     connection.close(CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(), admission.rejectReason());
@@ -238,8 +245,10 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
                 lane = inbound.open(admission.manager());
             }
             manager = admission.manager();
+            boolean admitted = phase.compareAndSet(Phase.OPENING, Phase.ADMITTED)
+                    || phase.compareAndSet(Phase.WAITING, Phase.ADMITTED);
             Map<String, Object> properties = session.getUserProperties();
-            if (closed || properties == null) {
+            if (!admitted || properties == null) {
                 // The peer left while its admission was being decided (Liberty drops a closed session's properties).
                 release(ReleaseCause.CLOSE);
                 return;
@@ -273,16 +282,15 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
 
     /**
      * Text arrives fragment by fragment (one call per frame) so the size limit holds for the assembled
-     * message. Known limit of Liberty 26.0.0.5 (seen when this endpoint was annotated): with partial handlers
-     * it checks no per-frame size at all (neither {@code @OnMessage(maxMessageSize)} nor the session's buffer
+     * message. Liberty checks no per-frame size for partial handlers (neither {@code @OnMessage(maxMessageSize)} nor the session's buffer
      * sizes), so one huge frame is buffered whole before the guard can refuse it with 1009.
      */
     @Override
     public void onMessage(String fragment, boolean last) {
-        Manager mine = manager;
-        if (mine == null || refusing) {
+        if (phase.get() != Phase.ADMITTED) {
             return; // not admitted (yet), or already closing: no echo
         }
+        Manager mine = manager;
         InboundGuard.Step step = guard.onText(fragment, last);
         if (step instanceof InboundGuard.Message message) {
             mine.messageIn(System.currentTimeMillis());
@@ -309,10 +317,9 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
 
     /** wsquota speaks text only: any binary message closes the connection with 1003. */
     private void onBinary() {
-        if (manager == null || refusing) {
-            return;
+        if (phase.get() == Phase.ADMITTED) {
+            refuse(guard.onBinary());
         }
-        refuse(guard.onBinary());
     }
 
     /** Any pong shows the peer is alive (the sweep's pings, or unsolicited ones). */
@@ -325,9 +332,9 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
 
     @OnClose
     public void onClose(Session session, CloseReason reason) {
-        closed = true;
+        Phase before = phase.getAndSet(Phase.CLOSED);
         int code = reason == null ? 0 : reason.getCloseCode().getCode();
-        if (!refusing && guards != null && (code == 1002 || code == 1007 || code == 1009)) {
+        if (before != Phase.REFUSING && guards != null && (code == 1002 || code == 1007 || code == 1009)) {
             // Closed for a protocol error by the container (invalid UTF-8, bad frame, frame over its buffer) or the peer.
             guards.statistics().count(GuardStatistics.Refused.PROTOCOL);
             LOG.info(() -> "WebSocket of " + (manager != null ? manager : "an unadmitted connection") + " closed with "
@@ -338,7 +345,9 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
 
     /** Closes only this connection, with the guard's code and reason; the slot comes back in {@link #onClose}. */
     private void refuse(InboundGuard.Refusal refusal) {
-        refusing = true;
+        if (!phase.compareAndSet(Phase.ADMITTED, Phase.REFUSING)) {
+            return; // already closing
+        }
         guards.statistics().count(switch (refusal.code()) {
             case InboundGuard.MESSAGE_TOO_BIG -> GuardStatistics.Refused.MESSAGE_TOO_BIG;
             case InboundGuard.UNSUPPORTED_DATA -> GuardStatistics.Refused.BINARY;
@@ -382,10 +391,10 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
         if (mine == null) {
             return;
         }
-        // Set before any manager exists: admission went through factory(), which fetched it. Idempotent, and
-        // harmless after the factory's @PreDestroy released everyone.
+        // Looked up with the factory that admitted it. Idempotent, and harmless after the factory's @PreDestroy
+        // released everyone.
         try {
-            releaser.test(mine, cause);
+            Services.get().release().test(mine, cause);
         } catch (RuntimeException e) {
             // The registry's own state never throws here; a failing cluster ledger is logged by the ledger itself.
             LOG.log(Level.WARNING, "could not release " + mine + " (" + cause + "); cleanup or its lease reclaims it", e);
