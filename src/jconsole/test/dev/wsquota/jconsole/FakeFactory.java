@@ -139,6 +139,7 @@ public final class FakeFactory extends NotificationBroadcasterSupport implements
     @Override public String getTimerError() { return ""; }
     @Override public long getTimerRecreations() { return 0; }
     @Override public long getDriftCorrections() { return 0; }
+    @Override public long getCloseFailures() { return 0; }
     @Override public int getDrainSeconds() { return 30; }
     @Override public void setDrainSeconds(int seconds) { calls.add("setDrainSeconds " + seconds); }
     @Override public boolean isDraining() { return false; }

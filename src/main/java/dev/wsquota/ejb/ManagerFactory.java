@@ -63,9 +63,9 @@ import java.util.logging.Logger;
 
 /**
  * The container's door to the manager registry: admits and releases managers, runs the cleanup timer,
- * and holds the settings and the operator's actions. Every admission passes through {@link #admit} or
- * {@link #requestAdmission} and from there through the registry's own admit and release, the one place
- * where a slot is taken or given back.
+ * and holds the settings and the operator's actions. A connection is admitted through {@link #requestAdmission}
+ * and released through {@link #releaser()}, both ending in the registry, the one place where a slot is taken or
+ * given back.
  *
  * <p>Why the locks are where they are: the class is {@code @Lock(READ)} because the registry already
  * makes each user's admission atomic under that user's own monitor; a global WRITE lock would queue

@@ -218,6 +218,11 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
         return call(factory::cleanupStatus).driftCorrections();
     }
 
+    @Override
+    public long getCloseFailures() {
+        return counters().closeFailures();
+    }
+
     private CleanupStatistics.Snapshot cleanup() {
         return call(factory::cleanupStatus).statistics();
     }

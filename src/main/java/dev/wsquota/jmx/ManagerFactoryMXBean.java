@@ -157,7 +157,7 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Writes of messages that failed before their time limit since start (mostly connections closing; an open one is closed with 1011).")
     long getMessageSendFailures();
 
-    @Description(value = "Managers closed with 4003 since start, by limit: QUEUE_FULL, SEND_TIMEOUT.")
+    @Description(value = "Managers closed with 4003 since start, by limit (the limits: see docs/jmx.md).")
     Map<String, Long> getSlowConsumerCloses();
 
     @Description(value = "Bytes waiting in the outbound queues of all live managers on this node now.")
@@ -249,6 +249,9 @@ public interface ManagerFactoryMXBean {
 
     @Description(value = "Differences between the registry and the container's open sessions fixed by the drift check, since start.")
     long getDriftCorrections();
+
+    @Description(value = "Close frames that could not be sent to a peer after its slot was given back, since start.")
+    long getCloseFailures();
 
     @Description(value = "Runs a cleanup pass over everyone now and returns how many slots it gave back.")
     int forceCleanup();

@@ -16,7 +16,6 @@ public final class RegistryCounters {
     private final LongAdder totalQuotaRejections = new LongAdder();
     private final LongAdder unavailableRejections = new LongAdder();
     private final LongAdder drainingRejections = new LongAdder();
-    private final LongAdder sendFailures = new LongAdder();
     private final LongAdder closeFailures = new LongAdder();
     private final Map<ReleaseCause, LongAdder> releases = new EnumMap<>(ReleaseCause.class);
 
@@ -41,10 +40,6 @@ public final class RegistryCounters {
 
     void released(ReleaseCause cause) {
         releases.get(cause).increment();
-    }
-
-    void sendFailed() {
-        sendFailures.increment();
     }
 
     void closeFailed() {
@@ -85,11 +80,6 @@ public final class RegistryCounters {
             case DRAINING -> drainingRejections();
             default -> 0;
         };
-    }
-
-    /** Server events that could not be handed to a connection, since start. */
-    public long sendFailures() {
-        return sendFailures.sum();
     }
 
     /** Connections whose close frame could not be sent after their slot was given back, since start. */

@@ -88,27 +88,6 @@ public final class ServerActions {
         return closed;
     }
 
-    /** Sends a text event to every live manager of the user; a failed send is counted, not thrown. */
-    public Delivery deliver(String user, String text) {
-        int sent = 0;
-        int failed = 0;
-        for (Manager manager : registry.managersOf(user)) {
-            try {
-                manager.connection().send(text);
-                manager.messageOut();
-                sent++;
-            } catch (Exception e) {
-                failed++;
-                registry.counters().sendFailed();
-            }
-        }
-        return new Delivery(sent, failed);
-    }
-
-    /** How a delivery to one user's managers went. */
-    public record Delivery(int sent, int failed) {
-    }
-
     /**
      * Releases every manager (SHUTDOWN) and closes its connection with 1001 "server shutting down" on this thread,
      * then waits up to {@code maxWaitMillis} for the peers to answer, so the close frames go out before the

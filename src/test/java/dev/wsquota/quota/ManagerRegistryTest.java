@@ -253,23 +253,6 @@ class ManagerRegistryTest {
     }
 
     @Test
-    void deliverSendsToEveryManagerOfOneUserAndCountsFailures() {
-        FakeConnection a1 = new FakeConnection();
-        FakeConnection a2 = new FakeConnection();
-        FakeConnection b1 = new FakeConnection();
-        registry.admit("alice", a1);
-        registry.admit("alice", a2);
-        registry.admit("bob", b1);
-        a2.open = false;
-        ServerActions.Delivery delivery = new ServerActions(registry).deliver("alice", "{\"type\":\"event\"}");
-        assertEquals(1, delivery.sent());
-        assertEquals(1, delivery.failed());
-        assertEquals(List.of("{\"type\":\"event\"}"), a1.sent());
-        assertTrue(b1.sent().isEmpty());
-        assertEquals(1, registry.counters().sendFailures());
-    }
-
-    @Test
     void managersOfAUserAreListedOldestFirst() {
         Manager first = admit("alice").manager();
         now.incrementAndGet();
