@@ -1,2 +1,4 @@
-/** The operator's JMX surface: the ManagerFactory and Guard MXBeans, their notifications and the audit of every change. */
+/**
+ * The operator's JMX surface: the ManagerFactory and Guard MXBeans, their notifications and the audit of every change.
+ */
 package dev.wsquota.jmx;
