@@ -25,7 +25,8 @@ class PackageLayersTest {
             "web", "api", "ops");
 
     private static final Pattern PACKAGE = Pattern.compile("^package dev\\.wsquota\\.(\\w+)", Pattern.MULTILINE);
-    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.wsquota\\.(\\w+)\\.", Pattern.MULTILINE);
+    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.wsquota\\.(\\w+)\\.",
+            Pattern.MULTILINE);
 
     @Test
     void everyPackageImportsOnlyTheLayersBelowIt() throws IOException {

@@ -103,11 +103,16 @@ final class AdmissionStep {
             ko = m.group(3);
         }
 
-        results.line(SECTION, "Each virtual user is its own bench user and does, " + iterations + " times: connect -> wait "
-                + "for the welcome -> 10 echoes (each awaited) -> close. " + vus + " virtual users at once per phase; phases "
-                + "run one after another: warm-up (managed, fair, bare; " + warmup + " iterations each), then managed, fair, "
-                + "bare in turn for " + rounds + " rounds. managed = the product (/ws); fair = the bare endpoint in a WAR "
-                + "with CDI on (beans.xml, all), in the same server with the same features, so fair - bare is the cost of "
+        results.line(SECTION, "Each virtual user is its own bench user and does, " + iterations
+                + " times: connect -> wait "
+                + "for the welcome -> 10 echoes (each awaited) -> close. " + vus
+                        + " virtual users at once per phase; phases "
+                + "run one after another: warm-up (managed, fair, bare; " + warmup
+                        + " iterations each), then managed, fair, "
+                + "bare in turn for " + rounds
+                        + " rounds. managed = the product (/ws); fair = the bare endpoint in a WAR "
+                + "with CDI on (beans.xml, all), in the same server with the same features, so fair - bare is the "
+                        + "cost of "
                 + "the platform features in the application and managed - fair the cost of the quota layer; bare = the "
                 + "bare endpoint in a WAR without CDI. connections/s = completed connect..close cycles / summed phase "
                 + "wall time. Latency = just before the connect action until the welcome check passed (the welcome is "
@@ -121,7 +126,8 @@ final class AdmissionStep {
             long conns = Long.parseLong(p.getProperty(e + ".connections", "0"));
             long nanos = Long.parseLong(p.getProperty(e + ".nanos", "1"));
             rate[i] = conns / (nanos / 1e9);
-            lat[i] = new long[] {num(p, e, "p50"), num(p, e, "p95"), num(p, e, "p99"), num(p, e, "mean"), num(p, e, "max")};
+            lat[i] = new long[] {num(p, e, "p50"), num(p, e, "p95"), num(p, e, "p99"), num(p, e, "mean"),
+                    num(p, e, "max")};
             rows.add(List.of(e, conns, Results.fmt(nanos / 1e9, 1), Results.fmt(rate[i], 0),
                     ms(lat[i][0]), ms(lat[i][1]), ms(lat[i][2]), ms(lat[i][3]), ms(lat[i][4])));
         }
@@ -135,9 +141,11 @@ final class AdmissionStep {
         results.table(SECTION, List.of("endpoint", "connections", "phase time (s)", "connections/s",
                 "p50 (ms)", "p95 (ms)", "p99 (ms)", "mean (ms)", "max (ms)"), rows);
         results.line(SECTION, "Managed reaches " + Results.fmt(100 * rate[0] / rate[1], 1)
-                + "% of the fair baseline's connection rate (target: 90%) and " + Results.fmt(100 * rate[0] / rate[2], 1)
+                + "% of the fair baseline's connection rate (target: 90%) and "
+                        + Results.fmt(100 * rate[0] / rate[2], 1)
                 + "% of bare's; the fair baseline reaches " + Results.fmt(100 * rate[1] / rate[2], 1) + "% of bare's. "
-                + "Managed's connect-to-welcome latency is " + relative(lat[0][0], lat[1][0]) + " the fair baseline's at p50, "
+                + "Managed's connect-to-welcome latency is " + relative(lat[0][0], lat[1][0])
+                        + " the fair baseline's at p50, "
                 + relative(lat[0][1], lat[1][1]) + " at p95 and " + relative(lat[0][2], lat[1][2]) + " at p99.");
         List<List<?>> phases = new ArrayList<>();
         double[] cpuNanos = new double[n];
@@ -161,12 +169,15 @@ final class AdmissionStep {
             double cf = cpuNanos[1] / cpuConns[1] / 1e3;
             double cb = cpuNanos[2] / cpuConns[2] / 1e3;
             results.item(SECTION, "server CPU per connection (connect, welcome, 10 echoes, close)",
-                    "managed " + Results.fmt(cm, 0) + " us, fair " + Results.fmt(cf, 0) + " us, bare " + Results.fmt(cb, 0)
+                    "managed " + Results.fmt(cm, 0) + " us, fair " + Results.fmt(cf, 0) + " us, bare "
+                            + Results.fmt(cb, 0)
                             + " us; from the server's ProcessCpuTime sampled every 100 ms over each phase");
-            results.item(SECTION, "cost of the quota layer (managed - fair)", Results.fmt(cm - cf, 0) + " us per connection ("
+            results.item(SECTION, "cost of the quota layer (managed - fair)", Results.fmt(cm - cf, 0)
+                    + " us per connection ("
                     + Results.fmt(100 * (cm - cf) / cf, 1) + "% of fair; target: under 300 us)");
             results.item(SECTION, "cost of the platform features in the application (fair - bare)",
-                    Results.fmt(cf - cb, 0) + " us per connection (" + Results.fmt(100 * (cf - cb) / cb, 1) + "% of bare)");
+                    Results.fmt(cf - cb, 0) + " us per connection (" + Results.fmt(100 * (cf - cb) / cb, 1)
+                            + "% of bare)");
         }
         results.line(SECTION, "Per phase (in run order):");
         results.table(SECTION, List.of("phase", "connections", "time (s)", "connections/s",
@@ -176,9 +187,11 @@ final class AdmissionStep {
         }
         results.item(SECTION, "requests planned", planned);
         results.item(SECTION, "requests Gatling counted", counted + " (KO=" + ko + ")");
-        results.item(SECTION, "Gatling assertions (total count == planned, failed == 0)", rc == 0 ? "passed" : "FAILED (exit " + rc + ")");
+        results.item(SECTION, "Gatling assertions (total count == planned, failed == 0)", rc == 0 ? "passed"
+                : "FAILED (exit " + rc + ")");
         if (rc != 0 || counted != planned) {
-            throw new BenchMain.CheckFailed("Gatling exit " + rc + ", requests " + counted + " of " + planned + " planned; see " + log);
+            throw new BenchMain.CheckFailed("Gatling exit " + rc + ", requests " + counted + " of " + planned
+                    + " planned; see " + log);
         }
     }
 
@@ -195,7 +208,8 @@ final class AdmissionStep {
             if (i < 0) {
                 continue;
             }
-            Map<String, Long> c = JfrProfile.count(jfrFile, Long.parseLong(p.getProperty("phase." + phase + ".startMillis")),
+            Map<String, Long> c = JfrProfile.count(jfrFile,
+                    Long.parseLong(p.getProperty("phase." + phase + ".startMillis")),
                     Long.parseLong(p.getProperty("phase." + phase + ".endMillis")));
             c.forEach((k, v) -> counts.get(i).merge(k, v, Long::sum));
         }

@@ -25,7 +25,8 @@ final class CapacityStep {
     }
 
     record Hold(String endpoint, int planned, int held, int failed, double fillSeconds, long heapBefore, long heapHeld,
-                long rssBefore, long rssHeld, long fdsHeld, int serverCount, long heapAfterClose, ClassHistogram added) {
+                long rssBefore, long rssHeld, long fdsHeld, int serverCount, long heapAfterClose,
+                        ClassHistogram added) {
         double heapPerConnection() {
             return (heapHeld - heapBefore) / (double) held;
         }
@@ -55,16 +56,19 @@ final class CapacityStep {
 
         results.line(SECTION, users + " users x " + perUser + " connections = " + users * perUser + " held at once per "
                 + "endpoint (each connection opened, welcomed, then left open; at most " + window + " handshakes in "
-                + "flight). Heap = used after explicit full GCs (min of 3), before vs. while held. RSS = server process "
+                + "flight). Heap = used after explicit full GCs (min of 3), before vs. while held. RSS = server "
+                        + "process "
                 + "VmRSS; the heap is fixed and pre-touched, so RSS deltas are memory outside the Java heap. "
                 + "An unmeasured hold of the same size (bare) runs first so container pools have grown; then managed, "
-                + "fair (the bare endpoint in a CDI-enabled WAR), then bare. 'retained after close' = heap after closing all and GC minus heap before: a leak shows there.");
+                + "fair (the bare endpoint in a CDI-enabled WAR), then bare. 'retained after close' = heap after "
+                        + "closing all and GC minus heap before: a leak shows there.");
         List<List<?>> rows = new ArrayList<>();
         for (Hold h : List.of(managed, fair, bare)) {
             rows.add(List.of(h.endpoint(), h.held() + " / " + h.planned(), h.failed(), Results.fmt(h.fillSeconds(), 1),
                     Results.mib(h.heapBefore()), Results.mib(h.heapHeld()), Results.kib(h.heapPerConnection()),
                     Results.mib(h.rssBefore()), Results.mib(h.rssHeld()), Results.kib(h.rssPerConnection()),
-                    h.fdsHeld(), h.serverCount() < 0 ? "-" : h.serverCount(), Results.fmt(h.retainedPerConnection(), 0)));
+                    h.fdsHeld(), h.serverCount() < 0 ? "-" : h.serverCount(),
+                            Results.fmt(h.retainedPerConnection(), 0)));
         }
         results.table(SECTION, List.of("endpoint", "held / planned", "failed", "fill time (s)", "heap before",
                 "heap held", "heap per connection", "RSS before", "RSS held", "RSS per connection",
@@ -82,7 +86,8 @@ final class CapacityStep {
                 Results.fmt(managed.heapPerConnection() / bare.heapPerConnection(), 3));
         histogramTable(results, managed, fair, bare);
         if (managed.held() != managed.planned() || fair.held() != fair.planned() || bare.held() != bare.planned()) {
-            throw new BenchMain.CheckFailed("held " + managed.held() + " managed, " + fair.held() + " fair and " + bare.held() + " bare of "
+            throw new BenchMain.CheckFailed("held " + managed.held() + " managed, " + fair.held() + " fair and "
+                    + bare.held() + " bare of "
                     + managed.planned() + " planned");
         }
         if (managed.serverCount() != managed.planned()) {
@@ -135,9 +140,11 @@ final class CapacityStep {
         ClassHistogram added = ClassHistogram.delta(histogramBefore, ClassHistogram.take(server.jmx()));
         String dumpDir = Props.text("bench.capacity.dumpDir", "");
         if (!dumpDir.isEmpty()) { // for attributing a class to its referrers offline; off by default (large files)
-            String file = java.nio.file.Path.of(dumpDir, "hold-" + endpoint.replaceAll("\\W", "") + ".hprof").toAbsolutePath().toString();
+            String file = java.nio.file.Path.of(dumpDir, "hold-" + endpoint.replaceAll("\\W", "") + ".hprof")
+                    .toAbsolutePath().toString();
             java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file));
-            server.jmx().invoke(new javax.management.ObjectName("com.sun.management:type=HotSpotDiagnostic"), "dumpHeap",
+            server.jmx()
+                    .invoke(new javax.management.ObjectName("com.sun.management:type=HotSpotDiagnostic"), "dumpHeap",
                     new Object[] {file, true}, new String[] {String.class.getName(), boolean.class.getName()});
             System.out.println("[bench] capacity: heap dump " + file);
         }

@@ -68,7 +68,10 @@ record ClassHistogram(Map<String, long[]> byClass) {
         return new ClassHistogram(d);
     }
 
-    /** Classes whose added bytes per connection differ between two holds by at least {@code minBytes}, largest difference first. */
+    /**
+     * Classes whose added bytes per connection differ between two holds by at least {@code minBytes}, largest
+     * difference first.
+     */
     static List<String> differing(ClassHistogram a, int na, ClassHistogram b, int nb, double minBytes, int max) {
         Set<String> all = new TreeSet<>(a.byClass.keySet());
         all.addAll(b.byClass.keySet());

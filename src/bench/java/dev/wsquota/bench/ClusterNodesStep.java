@@ -38,15 +38,20 @@ final class ClusterNodesStep {
         String members = "127.0.0.1:" + (base + 12) + ",127.0.0.1:" + (base + 22);
         List<String> common = List.of("-Dwsquota.handshakes-per-second=0", "-Dwsquota.cluster.name=bench-"
                 + ProcessHandle.current().pid(), "-Dwsquota.cluster.members=" + members);
-        BenchServer single = BenchServer.node(bench, "N1", base + 10, base + 11, plus(common, "-Dwsquota.cluster=none"));
-        BenchServer one = BenchServer.node(bench, "N1", base + 10, base + 11, plus(common, "-Dwsquota.cluster=hazelcast",
+        BenchServer single = BenchServer.node(bench, "N1", base + 10, base + 11,
+                plus(common, "-Dwsquota.cluster=none"));
+        BenchServer one = BenchServer.node(bench, "N1", base + 10, base + 11,
+                plus(common, "-Dwsquota.cluster=hazelcast",
                 "-Dwsquota.cluster.port=" + (base + 12)));
-        BenchServer two = BenchServer.node(bench, "N2", base + 20, base + 21, plus(common, "-Dwsquota.cluster=hazelcast",
+        BenchServer two = BenchServer.node(bench, "N2", base + 20, base + 21,
+                plus(common, "-Dwsquota.cluster=hazelcast",
                 "-Dwsquota.cluster.port=" + (base + 22)));
         List<Phase> phases = new ArrayList<>();
         try {
             single.start(null, false);
-            phases.add(drive("one node, no cluster (wsquota.cluster=none)", List.of(single.managed()), vus, iterations, warmup));
+            phases.add(
+                    drive("one node, no cluster (wsquota.cluster=none)", List.of(single.managed()), vus, iterations,
+                    warmup));
             single.stopQuietly();
             one.start(null, false);
             awaitMembers(one, 1);
@@ -215,7 +220,8 @@ final class ClusterNodesStep {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(node.name() + " saw " + seen + " cluster members, not " + count + ", within 120 s");
+        throw new IllegalStateException(node.name() + " saw " + seen + " cluster members, not " + count
+                + ", within 120 s");
     }
 
     private static String ms(long nanos) {

@@ -48,7 +48,8 @@ final class InboundStep {
                 List<String> args = new ArrayList<>(common);
                 args.add("-Dwsquota.inbound.mode=" + mode);
                 if (mode.equals("forward")) {
-                    args.add("-Dwsquota.inbound.forward-url=http://127.0.0.1:" + backend.getAddress().getPort() + "/hook");
+                    args.add("-Dwsquota.inbound.forward-url=http://127.0.0.1:" + backend.getAddress().getPort()
+                            + "/hook");
                 }
                 BenchServer node = BenchServer.node(bench, "Inbound", base + 30, base + 31, args);
                 if (mode.equals("cdi")) {
@@ -150,9 +151,11 @@ final class InboundStep {
         Phase echo = phases.stream().filter(p -> p.mode().equals("echo")).findFirst().orElse(null);
         for (Phase phase : phases) {
             String ratio = echo == null ? "" : ", rate " + Results.fmt(phase.perSecond() / echo.perSecond(), 2)
-                    + "x echo, p50 " + Results.fmt((double) phase.latency().at(50) / echo.latency().at(50), 2) + "x echo";
+                    + "x echo, p50 " + Results.fmt((double) phase.latency().at(50) / echo.latency().at(50), 2)
+                            + "x echo";
             results.item(SECTION, phase.mode(), Results.fmt(phase.perSecond(), 0) + " round trips/s, p50 "
-                    + Results.fmt(phase.latency().at(50) / 1e6, 2) + " ms, p99 " + Results.fmt(phase.latency().at(99) / 1e6, 2)
+                    + Results.fmt(phase.latency().at(50) / 1e6, 2) + " ms, p99 "
+                            + Results.fmt(phase.latency().at(99) / 1e6, 2)
                     + " ms" + ratio + (phase.failed() > 0 ? ", FAILED " + phase.failed() : ""));
         }
     }

@@ -26,18 +26,24 @@ final class JfrProfile {
     static {
         COMPONENTS.put("wsquota registry (dev.wsquota.quota)", List.of("dev.wsquota.quota."));
         COMPONENTS.put("wsquota EJB calls: admit/release through the EJB container", List.of("dev.wsquota.ejb."));
-        COMPONENTS.put("wsquota endpoint code (ManagersEndpoint / BareEndpoint)", List.of("dev.wsquota.web.ManagersEndpoint",
-                "dev.wsquota.web.SessionConnection", "dev.wsquota.web.PlainEndpointConfigurator", "dev.wsquota.bench.bare."));
+        COMPONENTS.put("wsquota endpoint code (ManagersEndpoint / BareEndpoint)",
+                List.of("dev.wsquota.web.ManagersEndpoint",
+                "dev.wsquota.web.SessionConnection", "dev.wsquota.web.PlainEndpointConfigurator",
+                        "dev.wsquota.bench.bare."));
         COMPONENTS.put("wsquota handshake gate (inclusive of the handshake it wraps)",
                 List.of("dev.wsquota.web.HandshakeGateFilter", "dev.wsquota.guard.HandshakeGate"));
         COMPONENTS.put("CDI (Weld, Liberty CDI)", List.of("org.jboss.weld.", "com.ibm.ws.cdi."));
-        COMPONENTS.put("endpoint instance creation and injection", List.of("com.ibm.ws.wsoc.cdi.", "com.ibm.ws.wsoc.configurator.",
+        COMPONENTS.put("endpoint instance creation and injection",
+                List.of("com.ibm.ws.wsoc.cdi.", "com.ibm.ws.wsoc.configurator.",
                 "com.ibm.ws.injectionengine.", "com.ibm.ws.managedobject."));
-        COMPONENTS.put("servlet request listeners (request context)", List.of("com.ibm.ws.webcontainer.webapp.WebApp.notifyServletRequest"));
-        COMPONENTS.put("security: BASIC auth, subjects", List.of("com.ibm.ws.security.", "com.ibm.ws.webcontainer.security."));
+        COMPONENTS.put("servlet request listeners (request context)",
+                List.of("com.ibm.ws.webcontainer.webapp.WebApp.notifyServletRequest"));
+        COMPONENTS.put("security: BASIC auth, subjects",
+                List.of("com.ibm.ws.security.", "com.ibm.ws.webcontainer.security."));
         COMPONENTS.put("JSON (Parsson)", List.of("org.eclipse.parsson.", "jakarta.json."));
         COMPONENTS.put("WebSocket container (com.ibm.ws.wsoc)", List.of("com.ibm.ws.wsoc."));
-        COMPONENTS.put("HTTP/TCP channels", List.of("com.ibm.ws.http.", "com.ibm.ws.tcpchannel.", "com.ibm.ws.channelfw."));
+        COMPONENTS.put("HTTP/TCP channels",
+                List.of("com.ibm.ws.http.", "com.ibm.ws.tcpchannel.", "com.ibm.ws.channelfw."));
         COMPONENTS.put("JMX (CPU sampler)", List.of("javax.management.", "com.sun.jmx."));
     }
 
@@ -60,7 +66,8 @@ final class JfrProfile {
         // Only execution samples, every 2 ms per running thread (the "profile" preset samples every 10 ms).
         jdk.management.jfr.FlightRecorderMXBean proxy = javax.management.JMX.newMXBeanProxy(jmx, recorder,
                 jdk.management.jfr.FlightRecorderMXBean.class);
-        proxy.setRecordingSettings(id, Map.of("jdk.ExecutionSample#enabled", "true", "jdk.ExecutionSample#period", "2 ms"));
+        proxy.setRecordingSettings(id,
+                Map.of("jdk.ExecutionSample#enabled", "true", "jdk.ExecutionSample#period", "2 ms"));
         jmx.invoke(recorder, "startRecording", new Object[] {id}, new String[] {long.class.getName()});
     }
 

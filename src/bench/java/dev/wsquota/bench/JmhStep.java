@@ -68,9 +68,11 @@ final class JmhStep {
         results.table(SECTION, List.of("benchmark", "params", "threads", "score", "error (99.9%)", "unit"), rows);
         double perManager = dev.wsquota.bench.jmh.Footprint.registryBytesPerManager(2000, 5);
         results.item(SECTION, "registry heap per live manager (plain registry, 2,000 users x 5, after GC; includes "
-                + "user names, not the connection: add 24 bytes for the product's)", Results.fmt(perManager, 0) + " bytes");
+                + "user names, not the connection: add 24 bytes for the product's)", Results.fmt(perManager, 0)
+                        + " bytes");
         if (!scheduled.isEmpty()) {
-            StringBuilder s = new StringBuilder("Scheduled cleanup pass (suspects + a sample of 1,000; the timer's pass), "
+            StringBuilder s = new StringBuilder(
+                    "Scheduled cleanup pass (suspects + a sample of 1,000; the timer's pass), "
                     + "managers/stale -> ms: ");
             scheduled.forEach((k, ms) -> s.append(k).append(" -> ").append(Results.fmt(ms, 3)).append("; "));
             Double small = scheduled.get("100000/0");
@@ -93,8 +95,10 @@ final class JmhStep {
             double noise = cleanupError.getOrDefault("000", 0.0) + cleanupError.getOrDefault("010", 0.0);
             if (Double.isNaN(noise) || Math.abs(ten - zero) <= noise) {
                 s.append("the 0% and 10% passes differ by ").append(Results.fmt(ten - zero, 2))
-                        .append(" ms, within their error bars (").append(Results.fmt(noise, 2)).append(" ms): 10,000 stale ")
-                        .append("managers add no measurable cost, so the pass follows the TOTAL (").append(Results.fmt(walkNsPerManager, 1))
+                        .append(" ms, within their error bars (").append(Results.fmt(noise, 2))
+                                .append(" ms): 10,000 stale ")
+                        .append("managers add no measurable cost, so the pass follows the TOTAL (")
+                                .append(Results.fmt(walkNsPerManager, 1))
                         .append(" ns per manager: every pass asks every manager's connection isOpen()).");
             } else {
                 s.append("so the walk costs ").append(Results.fmt(walkNsPerManager, 1))

@@ -43,7 +43,8 @@ final class MassCloseStep {
             Thread.sleep(2000);
             for (int round = 0; round < rounds; round++) {
                 done.add(measure(server, user, n, "the server (disconnectUser)",
-                        held -> System.out.println("[bench] close: disconnectUser closed " + factory.disconnectUser(user))));
+                        held -> System.out.println("[bench] close: disconnectUser closed "
+                                + factory.disconnectUser(user))));
                 Thread.sleep(2000);
                 done.add(measure(server, user, n, "their clients (close 1000)", held -> held.forEach(WsConn::close)));
                 Thread.sleep(2000);
@@ -52,8 +53,10 @@ final class MassCloseStep {
             factory.clearUserQuota(user);
         }
         results.line(SECTION, n + " connections of one user are held, then all closed at once, either by the server "
-                + "(the MXBean's disconnectUser: a close from a thread that is not the connection's reader, as for late "
-                + "refusals, pong timeouts and idle closes) or by their clients (the baseline). Latency: from the request "
+                + "(the MXBean's disconnectUser: a close from a thread that is not the connection's reader, as for "
+                        + "late "
+                + "refusals, pong timeouts and idle closes) or by their clients (the baseline). Latency: from the "
+                        + "request "
                 + "to each client's close frame. Threads in close: the most server threads waiting inside Liberty's "
                 + "close (finishReadBeforeClose) in dumps every 200 ms. " + rounds + " rounds of each, alternating.");
         List<List<?>> rows = new ArrayList<>();
@@ -63,8 +66,10 @@ final class MassCloseStep {
         }
         results.table(SECTION, List.of("closed by", "closed / held", "p50 (ms)", "p99 (ms)", "max (ms)",
                 "all closed after (ms)", "server threads in close (peak)", "server threads (peak)"), rows);
-        long server99 = done.stream().filter(r -> r.how().startsWith("the server")).mapToLong(r -> r.latency().at(99)).max().orElse(-1);
-        long client99 = done.stream().filter(r -> r.how().startsWith("their")).mapToLong(r -> r.latency().at(99)).max().orElse(-1);
+        long server99 = done.stream().filter(r -> r.how().startsWith("the server")).mapToLong(r -> r.latency().at(99))
+                .max().orElse(-1);
+        long client99 = done.stream().filter(r -> r.how().startsWith("their")).mapToLong(r -> r.latency().at(99)).max()
+                .orElse(-1);
         results.item(SECTION, "p99 closed by the server / p99 closed by the clients (worst rounds)",
                 Results.fmt((double) server99 / Math.max(1, client99), 2));
         for (Round r : done) {

@@ -3,7 +3,9 @@ package dev.wsquota.bench;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The run's settings: system properties {@code bench.*} with defaults; every value read is remembered for RESULTS.md. */
+/**
+ * The run's settings: system properties {@code bench.*} with defaults; every value read is remembered for RESULTS.md.
+ */
 public final class Props {
 
     private static final Map<String, String> USED = new TreeMap<>();

@@ -79,7 +79,8 @@ public final class ScaleClient {
                     List<CompletableFuture<Integer>> closes = new ArrayList<>(conns.size());
                     for (WsConn conn : conns) {
                         inFlight.acquire();
-                        closes.add(conn.close().orTimeout(30, TimeUnit.SECONDS).whenComplete((c, e) -> inFlight.release()));
+                        closes.add(conn.close().orTimeout(30, TimeUnit.SECONDS)
+                                .whenComplete((c, e) -> inFlight.release()));
                     }
                     CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
                     System.out.println("scale-client closed " + conns.size());

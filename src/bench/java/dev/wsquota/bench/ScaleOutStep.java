@@ -109,10 +109,14 @@ final class ScaleOutStep {
             }
             nodes.add(new Node(servers.get(i), planned, 0));
         }
-        results.line(SECTION, "Asked for " + asked + " managed connections on " + n + " Liberty servers on this machine, "
-                + "each an independent wsquota node (its own registry and quotas; NOT one wsquota cluster), each filled by "
-                + "its own load process (a JVM running the JDK WebSocket client). One server process cannot hold 50,000: "
-                + "each connection takes a descriptor in the server and one in its client, and the hard open-file limit "
+        results.line(SECTION, "Asked for " + asked + " managed connections on " + n
+                + " Liberty servers on this machine, "
+                + "each an independent wsquota node (its own registry and quotas; NOT one wsquota cluster), each "
+                        + "filled by "
+                + "its own load process (a JVM running the JDK WebSocket client). One server process cannot hold "
+                        + "50,000: "
+                + "each connection takes a descriptor in the server and one in its client, and the hard open-file "
+                        + "limit "
                 + "here is 20,000 per process (it cannot be raised). All on 127.0.0.1, one server port each.");
         results.item(SECTION, "pong timeout on every server during the run", pongTimeout > 0 ? pongTimeout
                 + " s, set over JMX before the fill (bench.scaleout.pongTimeoutSeconds; the product's default is 10 s)"
@@ -130,13 +134,15 @@ final class ScaleOutStep {
         String classpath = System.getProperty("java.class.path");
         long t0 = System.nanoTime();
         for (Node node : nodes) {
-            node.client = new ProcessBuilder(java, "-Xmx" + clientHeap, ASYNC_POOL, "-cp", classpath, ScaleClient.class.getName(),
+            node.client = new ProcessBuilder(java, "-Xmx" + clientHeap, ASYNC_POOL, "-cp", classpath,
+                    ScaleClient.class.getName(),
                     node.server.managed().toString(), String.valueOf(node.firstUser), String.valueOf(node.planned),
                     String.valueOf(perUser), String.valueOf(window), String.valueOf(maxSeconds))
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             node.toClient = new PrintWriter(node.client.getOutputStream(), true, StandardCharsets.UTF_8);
-            node.fromClient = new BufferedReader(new InputStreamReader(node.client.getInputStream(), StandardCharsets.UTF_8));
+            node.fromClient = new BufferedReader(
+                    new InputStreamReader(node.client.getInputStream(), StandardCharsets.UTF_8));
         }
         try {
             for (Node node : nodes) {
@@ -180,7 +186,8 @@ final class ScaleOutStep {
                 while (node.factory.getCleanupRuns() == runs[i] && System.nanoTime() < until) {
                     Thread.sleep(200);
                 }
-                node.scheduledServerMs = node.factory.getCleanupRuns() > runs[i] ? node.factory.getLastCleanupDurationMillis() : -1;
+                node.scheduledServerMs = node.factory.getCleanupRuns() > runs[i]
+                        ? node.factory.getLastCleanupDurationMillis() : -1;
             }
             for (int i = 0; i < n; i++) {
                 nodes.get(i).factory.setCleanupIntervalSeconds(interval[i]);
@@ -267,7 +274,8 @@ final class ScaleOutStep {
             activeAfter += node.activeAfterSweep;
             left += node.left;
             rows.add(List.of(node.server.name() + " (" + node.server.managed() + ")", node.held + " / " + node.planned,
-                    node.active, Results.fmt(node.fill, 1), Results.mib(node.heapBefore) + " / " + Results.mib(node.heapHeld),
+                    node.active, Results.fmt(node.fill, 1), Results.mib(node.heapBefore) + " / "
+                            + Results.mib(node.heapHeld),
                     Results.kib((node.heapHeld - node.heapBefore) / (double) Math.max(1, node.held)),
                     Results.mib(node.rssBefore) + " / " + Results.mib(node.rssHeld),
                     Results.kib((node.rssHeld - node.rssBefore) / (double) Math.max(1, node.held)), node.fds,
@@ -283,14 +291,17 @@ final class ScaleOutStep {
                 "heap before / held (after full GCs)", "heap per held connection", "RSS before / held",
                 "RSS per held connection (outside the pre-touched heap)", "server fds held",
                 "forceCleanup while held: reclaimed, server ms", "scheduled pass while held: server ms",
-                "pong timeouts in the sweep", "ActiveManagers after the sweep", "after closing all: ActiveManagers, heap"), rows);
+                "pong timeouts in the sweep", "ActiveManagers after the sweep",
+                        "after closing all: ActiveManagers, heap"), rows);
         results.item(SECTION, "held at once, all servers", held + " of " + planned);
-        results.item(SECTION, "fill rate, all servers", Results.fmt(held / fill, 0) + " connections/s (" + Results.fmt(fill, 1)
+        results.item(SECTION, "fill rate, all servers", Results.fmt(held / fill, 0) + " connections/s ("
+                + Results.fmt(fill, 1)
                 + " s wall; each client at most " + window + " handshakes in flight)");
         results.item(SECTION, "ping sweep, interval 2 s for 8 s on every server: pings the clients got",
                 pings + " (" + Results.fmt(pings / (double) Math.max(1, held), 2) + " per connection), pong timeouts "
                         + pongTimeouts);
-        results.item(SECTION, "CPU of all servers over 8 s: without pings / with pings (per ping)", Results.fmt(idleCpu / 1e6, 0)
+        results.item(SECTION, "CPU of all servers over 8 s: without pings / with pings (per ping)",
+                Results.fmt(idleCpu / 1e6, 0)
                 + " ms / " + Results.fmt(pingCpu / 1e6, 0) + " ms (" + (pings == 0 ? "-"
                 : Results.fmt((pingCpu - idleCpu) / 1e3 / pings, 1) + " us)"));
         for (Node node : nodes) {

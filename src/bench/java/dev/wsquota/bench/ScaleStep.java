@@ -37,9 +37,12 @@ final class ScaleStep {
         int planned = Math.min(asked, Math.min(cap, server.users() * perUser));
         int users = (planned + perUser - 1) / perUser;
         ManagerFactoryMXBean factory = server.factory();
-        results.line(SECTION, "Asked for " + asked + " managed connections; planned " + planned + ": the open-file limit "
-                + "is " + serverFiles + " in the server and " + ownFiles + " in this driver (each connection takes one in "
-                + "each; the hard limit here cannot be raised), and the registry has " + server.users() + " bench users x "
+        results.line(SECTION, "Asked for " + asked + " managed connections; planned " + planned
+                + ": the open-file limit "
+                + "is " + serverFiles + " in the server and " + ownFiles
+                        + " in this driver (each connection takes one in "
+                + "each; the hard limit here cannot be raised), and the registry has " + server.users()
+                        + " bench users x "
                 + perUser + ". Source address: 127.0.0.1 only (the JDK 17 WebSocket client cannot bind another; "
                 + planned + " connections fit in the ephemeral port range of one address).");
 
@@ -127,10 +130,16 @@ final class ScaleStep {
         rows.add(List.of("ActiveManagers while held", active));
         rows.add(List.of("fill time / fill rate", Results.fmt(fill, 1) + " s / " + Results.fmt(held / fill, 0)
                 + " connections/s (at most " + window + " handshakes in flight)"));
-        rows.add(List.of("heap before / held (after full GCs)", Results.mib(heapBefore) + " / " + Results.mib(heapHeld)));
-        rows.add(List.of("heap per held connection (container + quota layer)", Results.kib((heapHeld - heapBefore) / (double) held)));
+        rows.add(
+                List.of("heap before / held (after full GCs)", Results.mib(heapBefore) + " / "
+                + Results.mib(heapHeld)));
+        rows.add(
+                List.of("heap per held connection (container + quota layer)",
+                Results.kib((heapHeld - heapBefore) / (double) held)));
         rows.add(List.of("RSS before / held", Results.mib(rssBefore) + " / " + Results.mib(rssHeld)));
-        rows.add(List.of("RSS per held connection (outside the pre-touched heap)", Results.kib((rssHeld - rssBefore) / (double) held)));
+        rows.add(
+                List.of("RSS per held connection (outside the pre-touched heap)",
+                Results.kib((rssHeld - rssBefore) / (double) held)));
         rows.add(List.of("server descriptors while held", fds));
         rows.add(List.of("forceCleanup (full pass) while held: slots reclaimed, server ms, round trip ms",
                 forced + ", " + forcedServerMs + " ms, " + Results.fmt(forcedMs, 1) + " ms"));
@@ -138,14 +147,18 @@ final class ScaleStep {
                 scheduledServerMs < 0 ? "no pass within 15 s" : scheduledServerMs + " ms"));
         rows.add(List.of("ping sweep, interval 2 s for 8 s: pings the clients got, pong timeouts",
                 pings + " (" + Results.fmt(pings / (double) held, 2) + " per connection), " + pongTimeouts));
-        rows.add(List.of("server CPU over 8 s: without pings / with pings (per ping)", Results.fmt(idleCpu / 1e6, 0) + " ms / "
-                + Results.fmt(pingCpu / 1e6, 0) + " ms (" + (pings == 0 ? "-" : Results.fmt((pingCpu - idleCpu) / 1e3 / pings, 1)
+        rows.add(
+                List.of("server CPU over 8 s: without pings / with pings (per ping)", Results.fmt(idleCpu / 1e6, 0)
+                + " ms / "
+                + Results.fmt(pingCpu / 1e6, 0) + " ms ("
+                        + (pings == 0 ? "-" : Results.fmt((pingCpu - idleCpu) / 1e3 / pings, 1)
                 + " us)")));
         rows.add(List.of("ActiveManagers after the sweep", activeAfter));
         rows.add(List.of("after closing all: ActiveManagers, heap", left + ", " + Results.mib(heapAfter)));
         results.table(SECTION, List.of("number", "value"), rows);
         if (held != planned || active != held || activeAfter != held || left != 0) {
-            throw new BenchMain.CheckFailed("scale: held " + held + " of " + planned + ", ActiveManagers " + active + " -> "
+            throw new BenchMain.CheckFailed("scale: held " + held + " of " + planned + ", ActiveManagers " + active
+                    + " -> "
                     + activeAfter + ", left after close " + left);
         }
     }

@@ -26,7 +26,8 @@ final class ServerThreads {
     private final ThreadMXBean threads;
 
     ServerThreads(MBeanServerConnection jmx) throws IOException {
-        threads = ManagementFactory.newPlatformMXBeanProxy(jmx, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+        threads = ManagementFactory.newPlatformMXBeanProxy(jmx, ManagementFactory.THREAD_MXBEAN_NAME,
+                ThreadMXBean.class);
     }
 
     Sample sample() {

@@ -54,12 +54,17 @@ final class SoakOutcomes {
         this.clientStalls = stalls;
     }
 
-    /** False kills with a stall of this client (at least {@link ClientStalls#STALL_MILLIS}) in the server's judged window. */
+    /**
+     * False kills with a stall of this client (at least {@link ClientStalls#STALL_MILLIS}) in the server's judged
+     * window.
+     */
     long falseKillsInClientStall() {
         return falseKillsInClientStall.sum();
     }
 
-    /** Classifies one echo from what came back ({@code reply}) or why nothing did ({@code error}); returns the class. */
+    /**
+     * Classifies one echo from what came back ({@code reply}) or why nothing did ({@code error}); returns the class.
+     */
     Echo echo(WsConn conn, String sent, String reply, Throwable error) {
         Echo kind;
         int code = 0;
@@ -115,10 +120,14 @@ final class SoakOutcomes {
         }
         String reason = ended == null ? "unknown" : ended.getMessage();
         falseKillsByReason.computeIfAbsent(reason, k -> new LongAdder()).increment();
-        example("false kill (4002) at " + java.time.LocalTime.now() + " of " + conn.user + ": " + conn.pings() + " pings answered, the last "
-                + (sincePing < 0 ? "never" : Results.fmt(sincePing / 1e6, 0) + " ms") + " before the close" + (conn.lastPingLagNanos() < 0 ? "" : " (it arrived "
-                + conn.lastPingLagNanos() / 1_000_000 + " ms after the server wrote it)") + ", " + conn.echoTiming(closeAt) + " (" + reason + ")"
-                + (stalledMillis > 0 ? "; this client itself stalled " + stalledMillis + " ms in the judged window" : ""));
+        example("false kill (4002) at " + java.time.LocalTime.now() + " of " + conn.user + ": " + conn.pings()
+                + " pings answered, the last "
+                + (sincePing < 0 ? "never" : Results.fmt(sincePing / 1e6, 0) + " ms") + " before the close"
+                        + (conn.lastPingLagNanos() < 0 ? "" : " (it arrived "
+                + conn.lastPingLagNanos() / 1_000_000 + " ms after the server wrote it)") + ", "
+                        + conn.echoTiming(closeAt) + " (" + reason + ")"
+                + (stalledMillis > 0 ? "; this client itself stalled " + stalledMillis + " ms in the judged window"
+                        : ""));
     }
 
     long count(Echo kind) {
@@ -178,7 +187,8 @@ final class SoakOutcomes {
 
     private static Throwable unwrap(Throwable error) {
         Throwable t = error;
-        while (t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException) {
+        while (t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException) {
             if (t.getCause() == null) {
                 break;
             }

@@ -153,11 +153,13 @@ final class SoakStep {
         }
     }
 
-    private static void runAll(Results results, BenchServer server, List<String> failures, boolean first) throws Exception {
+    private static void runAll(Results results, BenchServer server, List<String> failures,
+            boolean first) throws Exception {
         for (String setting : Props.text("bench.soak.liveness", "20/10,2/2").split("\\s*,\\s*")) {
             String[] parts = setting.split("/");
             if (parts.length != 2) {
-                throw new IllegalArgumentException("bench.soak.liveness wants ping/pong seconds like 20/10, was " + setting);
+                throw new IllegalArgumentException("bench.soak.liveness wants ping/pong seconds like 20/10, was "
+                        + setting);
             }
             try {
                 runOnce(results, server, Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()), first);
@@ -255,7 +257,8 @@ final class SoakStep {
         int holderUsers = Math.max(0, Math.min((Props.integer("bench.soak.holders", 200) + quota - 1) / quota,
                 server.users() - users));
         int holderCount = Math.min(Props.integer("bench.soak.holders", 200), holderUsers * quota);
-        long minHoldNanos = TimeUnit.SECONDS.toNanos(Props.integer("bench.soak.minHoldSeconds", 2 * pingSeconds + pongSeconds + 5));
+        long minHoldNanos = TimeUnit.SECONDS.toNanos(
+                Props.integer("bench.soak.minHoldSeconds", 2 * pingSeconds + pongSeconds + 5));
         List<WsConn> holders = new ArrayList<>();
         for (int h = 0; h < holderCount; h++) {
             holders.add(tally.open(uri, BenchServer.user(users + h / quota)));
@@ -275,7 +278,8 @@ final class SoakStep {
         AtomicLong budget = new AtomicLong(total);
         int lanes = users * lanesPerUser;
         CountDownLatch lanesDone = new CountDownLatch(lanes);
-        System.out.println("[bench] soak: " + users + " users x " + lanesPerUser + " lanes, " + total + " connections, quota "
+        System.out.println("[bench] soak: " + users + " users x " + lanesPerUser + " lanes, " + total
+                + " connections, quota "
                 + quota + ", at most " + maxSeconds + " s");
         long t0 = System.nanoTime();
         long serverCpu0 = server.cpuNanos();
@@ -298,7 +302,8 @@ final class SoakStep {
         jmx.awaitTermination(30, TimeUnit.SECONDS);
         System.out.println("[bench] soak: churn done in " + Results.fmt(churnSeconds, 1) + " s, " + tally.attempts.sum()
                 + " attempts, lanes finished: " + finished + ", probes at quota: " + (factory.getProbes() - probes0)
-                + " (ping " + pingSeconds + " s, pong timeout " + pongSeconds + " s, probe after " + probeAfterSeconds + " s)");
+                + " (ping " + pingSeconds + " s, pong timeout " + pongSeconds + " s, probe after " + probeAfterSeconds
+                        + " s)");
 
         long holdLeft = minHoldNanos - (System.nanoTime() - holdersOpened);
         if (holdLeft > 0) {
@@ -312,14 +317,16 @@ final class SoakStep {
             if (holder.ended() == null) {
                 holdersOpenAtEnd++;
             } else if (holder.answer().getNow(null) != null && holder.answer().getNow(null).admitted()) {
-                tally.example("holder of " + holder.user + " ended before the churn did: " + holder.ended().getMessage());
+                tally.example("holder of " + holder.user + " ended before the churn did: " + holder.ended()
+                        .getMessage());
             }
             holderCloses.add(holder.close());
         }
         CompletableFuture.allOf(holderCloses.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         double heldSeconds = (System.nanoTime() - holdersOpened) / 1e9;
 
-        // The end: one cleanup interval, then counts must equal what the client holds; then close, one more interval, all 0.
+        // The end: one cleanup interval, then counts must equal what the client holds; then close, one more interval,
+        // all 0.
         factory.setCleanupIntervalSeconds(finalInterval);
         Thread.sleep(settleMs);
         List<WsConn> keepers = new ArrayList<>();
@@ -382,15 +389,18 @@ final class SoakStep {
         long aborted = tally.abortedAfterWelcome.sum() + tally.abortedBeforeAnswer.sum();
         String section = SECTION;
         if (first) {
-            describe(results, users, lanesPerUser, quota, echoes, holdMaxMs, abortFraction, earlyAbortFraction, settleMs);
+            describe(results, users, lanesPerUser, quota, echoes, holdMaxMs, abortFraction, earlyAbortFraction,
+                    settleMs);
         }
         results.line(section, "### Ping " + pingSeconds + " s / pong timeout " + pongSeconds + " s"
                 + (productLiveness ? " (the product's defaults)" : ""));
         results.line(section, "**drift = " + drift + ", over-admissions = " + overAdmissions + ", false rejections = "
                 + falseRejections + ", wrong echoes = " + wrong + ", false kills = " + out.falseKills() + "**"
-                + (productLiveness ? "" : " (false kills are reported, not a failed check, for a non-default setting)"));
+                + (productLiveness ? ""
+                        : " (false kills are reported, not a failed check, for a non-default setting)"));
         results.table(section, List.of("number", "value"), List.of(
-                List.of("connections attempted", attempts + (attempts < total ? " (time bound hit: " + total + " planned)" : "")),
+                List.of("connections attempted", attempts
+                        + (attempts < total ? " (time bound hit: " + total + " planned)" : "")),
                 List.of("churn time", Results.fmt(churnSeconds, 1) + " s (" + Results.fmt(attempts / churnSeconds, 0)
                         + " connections/s)"),
                 List.of("CPU during the churn: server / this client", Results.fmt(serverCpuSeconds, 1) + " s ("
@@ -405,60 +415,81 @@ final class SoakStep {
                         + Results.fmt(100.0 * aborted / Math.max(1, attempts), 1) + "% of attempts, "
                         + Results.fmt(100.0 * tally.abortedAfterWelcome.sum() / Math.max(1, tally.admitted.sum()), 1)
                         + "% of admitted)"),
-                List.of("other closes before a welcome / handshake failures", tally.otherCloses.sum() + " / " + tally.failures.sum()),
+                List.of("other closes before a welcome / handshake failures", tally.otherCloses.sum() + " / "
+                        + tally.failures.sum()),
                 List.of("echoes sent", out.echoes()),
                 List.of("echoes answered with the same text", out.count(SoakOutcomes.Echo.ANSWERED)),
                 List.of("echoes answered with OTHER text (wrong content)", wrong),
-                List.of("echoes not answered within 20 s, connection still open", out.count(SoakOutcomes.Echo.TIMED_OUT)),
-                List.of("echoes ended by the server's close frame, by close code", out.count(SoakOutcomes.Echo.SERVER_CLOSED)
+                List.of("echoes not answered within 20 s, connection still open",
+                        out.count(SoakOutcomes.Echo.TIMED_OUT)),
+                List.of("echoes ended by the server's close frame, by close code",
+                        out.count(SoakOutcomes.Echo.SERVER_CLOSED)
                         + " (" + out.serverClosesByCode() + ")"),
-                List.of("echoes ended by the client (its close or abort) / connection lost without a close frame / send failed",
+                List.of(
+                        "echoes ended by the client (its close or abort) / connection lost without a close frame / "
+                        + "send failed",
                         out.count(SoakOutcomes.Echo.CLIENT_ENDED) + " / " + out.count(SoakOutcomes.Echo.LOST) + " / "
                                 + out.count(SoakOutcomes.Echo.SEND_FAILED)),
                 List.of("close handshakes not answered in 10 s", tally.closeTimeouts.sum()),
                 List.of("holders: silent connections of " + holderUsers + " other users, open through the churn",
-                        holdersAdmitted + " admitted of " + holderCount + ", held " + Results.fmt(heldSeconds, 1) + " s, "
+                        holdersAdmitted + " admitted of " + holderCount + ", held " + Results.fmt(heldSeconds, 1)
+                                + " s, "
                                 + holderPings + " pings answered, " + holdersOpenAtEnd + " still open at the end"),
                 List.of("pings answered by all soak clients (the JDK client pongs each)", out.pingsAnswered()),
                 List.of("server: PONG_TIMEOUT releases", pongTimeouts),
                 List.of("FALSE KILLS: 4002 (pong timeout) received by a client that had not aborted", out.falseKills()
-                        + (out.falseKills() == 0 ? "" : " (" + out.falseKillsWithRecentPing() + " had received a ping within the "
+                        + (out.falseKills() == 0 ? "" : " (" + out.falseKillsWithRecentPing()
+                                + " had received a ping within the "
                         + pongSeconds + " s pong timeout before the close; longest silence before one: "
                         + Results.fmt(out.longestSilenceBeforeFalseKillMillis(), 0) + " ms; by the server's reason: "
-                        + out.falseKillsByReason() + "; " + out.falseKillsInClientStall() + " fell in a stall of this client)")),
-                List.of("this client's own stalls during the churn (a 50 ms sleep waking over " + ClientStalls.STALL_MILLIS
-                        + " ms late): count / longest / its GC time", stallsInChurn.size() + " / " + stallsInChurn.stream()
-                        .mapToLong(ClientStalls.Stall::nanos).max().orElse(0) / 1_000_000 + " ms / " + clientGcMillis + " ms"),
+                        + out.falseKillsByReason() + "; " + out.falseKillsInClientStall()
+                                + " fell in a stall of this client)")),
+                List.of("this client's own stalls during the churn (a 50 ms sleep waking over "
+                        + ClientStalls.STALL_MILLIS
+                        + " ms late): count / longest / its GC time", stallsInChurn.size() + " / "
+                                + stallsInChurn.stream()
+                        .mapToLong(ClientStalls.Stall::nanos).max().orElse(0) / 1_000_000 + " ms / " + clientGcMillis
+                                + " ms"),
                 List.of("over-admissions: welcomes with active > quota", tally.overAdmissions.sum()),
-                List.of("over-admissions: JMX samples with a user count > quota", sampledOverQuota.get() + " in " + samples.get() + " samples"),
-                List.of("highest concurrent count of one user the server reported (welcome active; JMX samples)", highest + "; " + sampledHighest.get()),
+                List.of("over-admissions: JMX samples with a user count > quota", sampledOverQuota.get() + " in "
+                        + samples.get() + " samples"),
+                List.of("highest concurrent count of one user the server reported (welcome active; JMX samples)",
+                        highest + "; " + sampledHighest.get()),
                 List.of("users whose count reached the quota", usersAtQuota + " of " + users),
-                List.of("JMX: forceCleanup calls (slots they reclaimed) / interval changes / errors", forced.get() + " ("
+                List.of("JMX: forceCleanup calls (slots they reclaimed) / interval changes / errors", forced.get()
+                        + " ("
                         + forcedReclaimed.get() + ") / " + intervalChanges.get() + " / " + jmxErrors.get()),
-                List.of("server: admissions / limit hits during the soak", (factory.getAdmissions() - admissionsBefore) + " / "
+                List.of("server: admissions / limit hits during the soak", (factory.getAdmissions() - admissionsBefore)
+                        + " / "
                         + (factory.getLimitHits() - limitHitsBefore)),
                 List.of("server: releases by cause during the soak", releases.isEmpty() ? "none" : releases.toString()),
-                List.of("server: cleanup passes during the soak (timer + forced)", factory.getCleanupRuns() - cleanupRunsBefore),
-                List.of("end: connections kept open by the client / server ActiveManagers, after " + finalInterval + " s", keptOpen + " / " + activeHeld),
+                List.of("server: cleanup passes during the soak (timer + forced)",
+                        factory.getCleanupRuns() - cleanupRunsBefore),
+                List.of("end: connections kept open by the client / server ActiveManagers, after " + finalInterval
+                        + " s", keptOpen + " / " + activeHeld),
                 List.of("end: drift with connections held (sum over users of |server - client|)", driftHeld),
-                List.of("end: drift after all closed, after " + finalInterval + " s (server counts left)", driftClosed + " (ActiveManagers " + activeAfter + ")")));
+                List.of("end: drift after all closed, after " + finalInterval + " s (server counts left)", driftClosed
+                        + " (ActiveManagers " + activeAfter + ")")));
         List<String> anomalies = new ArrayList<>(tally.examples);
         out.examples().forEach(anomalies::add);
         if (!anomalies.isEmpty()) {
             results.line(section, "First anomalies (ping " + pingSeconds + " s / pong " + pongSeconds + " s): "
                     + String.join("; ", anomalies));
         }
-        System.out.println("[bench] SOAK ping " + pingSeconds + "/" + pongSeconds + ": drift=" + drift + " over-admissions="
+        System.out.println("[bench] SOAK ping " + pingSeconds + "/" + pongSeconds + ": drift=" + drift
+                + " over-admissions="
                 + overAdmissions + " false-rejections=" + falseRejections + " wrong-echoes=" + wrong + " false-kills="
                 + out.falseKills() + " (PONG_TIMEOUT releases " + pongTimeouts + ") echoes: answered "
                 + out.count(SoakOutcomes.Echo.ANSWERED) + " timed-out " + out.count(SoakOutcomes.Echo.TIMED_OUT)
                 + " server-closed " + out.count(SoakOutcomes.Echo.SERVER_CLOSED) + " (" + out.serverClosesByCode()
-                + ") client-ended " + out.count(SoakOutcomes.Echo.CLIENT_ENDED) + " lost " + out.count(SoakOutcomes.Echo.LOST)
+                + ") client-ended " + out.count(SoakOutcomes.Echo.CLIENT_ENDED) + " lost "
+                        + out.count(SoakOutcomes.Echo.LOST)
                 + " send-failed " + out.count(SoakOutcomes.Echo.SEND_FAILED));
         clientStalls.close();
         List<String> failed = new ArrayList<>();
         if (drift != 0 || overAdmissions != 0 || falseRejections != 0) {
-            failed.add("drift " + drift + ", over-admissions " + overAdmissions + ", false rejections " + falseRejections);
+            failed.add("drift " + drift + ", over-admissions " + overAdmissions + ", false rejections "
+                    + falseRejections);
         }
         if (!finished) {
             failed.add("lanes did not finish");
@@ -478,29 +509,43 @@ final class SoakStep {
 
     private static void describe(Results results, int users, int lanesPerUser, int quota, int echoes, int holdMaxMs,
                                  double abortFraction, double earlyAbortFraction, int settleMs) {
-        results.line(SECTION, users + " users x " + lanesPerUser + " lanes (quota " + quota + ", so every user is pushed "
-                + "past its quota all the time). Each lane loops: connect -> answer -> up to " + echoes + " echoes -> hold 0.."
-                + holdMaxMs + " ms -> close with a close frame, or (" + (int) (abortFraction * 100) + "% of admitted) abort "
-                + "the TCP connection without one; " + (int) (earlyAbortFraction * 100) + "% of connects are aborted right "
+        results.line(SECTION, users + " users x " + lanesPerUser + " lanes (quota " + quota
+                + ", so every user is pushed "
+                + "past its quota all the time). Each lane loops: connect -> answer -> up to " + echoes
+                        + " echoes -> hold 0.."
+                + holdMaxMs + " ms -> close with a close frame, or (" + (int) (abortFraction * 100)
+                        + "% of admitted) abort "
+                + "the TCP connection without one; " + (int) (earlyAbortFraction * 100)
+                        + "% of connects are aborted right "
                 + "after the HTTP 101, before the answer. Concurrently over JMX: forceCleanup every 0.5 s, "
                 + "CleanupIntervalSeconds cycled through 1, 3, 2, 5 s every 3 s, every user's count sampled every 1 s. "
-                + "A rejection is false if the user's other connections that the server could possibly hold stayed below "
+                + "A rejection is false if the user's other connections that the server could possibly hold stayed "
+                        + "below "
                 + "the quota during the whole connect (an aborted one counts as possibly held for " + settleMs
-                + " ms after the abort). The soak runs once per liveness setting (ping interval / pong timeout, set over JMX).");
+                + " ms after the abort). The soak runs once per liveness setting (ping interval / pong timeout, set "
+                        + "over JMX).");
         results.line(SECTION, "Every echo is classified: answered with its own text; answered with OTHER text (wrong "
-                + "content: a failed check); not answered within 20 s while the connection stayed open (timed out); or its "
-                + "connection ended first: by the server's close frame (by close code), by the client's own close or abort, "
-                + "or lost without a close frame. A series of echoes stops at the first that is not answered with its own "
-                + "text, so a late answer is never taken for the next echo's. Holders: silent connections of other users, "
-                + "open through the churn and at least two ping cycles, so the server pings them under load. A FALSE KILL "
-                + "is a 4002 (pong timeout) close frame received by a soak client (lane, holder or keeper) that had not "
+                + "content: a failed check); not answered within 20 s while the connection stayed open (timed out); "
+                        + "or its "
+                + "connection ended first: by the server's close frame (by close code), by the client's own close or "
+                        + "abort, "
+                + "or lost without a close frame. A series of echoes stops at the first that is not answered with "
+                        + "its own "
+                + "text, so a late answer is never taken for the next echo's. Holders: silent connections of other "
+                        + "users, "
+                + "open through the churn and at least two ping cycles, so the server pings them under load. A FALSE "
+                        + "KILL "
+                + "is a 4002 (pong timeout) close frame received by a soak client (lane, holder or keeper) that had "
+                        + "not "
                 + "aborted: its reader was running, and the JDK client answers every ping as it reads it; an aborted "
-                + "client never sees its 4002. With the product's default ping 20 s / pong 10 s a false kill fails the run.");
+                + "client never sees its 4002. With the product's default ping 20 s / pong 10 s a false kill fails "
+                        + "the run.");
     }
 
     private static long driverCpu() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os.getProcessCpuTime();
     }
 
     private static Map<String, Long> delta(Map<String, Long> now, Map<String, Long> before) {
@@ -579,17 +624,20 @@ final class SoakStep {
                         });
                     }
                     case CLOSED -> {
-                        if (answer.code() == 1013 && answer.reason() != null && answer.reason().startsWith("quota exceeded")) {
+                        if (answer.code() == 1013 && answer.reason() != null && answer.reason()
+                                .startsWith("quota exceeded")) {
                             if (others >= quota) {
                                 tally.trueRejections.increment();
                             } else {
                                 tally.falseRejections.increment();
-                                tally.example("false rejection: " + user.name + " others at most " + others + ", reason '"
+                                tally.example("false rejection: " + user.name + " others at most " + others
+                                        + ", reason '"
                                         + answer.reason() + "'");
                             }
                         } else {
                             tally.otherCloses.increment();
-                            tally.example("close before welcome for " + user.name + ": " + answer.code() + " " + answer.reason());
+                            tally.example("close before welcome for " + user.name + ": " + answer.code() + " "
+                                    + answer.reason());
                         }
                         user.released();
                         timer.schedule(next, 20 + ThreadLocalRandom.current().nextInt(30), TimeUnit.MILLISECONDS);
@@ -616,7 +664,9 @@ final class SoakStep {
         });
     }
 
-    /** Echoes one after another; the first that is not answered with its own text ends the series (it is classified). */
+    /**
+     * Echoes one after another; the first that is not answered with its own text ends the series (it is classified).
+     */
     private static CompletableFuture<Void> echo(WsConn conn, UserState user, Tally tally, int left, int n) {
         if (left == 0) {
             return CompletableFuture.completedFuture(null);
@@ -649,7 +699,9 @@ final class SoakStep {
         });
     }
 
-    /** An aborted connection stays "possibly held" for settleMs: the server learns of an abort only from the TCP layer. */
+    /**
+     * An aborted connection stays "possibly held" for settleMs: the server learns of an abort only from the TCP layer.
+     */
     private static void settle(UserState user, ScheduledExecutorService timer, int settleMs) {
         timer.schedule(user::released, settleMs, TimeUnit.MILLISECONDS);
     }

@@ -42,8 +42,11 @@ final class StormStep {
 
     enum Phase { WARMUP, QUIET, STORM, GAP }
 
-    /** Runs one storm measurement against the server as it is configured now; {@code label} names that configuration. */
-    static void run(Results results, BenchServer server, String label, boolean checked, boolean describe) throws Exception {
+    /**
+     * Runs one storm measurement against the server as it is configured now; {@code label} names that configuration.
+     */
+    static void run(Results results, BenchServer server, String label, boolean checked,
+            boolean describe) throws Exception {
         int attempts = Props.integer("bench.storm.attempts", 2000);
         int inFlight = Props.integer("bench.storm.inFlight", 200);
         int rounds = Props.integer("bench.storm.rounds", 3);
@@ -114,52 +117,75 @@ final class StormStep {
         double p50Ratio = ratio(storm.at(50), quiet.at(50));
         double p99Ratio = ratio(storm.at(99), quiet.at(99));
         if (describe) {
-            results.line(SECTION, "The storm user (" + alice + ", \"alice\") makes " + attempts + " connection attempts per "
-                    + "storm, " + inFlight + " in flight, and retries at once whatever the answer (welcome: held until the "
-                    + "storm ends; 1013, HTTP 429 or a failure: a new attempt at once). " + bystanders + " bystander users "
-                    + "(\"bob\", " + BenchServer.user(1) + "..." + BenchServer.user(bystanders) + ") each connect every "
-                    + paceMs + " ms (within the handshake limit), wait for the welcome and close. " + rounds + " rounds of: "
-                    + quietMs + " ms without a storm, then one storm; a bystander connection counts for the window in which "
-                    + "it started and ended (one that straddles a window edge counts for neither). Storm and bystanders use "
-                    + "separate HTTP clients in the driver, so bystanders never queue behind the storm there. Latency = connect "
-                    + "until the welcome. Before the measured rounds, " + warmupMs + " ms of bystanders and " + warmupStorms
-                    + " unmeasured storm(s) warm the server up (its JIT compilers take a core after a restart). CPU: the "
-                    + "average cores the server and this driver used in each kind of window. Aim: bystanders' p99 during "
+            results.line(SECTION, "The storm user (" + alice + ", \"alice\") makes " + attempts
+                    + " connection attempts per "
+                    + "storm, " + inFlight
+                            + " in flight, and retries at once whatever the answer (welcome: held until the "
+                    + "storm ends; 1013, HTTP 429 or a failure: a new attempt at once). " + bystanders
+                            + " bystander users "
+                    + "(\"bob\", " + BenchServer.user(1) + "..." + BenchServer.user(bystanders)
+                            + ") each connect every "
+                    + paceMs + " ms (within the handshake limit), wait for the welcome and close. " + rounds
+                            + " rounds of: "
+                    + quietMs
+                            + " ms without a storm, then one storm; a bystander connection counts for the window in "
+                            + "which "
+                    + "it started and ended (one that straddles a window edge counts for neither). Storm and "
+                            + "bystanders use "
+                    + "separate HTTP clients in the driver, so bystanders never queue behind the storm there. "
+                            + "Latency = connect "
+                    + "until the welcome. Before the measured rounds, " + warmupMs + " ms of bystanders and "
+                            + warmupStorms
+                    + " unmeasured storm(s) warm the server up (its JIT compilers take a core after a restart). CPU: "
+                            + "the "
+                    + "average cores the server and this driver used in each kind of window. Aim: bystanders' p99 "
+                            + "during "
                     + "the storm under 2x their p99 without it.");
         }
         results.line(SECTION, "### " + label);
-        results.table(SECTION, List.of("bystanders (bob)", "connections", "p50 (ms)", "p90 (ms)", "p99 (ms)", "max (ms)",
+        results.table(SECTION,
+                List.of("bystanders (bob)", "connections", "p50 (ms)", "p90 (ms)", "p99 (ms)", "max (ms)",
                 "refused or failed"), List.of(
                 row("without a storm", quiet, bob.failures(Phase.QUIET)),
                 row("during the storm", storm, bob.failures(Phase.STORM)),
-                List.of("during / without", "", Results.fmt(p50Ratio, 2), Results.fmt(ratio(storm.at(90), quiet.at(90)), 2),
+                List.of("during / without", "", Results.fmt(p50Ratio, 2),
+                        Results.fmt(ratio(storm.at(90), quiet.at(90)), 2),
                         Results.fmt(p99Ratio, 2), "", "")));
         ServerThreads.Sample quietThreads = threadPeaks.getOrDefault(Phase.QUIET, ServerThreads.NONE);
         ServerThreads.Sample stormThreads = threadPeaks.getOrDefault(Phase.STORM, ServerThreads.NONE);
-        results.table(SECTION, List.of("server threads (peak of one dump a second)", "all", "waiting in a WebSocket close",
+        results.table(SECTION,
+                List.of("server threads (peak of one dump a second)", "all", "waiting in a WebSocket close",
                 "waiting for another write"), List.of(
-                List.of("without a storm", quietThreads.threads(), quietThreads.inClose(), quietThreads.waitingToWrite()),
-                List.of("during the storm", stormThreads.threads(), stormThreads.inClose(), stormThreads.waitingToWrite())));
+                List.of("without a storm", quietThreads.threads(), quietThreads.inClose(),
+                        quietThreads.waitingToWrite()),
+                List.of("during the storm", stormThreads.threads(), stormThreads.inClose(),
+                        stormThreads.waitingToWrite())));
         int cores = Runtime.getRuntime().availableProcessors();
-        results.table(SECTION, List.of("CPU in use (average cores of " + cores + ")", "server", "this driver (storm and "
+        results.table(SECTION,
+                List.of("CPU in use (average cores of " + cores + ")", "server", "this driver (storm and "
                 + "bystander clients)", "both"), List.of(
                 cpuRow("without a storm", quietCpu), cpuRow("during the storm", stormCpu)));
         double stormSeconds = stormNanos / 1e9;
         double perAttemptMicros = stormAttempts == 0 ? 0
                 : (stormCpu.serverCores() - quietCpu.serverCores()) * stormSeconds * 1e6 / stormAttempts;
         results.line(SECTION, "Server CPU per storm attempt, above the quiet level: " + Results.fmt(perAttemptMicros, 0)
-                + " us (both cores together: " + Results.fmt(stormCpu.serverCores() + stormCpu.driverCores(), 2) + " of "
+                + " us (both cores together: " + Results.fmt(stormCpu.serverCores() + stormCpu.driverCores(), 2)
+                        + " of "
                 + cores + " busy during the storm; the storm's client runs on the same cores).");
         results.line(SECTION, "Storm (" + alice + "): " + stormAttempts + " attempts in " + rounds + " storms, "
-                + Results.fmt(stormSeconds, 1) + " s in all (" + Results.fmt(stormAttempts / Math.max(0.001, stormSeconds), 0)
-                + " attempts/s); answers: " + new TreeMap<>(toCounts(stormAnswers)) + ". Bystander answers other than a "
+                + Results.fmt(stormSeconds, 1) + " s in all ("
+                        + Results.fmt(stormAttempts / Math.max(0.001, stormSeconds), 0)
+                + " attempts/s); answers: " + new TreeMap<>(toCounts(stormAnswers))
+                        + ". Bystander answers other than a "
                 + "welcome: " + bob.failureExamples() + ". **p50 ratio " + Results.fmt(p50Ratio, 2) + ", p99 ratio "
                 + Results.fmt(p99Ratio, 2) + "** (aim < 2: " + (p99Ratio < 2 ? "met" : "NOT met") + ").");
-        System.out.println("[bench] STORM " + label + ": bob p50 " + ms(quiet.at(50)) + " -> " + ms(storm.at(50)) + " ms, p99 "
+        System.out.println("[bench] STORM " + label + ": bob p50 " + ms(quiet.at(50)) + " -> " + ms(storm.at(50))
+                + " ms, p99 "
                 + ms(quiet.at(99)) + " -> " + ms(storm.at(99)) + " ms (ratio p50 " + Results.fmt(p50Ratio, 2) + ", p99 "
                 + Results.fmt(p99Ratio, 2) + "; samples " + quiet.count() + " / " + storm.count() + "); alice "
                 + stormAttempts + " attempts in " + Results.fmt(stormSeconds, 1) + " s: " + toCounts(stormAnswers)
-                + "; server threads peak quiet " + quietThreads + ", storm " + stormThreads + "; cores server/driver quiet "
+                + "; server threads peak quiet " + quietThreads + ", storm " + stormThreads
+                        + "; cores server/driver quiet "
                 + Results.fmt(quietCpu.serverCores(), 2) + "/" + Results.fmt(quietCpu.driverCores(), 2) + ", storm "
                 + Results.fmt(stormCpu.serverCores(), 2) + "/" + Results.fmt(stormCpu.driverCores(), 2));
         if (checked) { // the latencies and the bystanders' failures are numbers to read, not checks
@@ -168,7 +194,8 @@ final class StormStep {
                 failed.add("the storm made " + stormAttempts + " attempts, planned " + attempts * rounds);
             }
             if (quiet.count() < 20 || storm.count() < 20) {
-                failed.add("too few bystander samples to compare (" + quiet.count() + " without, " + storm.count() + " during)");
+                failed.add("too few bystander samples to compare (" + quiet.count() + " without, " + storm.count()
+                        + " during)");
             }
             if (!failed.isEmpty()) {
                 throw new BenchMain.CheckFailed(String.join("; ", failed));
@@ -199,7 +226,9 @@ final class StormStep {
         return out;
     }
 
-    /** One storm: {@code inFlight} chains of attempts until {@code attempts} were answered; returns the attempts made. */
+    /**
+     * One storm: {@code inFlight} chains of attempts until {@code attempts} were answered; returns the attempts made.
+     */
     private static int storm(URI uri, String user, int attempts, int inFlight, Map<String, LongAdder> answers)
             throws InterruptedException {
         AtomicInteger budget = new AtomicInteger(attempts);
@@ -223,7 +252,8 @@ final class StormStep {
     }
 
     private static void attempt(URI uri, String user, AtomicInteger budget, AtomicInteger made,
-                                ConcurrentLinkedQueue<WsConn> held, Map<String, LongAdder> answers, CountDownLatch done) {
+                                ConcurrentLinkedQueue<WsConn> held, Map<String, LongAdder> answers,
+                                        CountDownLatch done) {
         if (budget.getAndDecrement() <= 0) {
             done.countDown();
             return;

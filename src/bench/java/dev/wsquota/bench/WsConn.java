@@ -105,7 +105,8 @@ final class WsConn implements WebSocket.Listener {
                 .buildAsync(uri, conn)
                 .whenComplete((ws, error) -> {
                     if (error != null) {
-                        conn.answer.complete(new Answer(Answer.Kind.FAILED, null, httpStatus(error), String.valueOf(error),
+                        conn.answer.complete(
+                                new Answer(Answer.Kind.FAILED, null, httpStatus(error), String.valueOf(error),
                                 System.nanoTime() - conn.startedNanos));
                         conn.closed.complete(-1);
                         conn.opened.complete(false);
@@ -165,17 +166,22 @@ final class WsConn implements WebSocket.Listener {
         return ended;
     }
 
-    /** What this connection's last echo was doing at {@code atNanos}: its number, since its send and since the send completed. */
+    /**
+     * What this connection's last echo was doing at {@code atNanos}: its number, since its send and since the send
+     * completed.
+     */
     String echoTiming(long atNanos) {
         long sent = echoSentNanos;
         long written = echoWrittenNanos;
         return "echo #" + echoesSent + (sent == 0 ? "" : " sent " + (atNanos - sent) / 1_000_000 + " ms before"
-                + (written == 0 ? ", send not complete" : ", send complete " + (atNanos - written) / 1_000_000 + " ms before"));
+                + (written == 0 ? ", send not complete" : ", send complete " + (atNanos - written) / 1_000_000
+                        + " ms before"));
     }
 
     /**
      * How long after its write the ping reached this client, if the server put its System.nanoTime() in the payload
-     * ("wsquota <nanos>", a diagnostic server build; CLOCK_MONOTONIC is shared by the JVMs of one Linux machine); else -1.
+     * ("wsquota <nanos>", a diagnostic server build; CLOCK_MONOTONIC is shared by the JVMs of one Linux machine); else
+     * -1.
      */
     static long pingLagNanos(java.nio.ByteBuffer payload, long receivedNanos) {
         String text = StandardCharsets.US_ASCII.decode(payload.duplicate()).toString();
@@ -286,7 +292,8 @@ final class WsConn implements WebSocket.Listener {
         if (ws != null) {
             ws.abort();
         }
-        answer.complete(new Answer(Answer.Kind.ABORTED, null, -3, "aborted by the client", System.nanoTime() - startedNanos));
+        answer.complete(
+                new Answer(Answer.Kind.ABORTED, null, -3, "aborted by the client", System.nanoTime() - startedNanos));
         closed.complete(-3);
     }
 
@@ -341,7 +348,8 @@ final class WsConn implements WebSocket.Listener {
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
         end(new Ended(Ended.By.LOST, 0, String.valueOf(error)));
-        answer.complete(new Answer(Answer.Kind.FAILED, null, -1, String.valueOf(error), System.nanoTime() - startedNanos));
+        answer.complete(
+                new Answer(Answer.Kind.FAILED, null, -1, String.valueOf(error), System.nanoTime() - startedNanos));
         closed.complete(-1);
     }
 }

@@ -18,7 +18,8 @@ class ResultsTest {
     void rendersSectionsInOrderWithItemsAndTables() {
         Results results = new Results("Bench");
         results.item("Machine", "cores", 2);
-        results.table("Admission", List.of("endpoint", "conn/s"), List.of(List.of("managed", "1.0"), List.of("bare|x", 2)));
+        results.table("Admission", List.of("endpoint", "conn/s"),
+                List.of(List.of("managed", "1.0"), List.of("bare|x", 2)));
         results.line("Admission", "Ratio managed/bare: 0.5");
         results.item("Machine", "JDK", "17");
 

@@ -169,7 +169,8 @@ final class WsquotaTab extends JPanel {
                 cleanupValue.setForeground(header.alarm() ? REFUSED : Color.BLACK);
                 clusterValue.setText(header.cluster());
                 clusterValue.setForeground(header.clusterAlarm() ? REFUSED : Color.BLACK);
-                setStatus(poll.message().isEmpty() ? "updated " + Header.clock(new Date(poll.snapshot().takenAtMillis()))
+                setStatus(poll.message().isEmpty() ? "updated "
+                        + Header.clock(new Date(poll.snapshot().takenAtMillis()))
                         : poll.message(), !poll.message().isEmpty());
                 if (poll.selectedUser() != null && poll.selectedUser().equals(selectedUser)) {
                     showManagers(poll.managers());
@@ -226,13 +227,15 @@ final class WsquotaTab extends JPanel {
         String now = row >= 0 ? String.valueOf(model.users().row(row).quota()) : "";
         String quota = dialogs.ask(this, "Quota of " + user + " (managers, 1 to 1,000,000; closes nobody):", now);
         if (quota != null) {
-            act("Set the quota of " + user + " to " + quota.strip() + "?", actions -> actions.setUserQuota(user, quota));
+            act("Set the quota of " + user + " to " + quota.strip() + "?", actions ->
+                    actions.setUserQuota(user, quota));
         }
     }
 
     void clearQuotaOfSelected() {
         String user = selectedUser;
-        act("Clear the own quota of " + user + " (the default applies again)?", actions -> actions.clearUserQuota(user));
+        act("Clear the own quota of " + user + " (the default applies again)?", actions ->
+                actions.clearUserQuota(user));
     }
 
     void disconnectSelected() {
@@ -315,7 +318,8 @@ final class WsquotaTab extends JPanel {
         TableCellRenderer headers = usersTable.getTableHeader().getDefaultRenderer();
         usersTable.getTableHeader().setDefaultRenderer((table, value, selected, focus, row, column) -> {
             UsersTable users = model.users();
-            String arrow = usersModel.column(column) == users.sortColumn() ? (users.ascending() ? " \u25b2" : " \u25bc") : "";
+            String arrow = usersModel.column(column) == users.sortColumn() ? (users.ascending() ? " \u25b2" : " \u25bc")
+                    : "";
             return headers.getTableCellRendererComponent(table, value + arrow, selected, focus, row, column);
         });
         usersTable.getTableHeader().setToolTipText("Click to sort; again to reverse. Quota: * = the user's own quota");
@@ -539,7 +543,8 @@ final class WsquotaTab extends JPanel {
                                                        int row, int column) {
             Component cell = delegate.getTableCellRendererComponent(table, value, selected, focus, row, column);
             if (cell instanceof JLabel label) { // numbers and durations line up on the right, the user id on the left
-                label.setHorizontalAlignment(usersModel.column(table.convertColumnIndexToModel(column)) == UserColumn.USER
+                label.setHorizontalAlignment(
+                        usersModel.column(table.convertColumnIndexToModel(column)) == UserColumn.USER
                         ? SwingConstants.LEFT : SwingConstants.RIGHT);
             }
             if (!selected) {

@@ -39,7 +39,8 @@ public final class FakeFactory extends NotificationBroadcasterSupport implements
     }
 
     void send(String type, String message) {
-        sendNotification(new Notification(type, "fake", sequence.incrementAndGet(), System.currentTimeMillis(), message));
+        sendNotification(
+                new Notification(type, "fake", sequence.incrementAndGet(), System.currentTimeMillis(), message));
     }
 
     @Override public int getMaxManagersPerUser() { return maxPerUser; }
@@ -62,7 +63,8 @@ public final class FakeFactory extends NotificationBroadcasterSupport implements
     public String clearUserQuota(String user) {
         calls.add("clearUserQuota " + user);
         Integer old = overrides.remove(user);
-        return old == null ? user + " had no own quota; nothing changed" : "quota of " + user + " back to the default (was " + old + ")";
+        return old == null ? user + " had no own quota; nothing changed" : "quota of " + user
+                + " back to the default (was " + old + ")";
     }
 
     @Override public int enforceQuotas() { return 0; }
@@ -87,7 +89,8 @@ public final class FakeFactory extends NotificationBroadcasterSupport implements
     @Override
     public List<UserView> getUsers() {
         List<UserView> rows = new ArrayList<>();
-        counts.forEach((user, count) -> rows.add(new UserView(user, count, overrides.getOrDefault(user, maxPerUser), 30, 2)));
+        counts.forEach((user, count) ->
+                rows.add(new UserView(user, count, overrides.getOrDefault(user, maxPerUser), 30, 2)));
         return rows;
     }
 

@@ -130,13 +130,16 @@ class JConsolePluginIT {
             assertEquals(view.quota(), row.quota(), view.user());
             assertFalse(row.override(), view.user());
             // read a moment apart: the ages may have moved on by a second
-            assertTrue(Math.abs(view.oldestManagerAgeSeconds() - row.oldestManagerAgeSeconds()) <= 2, view + " vs " + row);
-            assertTrue(Math.abs(view.lastActivitySecondsAgo() - row.lastActivitySecondsAgo()) <= 2, view + " vs " + row);
+            assertTrue(Math.abs(view.oldestManagerAgeSeconds() - row.oldestManagerAgeSeconds()) <= 2, view + " vs "
+                    + row);
+            assertTrue(Math.abs(view.lastActivitySecondsAgo() - row.lastActivitySecondsAgo()) <= 2, view + " vs "
+                    + row);
         }
         assertEquals(factory.listManagers("carol").stream().map(ManagerRow::managerId).toList(),
                 poll.managers().stream().map(ManagerLine::managerId).toList(), "the selected user's managers");
         assertEquals(factory.listManagers("carol").get(0).remoteAddress(), poll.managers().get(0).remoteAddress());
-        assertTrue(poll.managers().get(0).remoteAddress().startsWith("127.0.0.1:"), poll.managers().get(0).remoteAddress());
+        assertTrue(poll.managers().get(0).remoteAddress().startsWith("127.0.0.1:"), poll.managers().get(0)
+                .remoteAddress());
         assertEquals("6 of " + factory.getMaxManagersTotal() + " (cap)", model.header().managers());
         assertTrue(model.header().users().startsWith("3 (0 at quota)"), model.header().users());
         assertEquals("off (this server keeps its own quota)", model.header().cluster(), "the IT server runs alone");
@@ -177,7 +180,8 @@ class JConsolePluginIT {
             tab.setQuotaOfSelected();
         });
         assertEquals(Outcome.done("quota of alice set to 2 (was the default)"), quota.get(30, TimeUnit.SECONDS));
-        assertTrue(onEdt(tab::resultText).endsWith("quota of alice set to 2 (was the default)"), onEdt(tab::resultText));
+        assertTrue(onEdt(tab::resultText).endsWith("quota of alice set to 2 (was the default)"),
+                onEdt(tab::resultText));
         assertEquals(Map.of("alice", 2), factory.getUserQuotaOverrides(), "the operation ran on the server");
 
         CompletableFuture<Outcome> disconnect = new CompletableFuture<>();
@@ -212,7 +216,8 @@ class JConsolePluginIT {
             tab.setQuotaOfSelected();
         });
         Outcome outcome = refused.get(30, TimeUnit.SECONDS);
-        assertEquals(Outcome.refused("setUserQuota refused: quota of a user must be between 1 and 1000000, was 0"), outcome);
+        assertEquals(Outcome.refused("setUserQuota refused: quota of a user must be between 1 and 1000000, was 0"),
+                outcome);
         assertTrue(onEdt(tab::resultText).endsWith(outcome.text()), onEdt(tab::resultText));
         assertTrue(factory.getUserQuotaOverrides().isEmpty(), "nothing changed");
         Poll after = poll(null);
@@ -233,9 +238,11 @@ class JConsolePluginIT {
         }
         model.apply(poll(null));
         assertTrue(model.rates().limitHits() > 0, "limit hits per second now: " + model.rates());
-        assertTrue(model.header().limitHits().endsWith("(" + factory.getLimitHits() + " since start)"), model.header().limitHits());
+        assertTrue(model.header().limitHits().endsWith("(" + factory.getLimitHits() + " since start)"), model.header()
+                .limitHits());
         Event hit = Await.until("the limit-hit notification", Duration.ofSeconds(15),
-                () -> model.notifications().latest().stream().filter(e -> e.type().equals(ManagerFactoryMXBean.LIMIT_HIT))
+                () -> model.notifications().latest().stream()
+                        .filter(e -> e.type().equals(ManagerFactoryMXBean.LIMIT_HIT))
                         .findFirst(), java.util.Optional::isPresent).orElseThrow();
         assertTrue(hit.message().contains("carol"), hit.message());
     }
@@ -245,7 +252,8 @@ class JConsolePluginIT {
         Path jar = Path.of(System.getProperty("jconsolePluginJar"));
         assertTrue(Files.isRegularFile(jar), jar + " missing");
         try (JarFile file = new JarFile(jar.toFile())) {
-            String service = new String(file.getInputStream(file.getEntry("META-INF/services/" + JConsolePlugin.class.getName()))
+            String service = new String(
+                    file.getInputStream(file.getEntry("META-INF/services/" + JConsolePlugin.class.getName()))
                     .readAllBytes(), StandardCharsets.UTF_8).strip();
             assertEquals(WsquotaPlugin.class.getName(), service);
             List<String> foreign = file.stream().map(e -> e.getName())
@@ -254,11 +262,13 @@ class JConsolePluginIT {
             assertEquals(List.of(), foreign, "nothing but the plugin's classes");
         }
         // As JConsole loads it: a class loader over the jar alone, above the JDK.
-        try (URLClassLoader loader = new URLClassLoader(new URL[]{jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader loader = new URLClassLoader(new URL[]{jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
             List<JConsolePlugin> plugins = new ArrayList<>();
             ServiceLoader.load(JConsolePlugin.class, loader).forEach(plugins::add);
             assertEquals(1, plugins.size());
-            assertEquals(loader, plugins.get(0).getClass().getClassLoader(), "loaded from the jar, needing only the JDK");
+            assertEquals(loader, plugins.get(0).getClass().getClassLoader(),
+                    "loaded from the jar, needing only the JDK");
         }
         try (JarFile war = new JarFile(System.getProperty("productWar"))) {
             assertEquals(List.of(), war.stream().map(e -> e.getName()).filter(n -> n.contains("jconsole")).toList(),

@@ -42,7 +42,9 @@ class TabModelTest {
         server.unregisterMBean(FactoryConnection.NAME);
         Poll poll = model.poll(null);
         assertEquals(Poll.State.ABSENT, poll.state());
-        assertEquals("This JVM has no dev.wsquota:type=ManagerFactory MBean: wsquota is not deployed here, or not started yet.",
+        assertEquals(
+                "This JVM has no dev.wsquota:type=ManagerFactory MBean: wsquota is not deployed here, or not started "
+                + "yet.",
                 poll.message());
         assertEquals(Poll.State.FAILED, new TabModel(() -> null).poll(null).state());
     }
@@ -72,7 +74,8 @@ class TabModelTest {
         server.registerMBean(cluster, FactoryConnection.CLUSTER);
         Thread.sleep(5); // a later snapshot
         model.apply(model.poll(null));
-        assertEquals("wsquota-test: 2 members (at least 2 to admit), this one 127.0.0.1:16711, 4 managers cluster-wide, "
+        assertEquals(
+                "wsquota-test: 2 members (at least 2 to admit), this one 127.0.0.1:16711, 4 managers cluster-wide, "
                 + "lease 6 s renewed 1.5 s ago, fencings 0, renewal failures 0", model.header().cluster());
         assertFalse(model.header().clusterAlarm());
         cluster.fenced = true;
@@ -99,7 +102,8 @@ class TabModelTest {
     @Test
     void theSecondPollGivesRatesAndChartPoints() throws Exception {
         model.apply(model.poll(null));
-        assertNull(model.charts().get(1).points(TabModel.ADMISSIONS).stream().findAny().orElse(null), "no rate from one poll");
+        assertNull(model.charts().get(1).points(TabModel.ADMISSIONS).stream().findAny().orElse(null),
+                "no rate from one poll");
         fake.admissions = 40;
         fake.limitHits = 10;
         fake.rejections.put("USER_QUOTA", 10L);
@@ -148,7 +152,8 @@ class TabModelTest {
         assertEquals(Outcome.done("closed manager m-1"), model.actions().closeManager("m-1"));
 
         Outcome refused = model.actions().setUserQuota("alice", "0");
-        assertEquals(Outcome.refused("setUserQuota refused: quota of a user must be between 1 and 1000000, was 0"), refused);
+        assertEquals(Outcome.refused("setUserQuota refused: quota of a user must be between 1 and 1000000, was 0"),
+                refused);
         assertEquals(Map.of("carol", 1), fake.overrides, "nothing changed");
         int calls = fake.calls.size();
         assertEquals(Outcome.Kind.REFUSED, model.actions().setUserQuota("alice", "five").kind());

@@ -74,7 +74,8 @@ class UsersTableTest {
         assertTrue(table.update(List.of(row("a", 1, 5, 1, 1))).structural(), "b left");
         assertTrue(table.update(List.of(row("a", 1, 5, 1, 1), row("c", 1, 5, 1, 1))).structural(), "c came, same size");
         table.sortBy(UserColumn.ACTIVE);
-        assertTrue(table.update(List.of(row("a", 1, 5, 1, 1), row("c", 4, 5, 1, 1))).structural(), "c moved to the top");
+        assertTrue(table.update(List.of(row("a", 1, 5, 1, 1), row("c", 4, 5, 1, 1))).structural(),
+                "c moved to the top");
         assertEquals(List.of("c", "a"), users());
     }
 

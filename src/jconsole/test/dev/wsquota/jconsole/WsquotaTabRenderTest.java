@@ -39,9 +39,12 @@ class WsquotaTabRenderTest {
             rows.add(new UserRow(String.format("user-%05d", i), active, i % 7 == 0 ? 3 : 5, i % 7 == 0, 600 - i % 600,
                     i < bump ? 0 : i % 90));
         }
-        Snapshot snapshot = new Snapshot(at, new dev.wsquota.jconsole.model.ClusterView(true, "wsquota-prod", "10.0.0.1:5701", 3, 2, 30, 4_200, false, 0, 0, 40_000), rows.stream().mapToInt(UserRow::active).sum(), 100_000, users, 5,
+        Snapshot snapshot = new Snapshot(at,
+                new dev.wsquota.jconsole.model.ClusterView(true, "wsquota-prod", "10.0.0.1:5701", 3, 2, 30, 4_200,
+                false, 0, 0, 40_000), rows.stream().mapToInt(UserRow::active).sum(), 100_000, users, 5,
                 1_000 + at / 100, 17, Map.of("USER_QUOTA", 17L), Map.of("CLOSE", at / 1000, "IDLE", 3L),
-                new Snapshot.CleanupHealth(new Date(at - 2_000), new Date(at + 58_000), false, true, "", 12, 0, 0, 0, 60),
+                new Snapshot.CleanupHealth(new Date(at - 2_000), new Date(at + 58_000), false, true, "", 12, 0, 0, 0,
+                        60),
                 rows);
         return Poll.present(snapshot, null, List.of(), "");
     }
@@ -76,11 +79,14 @@ class WsquotaTabRenderTest {
             }
             assertEquals(USERS, findUsersTable(tab).getRowCount());
             assertTrue(!events.isEmpty() && events.stream().allMatch(e -> e.getType() == TableModelEvent.UPDATE
-                    && e.getFirstRow() != TableModelEvent.HEADER_ROW && e.getLastRow() < 25), "in place: " + describe(events));
+                    && e.getFirstRow() != TableModelEvent.HEADER_ROW && e.getLastRow() < 25), "in place: "
+                            + describe(events));
             assertNotEquals(image.getRGB(640, 430), 0, "something was painted");
             long total = (System.nanoTime() - start) / 1_000_000;
-            report.set(String.format("wsquota tab, %,d users: first refresh applied in %d ms, whole tab painted in %d ms; "
-                            + "5 later refreshes (25 rows changed, then back) applied+painted in ms:%s; %d ms in all, building the test data included",
+            report.set(
+                    String.format("wsquota tab, %,d users: first refresh applied in %d ms, whole tab painted in %d ms; "
+                            + "5 later refreshes (25 rows changed, then back) applied+painted in ms:%s; %d ms in "
+                                    + "all, building the test data included",
                     USERS, (applied - start) / 1_000_000, (painted - applied) / 1_000_000, later, total));
             assertTrue(total < GENEROUS_BOUND_MILLIS, report.get());
         });
@@ -94,7 +100,8 @@ class WsquotaTabRenderTest {
             tab.setSize(800, 600);
             tab.show(Poll.absent(TabModel.ABSENT));
             paint(tab);
-            javax.swing.JLabel shown = visibleLabels(tab).stream().filter(l -> l.getText().contains("has no dev.wsquota"))
+            javax.swing.JLabel shown = visibleLabels(tab).stream()
+                    .filter(l -> l.getText().contains("has no dev.wsquota"))
                     .findFirst().orElseThrow(() -> new AssertionError("no visible message"));
             assertTrue(shown.getText().contains("wsquota is not deployed here"), shown.getText());
         });

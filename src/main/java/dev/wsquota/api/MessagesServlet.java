@@ -108,7 +108,8 @@ public class MessagesServlet extends HttpServlet {
             Optional<Delivery> sent = managerId.length() > UserIds.MAX_LENGTH ? Optional.empty()
                     : messages.toManager(managerId, text);
             if (sent.isEmpty()) {
-                return refused(what, HttpServletResponse.SC_NOT_FOUND, "no live manager with id " + LogSafe.user(managerId));
+                return refused(what, HttpServletResponse.SC_NOT_FOUND, "no live manager with id "
+                        + LogSafe.user(managerId));
             }
             return delivered(what, "to manager " + LogSafe.user(managerId), text, sent.get());
         });
@@ -149,7 +150,8 @@ public class MessagesServlet extends HttpServlet {
         int closed = factory.clusterWide().disconnect(user);
         admin.recordApiCall(what, closed, what + ": closed " + closed + " managers of " + LogSafe.user(user)
                 + " (1008, disconnected by an operator)");
-        return new Answer(HttpServletResponse.SC_OK, Json.createObjectBuilder().add("closed", closed).build().toString());
+        return new Answer(HttpServletResponse.SC_OK, Json.createObjectBuilder().add("closed", closed).build()
+                .toString());
     }
 
     /** 404 for a path the API does not have, 405 for a method its path does not take; audited like the others. */

@@ -207,7 +207,9 @@ public final class ClusterManagers implements OtherNodes {
         return unreachableSends.get();
     }
 
-    /** Asks every other member to probe the user's silent managers, within {@code waitMillis}; returns how many went. */
+    /**
+     * Asks every other member to probe the user's silent managers, within {@code waitMillis}; returns how many went.
+     */
     @Override
     public int probe(String user, long waitMillis) {
         return ForeignThreadCalls.call(() -> probeOthers(user, waitMillis));

@@ -63,7 +63,8 @@ public record ClusterSettings(boolean enabled, String name, int port, List<Strin
                 members.add(member.strip());
             }
         }
-        return new ClusterSettings(enabled, text(lookup, NAME, "wsquota"), Settings.intValue(lookup, PORT, 5701), members,
+        return new ClusterSettings(enabled, text(lookup, NAME, "wsquota"), Settings.intValue(lookup, PORT, 5701),
+                members,
                 Settings.intValue(lookup, LEASE_SECONDS, 15), Settings.intValue(lookup, MIN_MEMBERS, 1));
     }
 

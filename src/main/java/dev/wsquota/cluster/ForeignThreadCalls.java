@@ -20,7 +20,9 @@ final class ForeignThreadCalls {
     private ForeignThreadCalls() {
     }
 
-    /** Returns what {@code call} returns (or throws what it throws), with the thread's NodeEngine reference restored. */
+    /**
+     * Returns what {@code call} returns (or throws what it throws), with the thread's NodeEngine reference restored.
+     */
     static <T> T call(Supplier<T> call) {
         NodeEngine before = NodeEngineThreadLocalContext.getNodeEngineThreadLocalContextOrNull();
         try {

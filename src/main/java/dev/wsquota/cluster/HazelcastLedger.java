@@ -145,7 +145,9 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         ForeignThreadCalls.run(() -> leases.renew(liveByUser));
     }
 
-    /** This member's id in the slots it writes; read each time, as a member that rejoins after a split gets a new one. */
+    /**
+     * This member's id in the slots it writes; read each time, as a member that rejoins after a split gets a new one.
+     */
     String memberId() {
         return hazelcast.getCluster().getLocalMember().getUuid().toString();
     }

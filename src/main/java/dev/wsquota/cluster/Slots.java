@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
-/** The value stored per user in the cluster map: that user's slots, oldest first. Immutable; every change makes a new one. */
+/**
+ * The value stored per user in the cluster map: that user's slots, oldest first. Immutable; every change makes a new
+ * one.
+ */
 record Slots(List<Slot> list) implements Serializable {
 
     static final Slots NONE = new Slots(List.of());
@@ -57,7 +60,9 @@ record Slots(List<Slot> list) implements Serializable {
         return -1;
     }
 
-    /** The value to store: null (which deletes the entry) when no slot is left, so the map holds only users with slots. */
+    /**
+     * The value to store: null (which deletes the entry) when no slot is left, so the map holds only users with slots.
+     */
     Slots orNull() {
         return list.isEmpty() ? null : this;
     }

@@ -38,9 +38,11 @@ final class IntervalTimer {
      */
     void schedule(long periodMillis) {
         long nowMillis = System.currentTimeMillis();
-        long firstDelay = firstDelayMillis(nowMillis, timer().map(IntervalTimer::nextTimeoutMillis).orElse(null), periodMillis);
+        long firstDelay = firstDelayMillis(nowMillis, timer().map(IntervalTimer::nextTimeoutMillis).orElse(null),
+                periodMillis);
         // Not persistent: Liberty creates no timer at all for a persistent one without a database.
-        Timer created = service.createIntervalTimer(new Date(nowMillis + firstDelay), periodMillis, new TimerConfig(info, false));
+        Timer created = service.createIntervalTimer(new Date(nowMillis + firstDelay), periodMillis,
+                new TimerConfig(info, false));
         for (Timer timer : service.getTimers()) {
             if (info.equals(timer.getInfo()) && !timer.equals(created)) {
                 timer.cancel();
@@ -68,7 +70,8 @@ final class IntervalTimer {
         try {
             schedule(periodMillis);
             recreations.incrementAndGet();
-            LOG.warning(() -> "wsquota timer " + info + " was missing and has been re-created (every " + periodMillis + " ms)");
+            LOG.warning(() -> "wsquota timer " + info + " was missing and has been re-created (every " + periodMillis
+                    + " ms)");
             return Optional.of("missing; re-created with a period of " + periodMillis + " ms");
         } catch (RuntimeException e) {
             error = String.valueOf(e);
@@ -103,7 +106,8 @@ final class IntervalTimer {
 
     TimerStatus status() {
         Optional<Timer> timer = timer();
-        return new TimerStatus(info, timer.isPresent(), error, recreations.get(), timer.map(Timer::getNextTimeout).orElse(null));
+        return new TimerStatus(info, timer.isPresent(), error, recreations.get(), timer.map(Timer::getNextTimeout)
+                .orElse(null));
     }
 
     private Optional<Timer> timer() {

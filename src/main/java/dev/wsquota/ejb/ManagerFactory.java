@@ -78,7 +78,8 @@ import java.util.logging.Logger;
 @DependsOn("ClusterNode") // in cluster mode, nobody is admitted before this node's member has joined
 @ConcurrencyManagement(ConcurrencyManagementType.CONTAINER)
 @Lock(LockType.READ)
-@TransactionManagement(TransactionManagementType.BEAN) // no transactional resources: a JTA transaction per call would be pure cost
+// no transactional resources: a JTA transaction per call would be pure cost
+@TransactionManagement(TransactionManagementType.BEAN)
 @AccessTimeout(value = 10, unit = TimeUnit.SECONDS) // a stuck holder makes a call fail loudly, never queue forever
 public class ManagerFactory {
 
@@ -124,7 +125,8 @@ public class ManagerFactory {
                 .map(shared -> new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal(), shared))
                 .orElseGet(() -> new QuotaLimits(settings.maxManagersPerUser(), settings.maxManagersTotal()));
         registry = new ManagerRegistry(limits, System::currentTimeMillis, cluster.ledger().orElse(SlotLedger.LOCAL));
-        pingSweep = new PingSweep(registry, settings.pingIntervalSeconds() * 1000L, settings.pongTimeoutSeconds() * 1000L,
+        pingSweep = new PingSweep(registry, settings.pingIntervalSeconds() * 1000L,
+                settings.pongTimeoutSeconds() * 1000L,
                 settings.idleTimeoutSeconds() * 1000L);
         admission = new ProbingAdmission(registry, scheduler, settings.onLimit(), settings.probeAfterSeconds() * 1000L,
                 settings.probeTimeoutMillis());
@@ -135,7 +137,8 @@ public class ManagerFactory {
         drainSeconds = settings.drainSeconds();
         cleanupIntervalSeconds = settings.cleanupIntervalSeconds();
         cleanupTimer = new IntervalTimer(timerService, CLEANUP_TIMER);
-        cleanupTimer.start(cleanupIntervalSeconds * 1000L, "leaked slots are only reclaimed at admission and by forceCleanup");
+        cleanupTimer.start(cleanupIntervalSeconds * 1000L,
+                "leaked slots are only reclaimed at admission and by forceCleanup");
         readings = new QuotaReadings(registry, admission);
         outboxes = new Outboxes(registry,
                 OutboxLimits.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class)));
@@ -292,7 +295,9 @@ public class ManagerFactory {
         drainSeconds = Settings.checkDrainSeconds("DrainSeconds", seconds);
     }
 
-    /** Replies to client messages and error frames, through the managers' outbound queues (see {@link QueuedReplies}). */
+    /**
+     * Replies to client messages and error frames, through the managers' outbound queues (see {@link QueuedReplies}).
+     */
     public ManagerOutbox replies() {
         return new QueuedReplies(outboxes);
     }

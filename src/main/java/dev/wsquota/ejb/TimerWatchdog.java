@@ -79,7 +79,8 @@ public class TimerWatchdog {
             }
         } catch (RuntimeException e) {
             // Logged, never thrown: an exception would stop scheduleWithFixedDelay for good.
-            LOG.log(Level.SEVERE, "wsquota watchdog could not check the timers; it tries again in " + PERIOD_MILLIS + " ms", e);
+            LOG.log(Level.SEVERE, "wsquota watchdog could not check the timers; it tries again in " + PERIOD_MILLIS
+                    + " ms", e);
         }
     }
 

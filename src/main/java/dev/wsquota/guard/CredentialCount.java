@@ -17,7 +17,8 @@ public final class CredentialCount {
      * @param cookieNames          the names of every cookie of the request
      * @param jwtCookie            the name of the cookie that carries the JWT
      */
-    public static boolean bearerAndCookie(List<String> authorizationHeaders, List<String> cookieNames, String jwtCookie) {
+    public static boolean bearerAndCookie(List<String> authorizationHeaders, List<String> cookieNames,
+            String jwtCookie) {
         boolean bearer = authorizationHeaders.stream()
                 .anyMatch(value -> value.trim().toLowerCase(Locale.ROOT).startsWith("bearer "));
         return bearer && cookieNames.contains(jwtCookie);

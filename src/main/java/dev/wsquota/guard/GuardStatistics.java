@@ -26,7 +26,10 @@ public final class GuardStatistics {
         HANDSHAKE_RATE,
         /** Handshake while the node drains or stops: HTTP 503 before the upgrade. */
         STOPPING,
-        /** Closed by the container for a protocol error (invalid UTF-8 1007, bad frame 1002, frame over its buffer 1009). */
+        /**
+         * Closed by the container for a protocol error (invalid UTF-8 1007, bad frame 1002, frame over its buffer
+         * 1009).
+         */
         PROTOCOL
     }
 

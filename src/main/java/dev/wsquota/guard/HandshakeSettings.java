@@ -22,7 +22,8 @@ public record HandshakeSettings(int perSecond, int burst) {
 
     public HandshakeSettings {
         if (perSecond < 0 || perSecond > MAX) {
-            throw new IllegalArgumentException(PER_SECOND + " must be between 0 (no limit) and " + MAX + ", was " + perSecond);
+            throw new IllegalArgumentException(PER_SECOND + " must be between 0 (no limit) and " + MAX + ", was "
+                    + perSecond);
         }
         if (burst < 1 || burst > MAX) {
             throw new IllegalArgumentException(BURST + " must be between 1 and " + MAX + ", was " + burst);

@@ -55,7 +55,8 @@ public final class InboundGuard {
 
     public InboundGuard(int maxMessageBytes, int maxMessagesPerSecond, LongSupplier nanoClock) {
         if (maxMessageBytes < 1 || maxMessagesPerSecond < 1) {
-            throw new IllegalArgumentException("limits must be positive: " + maxMessageBytes + ", " + maxMessagesPerSecond);
+            throw new IllegalArgumentException("limits must be positive: " + maxMessageBytes + ", "
+                    + maxMessagesPerSecond);
         }
         this.maxMessageBytes = maxMessageBytes;
         this.ratePerSecond = maxMessagesPerSecond;

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class OriginPolicy {
 
-    private static final Pattern ORIGIN = Pattern.compile("(https?)://([a-z0-9.\\-]+|\\[[0-9a-f:.]+\\])(?::(\\d{1,5}))?");
+    private static final Pattern ORIGIN = Pattern.compile(
+            "(https?)://([a-z0-9.\\-]+|\\[[0-9a-f:.]+\\])(?::(\\d{1,5}))?");
     private static final Pattern HOST = Pattern.compile("([a-z0-9.\\-]+|\\[[0-9a-f:.]+\\])(?::(\\d{1,5}))?");
 
     private final Set<String> allowed;

@@ -51,7 +51,8 @@ final class AdminAudit {
             flush();
             String caller = caller();
             if (repeated.offer(attribute, old, now, caller)) {
-                emit(attribute, old, now, attribute + " changed from " + old + " to " + now + " (by " + caller + ")", caller, 1);
+                emit(attribute, old, now, attribute + " changed from " + old + " to " + now + " (by " + caller + ")",
+                        caller, 1);
             }
         }
     }
@@ -61,7 +62,10 @@ final class AdminAudit {
         emit(what, oldValue, newValue, description + " (by " + caller + ")", caller, 1);
     }
 
-    /** Records the folded changes whose second has ended: called before every write, and every second by the registration. */
+    /**
+     * Records the folded changes whose second has ended: called before every write, and every second by the
+     * registration.
+     */
     void flush() {
         repeated.due().forEach(this::summarize);
     }
@@ -73,11 +77,13 @@ final class AdminAudit {
 
     private void summarize(RepeatedWrites.Summary folded) {
         String description = folded.changes() == 1
-                ? folded.attribute() + " changed from " + folded.firstOld() + " to " + folded.lastNew() + " (by " + folded.lastCaller() + ")"
+                ? folded.attribute() + " changed from " + folded.firstOld() + " to " + folded.lastNew() + " (by "
+                        + folded.lastCaller() + ")"
                 : folded.attribute() + " changed " + folded.changes() + " more times within " + folded.windowMillis()
                 + " ms of its last record, from " + folded.firstOld() + " to " + folded.lastNew() + " (the last by "
                 + folded.lastCaller() + ")";
-        emit(folded.attribute(), folded.firstOld(), folded.lastNew(), description, folded.lastCaller(), folded.changes());
+        emit(folded.attribute(), folded.firstOld(), folded.lastNew(), description, folded.lastCaller(),
+                folded.changes());
     }
 
     private void emit(String what, Object oldValue, Object newValue, String description, String caller, long changes) {

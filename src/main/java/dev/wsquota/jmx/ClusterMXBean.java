@@ -8,7 +8,9 @@ import java.util.Map;
  * the ManagerFactory MXBean's counts are this node's. On a single node ({@code wsquota.cluster=none})
  * {@code Enabled} is false and the rest is empty or zero.
  */
-@Description("wsquota cluster: members, leases, fencing and cluster-wide counts (the ManagerFactory MBean shows this node's)")
+@Description(
+        "wsquota cluster: members, leases, fencing and cluster-wide counts (the ManagerFactory MBean shows this "
+        + "node's)")
 public interface ClusterMXBean {
 
     @Description("True when this node shares its quota with a cluster (wsquota.cluster=hazelcast).")
@@ -50,7 +52,9 @@ public interface ClusterMXBean {
     @Description("Slots of departed members freed at once by this node since start, a count.")
     long getPurgedSlots();
 
-    @Description("Connections this node refused since start because the cluster could not decide (1013 quota service unavailable), a count.")
+    @Description(
+            "Connections this node refused since start because the cluster could not decide (1013 quota service "
+            + "unavailable), a count.")
     long getUnavailableRejections();
 
     @Description("Managers per user across the whole cluster, now (live slots).")

@@ -10,7 +10,10 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** An MXBean whose MBeanInfo carries the {@link Description}s of its interface, so JConsole shows units and parameter names. */
+/**
+ * An MXBean whose MBeanInfo carries the {@link Description}s of its interface, so JConsole shows units and parameter
+ * names.
+ */
 final class DescribedMBean<T> extends StandardEmitterMBean {
 
     private final Class<T> mxbeanInterface;

@@ -26,7 +26,8 @@ final class JdkExceptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage());
         } catch (RuntimeException e) {
-            // A plain object the bean handed out (its readings, its cluster-wide actions) fails without the EJB wrapper.
+            // A plain object the bean handed out (its readings, its cluster-wide actions) fails without the EJB
+            // wrapper.
             throw jdkException(e);
         }
     }

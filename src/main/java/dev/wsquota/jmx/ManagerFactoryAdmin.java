@@ -41,7 +41,8 @@ public final class ManagerFactoryAdmin extends FactoryReadings {
 
     @Override
     public void setMaxManagersPerUser(int managers) {
-        audit.write("MaxManagersPerUser", factory::getMaxManagersPerUser, () -> factory.setMaxManagersPerUser(managers));
+        audit.write("MaxManagersPerUser", factory::getMaxManagersPerUser, () ->
+                factory.setMaxManagersPerUser(managers));
     }
 
     @Override
@@ -91,7 +92,8 @@ public final class ManagerFactoryAdmin extends FactoryReadings {
 
     @Override
     public void setCleanupIntervalSeconds(int seconds) {
-        audit.write("CleanupIntervalSeconds", factory::getCleanupIntervalSeconds, () -> factory.setCleanupIntervalSeconds(seconds));
+        audit.write("CleanupIntervalSeconds", factory::getCleanupIntervalSeconds, () ->
+                factory.setCleanupIntervalSeconds(seconds));
     }
 
     @Override
@@ -218,7 +220,8 @@ public final class ManagerFactoryAdmin extends FactoryReadings {
     @Override
     public int disconnectUser(String user) {
         int closed = call(() -> factory.clusterWide().disconnect(user));
-        audit.record("disconnectUser(" + LogSafe.user(user) + ")", "", closed, "closed " + closed + " managers of " + LogSafe.user(user));
+        audit.record("disconnectUser(" + LogSafe.user(user) + ")", "", closed, "closed " + closed + " managers of "
+                + LogSafe.user(user));
         return closed;
     }
 

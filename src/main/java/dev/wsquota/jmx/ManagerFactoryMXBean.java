@@ -24,7 +24,9 @@ import java.util.Map;
  *   <li>{@value #ADMIN}: an attribute was written or an operation run: what, old and new value, who.</li>
  * </ul>
  */
-@Description("wsquota: per-user quotas of WebSocket managers, their cleanup and ping sweep timers, and the operations to fix any user at runtime")
+@Description(
+        "wsquota: per-user quotas of WebSocket managers, their cleanup and ping sweep timers, and the operations to "
+        + "fix any user at runtime")
 public interface ManagerFactoryMXBean {
 
     /** Notification type: a connection was refused at a quota. */
@@ -43,25 +45,33 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Default quota: managers each user may hold at once (key wsquota.max-managers-per-user).")
     int getMaxManagersPerUser();
 
-    @Description(value = "Sets the default quota, 1 to 1,000,000. Lowering it closes nobody: a user above the new quota keeps their connections and is refused new ones until under it; enforceQuotas() closes the excess.", params = {"managers"})
+    @Description(
+            value = "Sets the default quota, 1 to 1,000,000. Lowering it closes nobody: a user above the new quota "
+            + "keeps their connections and is refused new ones until under it; enforceQuotas() closes the excess.",
+            params = {"managers"})
     void setMaxManagersPerUser(int managers);
 
     @Description(value = "Cap on the managers of all users together (key wsquota.max-managers-total).")
     int getMaxManagersTotal();
 
-    @Description(value = "Sets the cap on all managers, 1 to 1,000,000; lowering it closes nobody.", params = {"managers"})
+    @Description(value = "Sets the cap on all managers, 1 to 1,000,000; lowering it closes nobody.",
+            params = {"managers"})
     void setMaxManagersTotal(int managers);
 
     @Description(value = "Per-user quotas that replace the default: user to quota.")
     Map<String, Integer> getUserQuotaOverrides();
 
-    @Description(value = "Gives one user their own quota (1 to 1,000,000); closes nobody. Returns what changed.", params = {"user", "managers"})
+    @Description(value = "Gives one user their own quota (1 to 1,000,000); closes nobody. Returns what changed.",
+            params = {"user", "managers"})
     String setUserQuota(String user, int managers);
 
-    @Description(value = "Removes one user's own quota so the default applies again. Returns what changed.", params = {"user"})
+    @Description(value = "Removes one user's own quota so the default applies again. Returns what changed.",
+            params = {"user"})
     String clearUserQuota(String user);
 
-    @Description(value = "Closes (1008, \"over quota: closed by an operator\") the managers above each user's quota, newest first; returns how many.")
+    @Description(
+            value = "Closes (1008, \"over quota: closed by an operator\") the managers above each user's quota, "
+            + "newest first; returns how many.")
     int enforceQuotas();
 
     // ---- timing settings ----
@@ -72,7 +82,9 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Reschedules the cleanup timer at once; 1 to 86,400 seconds.", params = {"seconds"})
     void setCleanupIntervalSeconds(int seconds);
 
-    @Description(value = "Seconds a connection may go without an inbound message or pong before the ping sweep closes it with 1001 (cleanup too, if the sweep timer is missing); 0 = never.")
+    @Description(
+            value = "Seconds a connection may go without an inbound message or pong before the ping sweep closes it "
+            + "with 1001 (cleanup too, if the sweep timer is missing); 0 = never.")
     int getIdleTimeoutSeconds();
 
     @Description(value = "Sets the idle timeout: 0 (never) or 1 to 86,400 seconds.", params = {"seconds"})
@@ -81,7 +93,9 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Seconds of silence after which a manager is pinged; 0 = no pings.")
     int getPingIntervalSeconds();
 
-    @Description(value = "Sets the ping interval: 0 (off) or 1 to 86,400 seconds; the ping sweep timer is rescheduled at once.", params = {"seconds"})
+    @Description(
+            value = "Sets the ping interval: 0 (off) or 1 to 86,400 seconds; the ping sweep timer is rescheduled at "
+            + "once.", params = {"seconds"})
     void setPingIntervalSeconds(int seconds);
 
     @Description(value = "Seconds a ping may stay unanswered before the manager is closed (4002) and released.")
@@ -90,19 +104,25 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Sets the pong timeout, 1 to 86,400 seconds.", params = {"seconds"})
     void setPongTimeoutSeconds(int seconds);
 
-    @Description(value = "At the quota, managers silent for at least this many seconds are probed before a rejection; 0 = all.")
+    @Description(
+            value = "At the quota, managers silent for at least this many seconds are probed before a rejection; 0 = "
+            + "all.")
     int getProbeAfterSeconds();
 
     @Description(value = "Sets the probe threshold: 0 to 86,400 seconds.", params = {"seconds"})
     void setProbeAfterSeconds(int seconds);
 
-    @Description(value = "Milliseconds a probed manager has to answer its ping, counted from the ping's write; a new connection at the quota waits for the probe, at most twice this long (see docs/configuration.md).")
+    @Description(
+            value = "Milliseconds a probed manager has to answer its ping, counted from the ping's write; a new "
+            + "connection at the quota waits for the probe, at most twice this long (see docs/configuration.md).")
     int getProbeTimeoutMillis();
 
     @Description(value = "Sets the probe timeout, 1 to 30,000 milliseconds.", params = {"millis"})
     void setProbeTimeoutMillis(int millis);
 
-    @Description(value = "At the quota once probing found every manager alive: reject (1013) or evict-oldest (4001 to the oldest).")
+    @Description(
+            value = "At the quota once probing found every manager alive: reject (1013) or evict-oldest (4001 to the "
+            + "oldest).")
     String getOnLimitPolicy();
 
     @Description(value = "Sets the on-limit policy: reject or evict-oldest.", params = {"policy"})
@@ -110,36 +130,56 @@ public interface ManagerFactoryMXBean {
 
     // ---- drain before a planned stop ----
 
-    @Description(value = "Seconds over which a drain started without a duration (POST /admin/drain) closes this node's managers (key wsquota.drain-seconds).")
+    @Description(
+            value = "Seconds over which a drain started without a duration (POST /admin/drain) closes this node's "
+            + "managers (key wsquota.drain-seconds).")
     int getDrainSeconds();
 
-    @Description(value = "Sets the default drain window, 1 to 3,600 seconds; a drain already running keeps its own.", params = {"seconds"})
+    @Description(value = "Sets the default drain window, 1 to 3,600 seconds; a drain already running keeps its own.",
+            params = {"seconds"})
     void setDrainSeconds(int seconds);
 
-    @Description(value = "True while this node drains: readiness DOWN (check wsquota-drain) and every new connection refused with 1013 \"server draining\". It stays true after the last close, until endDrain() or the stop.")
+    @Description(
+            value = "True while this node drains: readiness DOWN (check wsquota-drain) and every new connection "
+            + "refused with 1013 \"server draining\". It stays true after the last close, until endDrain() or the "
+            + "stop.")
     boolean isDraining();
 
     @Description(value = "Managers this node still holds while it drains (0 once drained); 0 when not draining.")
     int getDrainManagersLeft();
 
-    @Description(value = "When the last drain's last close is due at the latest; null if this node has not drained since start.")
+    @Description(
+            value = "When the last drain's last close is due at the latest; null if this node has not drained since "
+            + "start.")
     Date getDrainDeadline();
 
-    @Description(value = "Drains this node before a stop: readiness DOWN, new connections refused (1013 \"server draining\"), and every manager closed with 1001 \"server shutting down\" at a moment spread evenly, with jitter, over the next 1 to 3,600 seconds, its slot released first (cause DRAINED). Called again, re-plans the managers left over the new window. Returns what it did.", params = {"seconds"})
+    @Description(
+            value = "Drains this node before a stop: readiness DOWN, new connections refused (1013 \"server "
+            + "draining\"), and every manager closed with 1001 \"server shutting down\" at a moment spread evenly, "
+            + "with jitter, over the next 1 to 3,600 seconds, its slot released first (cause DRAINED). Called again, "
+            + "re-plans the managers left over the new window. Returns what it did.", params = {"seconds"})
     String drain(int seconds);
 
-    @Description(value = "Ends a drain without a restart: new connections are admitted again and readiness is UP; closes not yet made are cancelled (those already made stay closed). Returns what it did.")
+    @Description(
+            value = "Ends a drain without a restart: new connections are admitted again and readiness is UP; closes "
+            + "not yet made are cancelled (those already made stay closed). Returns what it did.")
     String endDrain();
 
     // ---- the application's messages to users ----
 
-    @Description(value = "Bytes (UTF-8) that may wait in one manager's outbound queue before its peer is closed with 4003 as too slow (key wsquota.max-queued-bytes).")
+    @Description(
+            value = "Bytes (UTF-8) that may wait in one manager's outbound queue before its peer is closed with 4003 "
+            + "as too slow (key wsquota.max-queued-bytes).")
     int getMaxQueuedBytes();
 
-    @Description(value = "Sets the outbound queue bound of every manager, 1,024 to 1,073,741,824 bytes; holds at once, closes nobody by itself.", params = {"bytes"})
+    @Description(
+            value = "Sets the outbound queue bound of every manager, 1,024 to 1,073,741,824 bytes; holds at once, "
+            + "closes nobody by itself.", params = {"bytes"})
     void setMaxQueuedBytes(int bytes);
 
-    @Description(value = "Seconds one message may take to be written to a peer before it is closed with 4003 as too slow (key wsquota.send-timeout-seconds).")
+    @Description(
+            value = "Seconds one message may take to be written to a peer before it is closed with 4003 as too slow "
+            + "(key wsquota.send-timeout-seconds).")
     int getSendTimeoutSeconds();
 
     @Description(value = "Sets the send time limit, 1 to 3,600 seconds; holds at once.", params = {"seconds"})
@@ -154,7 +194,9 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Messages the container took and wrote to the peer since start.")
     long getMessagesWritten();
 
-    @Description(value = "Writes of messages that failed before their time limit since start (mostly connections closing; an open one is closed with 1011).")
+    @Description(
+            value = "Writes of messages that failed before their time limit since start (mostly connections closing; "
+            + "an open one is closed with 1011).")
     long getMessageSendFailures();
 
     @Description(value = "Managers closed with 4003 since start, by limit (the limits: see docs/jmx.md).")
@@ -180,16 +222,25 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Live managers per user (user to count), for users holding at least one.")
     Map<String, Integer> getUserManagerCounts();
 
-    @Description(value = "One row per user holding a manager, sorted by user: user, active, quota, oldestManagerAgeSeconds (seconds since their oldest live manager was admitted), lastActivitySecondsAgo (seconds since any of their peers sent anything). JMX clients see an array of CompositeData (JConsole: a table).")
+    @Description(
+            value = "One row per user holding a manager, sorted by user: user, active, quota, "
+            + "oldestManagerAgeSeconds (seconds since their oldest live manager was admitted), "
+            + "lastActivitySecondsAgo (seconds since any of their peers sent anything). JMX clients see an array of "
+            + "CompositeData (JConsole: a table).")
     List<UserView> getUsers();
 
-    @Description(value = "One row per live manager of the user, oldest first: managerId, remoteAddress, openedAt (date), idleSeconds, messagesIn, messagesOut. Empty for a user with none.", params = {"user"})
+    @Description(
+            value = "One row per live manager of the user, oldest first: managerId, remoteAddress, openedAt (date), "
+            + "idleSeconds, messagesIn, messagesOut. Empty for a user with none.", params = {"user"})
     List<ManagerRow> listManagers(String user);
 
-    @Description(value = "Closes (1008, \"closed by an operator\") and releases one manager. Returns what it did.", params = {"managerId"})
+    @Description(value = "Closes (1008, \"closed by an operator\") and releases one manager. Returns what it did.",
+            params = {"managerId"})
     String closeManager(String managerId);
 
-    @Description(value = "Closes (1008, \"disconnected by an operator\") and releases every manager of the user; returns how many.", params = {"user"})
+    @Description(
+            value = "Closes (1008, \"disconnected by an operator\") and releases every manager of the user; returns "
+            + "how many.", params = {"user"})
     int disconnectUser(String user);
 
     // ---- counters since start ----
@@ -206,7 +257,9 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Slots given back since start, by cause (the causes: see docs/jmx.md).")
     Map<String, Long> getReleasesByCause();
 
-    @Description(value = "Probe rounds started since start (a user at quota with silent managers; connections that reach the quota while a round runs join it).")
+    @Description(
+            value = "Probe rounds started since start (a user at quota with silent managers; connections that reach "
+            + "the quota while a round runs join it).")
     long getProbes();
 
     @Description(value = "Managers closed and released because they did not answer a probe, since start.")
@@ -247,7 +300,9 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Timers the watchdog found missing and re-created, since start.")
     long getTimerRecreations();
 
-    @Description(value = "Differences between the registry and the container's open sessions fixed by the drift check, since start.")
+    @Description(
+            value = "Differences between the registry and the container's open sessions fixed by the drift check, "
+            + "since start.")
     long getDriftCorrections();
 
     @Description(value = "Close frames that could not be sent to a peer after its slot was given back, since start.")
@@ -256,6 +311,7 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Runs a cleanup pass over everyone now and returns how many slots it gave back.")
     int forceCleanup();
 
-    @Description(value = "Runs a cleanup pass over one user's managers now and returns how many slots it gave back.", params = {"user"})
+    @Description(value = "Runs a cleanup pass over one user's managers now and returns how many slots it gave back.",
+            params = {"user"})
     int forceCleanupUser(String user);
 }

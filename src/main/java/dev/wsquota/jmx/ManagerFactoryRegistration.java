@@ -60,12 +60,14 @@ public class ManagerFactoryRegistration {
         ManagerFactoryRegistration self = context.getBusinessObject(ManagerFactoryRegistration.class);
         audit = new AdminAudit(notifications, self::callerName);
         admin = new ManagerFactoryAdmin(factory, sweepTimer, watchdog, audit);
-        registration = PlatformRegistration.register(new DescribedMBean<>(admin, ManagerFactoryMXBean.class, notifications),
+        registration = PlatformRegistration.register(
+                new DescribedMBean<>(admin, ManagerFactoryMXBean.class, notifications),
                 ManagerFactoryAdmin.OBJECT_NAME, "operators cannot see or steer this instance");
         factory.setOperatorEvents(notifications);
         watchdog.setOperatorEvents(notifications);
         // Folded audit records come out when their second ends, even if no write follows.
-        auditFlush = scheduler.scheduleAtFixedRate(audit::flush, AdminAudit.FOLD_WINDOW_MILLIS, AdminAudit.FOLD_WINDOW_MILLIS,
+        auditFlush = scheduler.scheduleAtFixedRate(audit::flush, AdminAudit.FOLD_WINDOW_MILLIS,
+                AdminAudit.FOLD_WINDOW_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -94,7 +96,9 @@ public class ManagerFactoryRegistration {
         audit.record(what, "", result, description);
     }
 
-    /** The container's caller of this call (e.g. the REST connector's authenticated user), or empty if unauthenticated. */
+    /**
+     * The container's caller of this call (e.g. the REST connector's authenticated user), or empty if unauthenticated.
+     */
     public Optional<String> callerName() {
         Principal caller = context.getCallerPrincipal();
         String name = caller == null ? null : caller.getName();

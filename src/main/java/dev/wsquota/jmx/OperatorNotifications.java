@@ -29,7 +29,8 @@ final class OperatorNotifications extends NotificationBroadcasterSupport impleme
     private final AtomicLong sequence = new AtomicLong();
 
     OperatorNotifications() {
-        super(new MBeanNotificationInfo(new String[]{LIMIT_HIT, CLEANUP_FAILED, TIMER_RECREATED, DRIFT_CORRECTED, ADMIN},
+        super(new MBeanNotificationInfo(
+                new String[]{LIMIT_HIT, CLEANUP_FAILED, TIMER_RECREATED, DRIFT_CORRECTED, ADMIN},
                 Notification.class.getName(), "wsquota events: limit hits (coalesced per user per second), cleanup "
                 + "failures, re-created timers, corrected drift, and an audit record of every operator change"));
     }
@@ -37,7 +38,8 @@ final class OperatorNotifications extends NotificationBroadcasterSupport impleme
     @Override
     public void limitHit(String user, int active, int limit, String reason, long suppressed) {
         emit(LIMIT_HIT, reason + (suppressed > 0 ? " (" + suppressed + " more hits suppressed)" : ""),
-                details("user", LogSafe.user(user), "active", active, "limit", limit, "suppressedSinceLast", suppressed));
+                details("user", LogSafe.user(user), "active", active, "limit", limit, "suppressedSinceLast",
+                        suppressed));
     }
 
     @Override
@@ -74,7 +76,8 @@ final class OperatorNotifications extends NotificationBroadcasterSupport impleme
 
     private void emit(String type, String message, Map<String, ?> data) {
         try {
-            Notification notification = new Notification(type, ManagerFactoryAdmin.OBJECT_NAME, sequence.incrementAndGet(),
+            Notification notification = new Notification(type, ManagerFactoryAdmin.OBJECT_NAME,
+                    sequence.incrementAndGet(),
                     System.currentTimeMillis(), message);
             notification.setUserData(OpenData.details(type, data));
             sendNotification(notification);

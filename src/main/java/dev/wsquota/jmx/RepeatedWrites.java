@@ -13,8 +13,12 @@ import java.util.function.LongSupplier;
  */
 final class RepeatedWrites {
 
-    /** The changes of one attribute folded during one window: how many, the value before the first, the last value, and who made the last. */
-    record Summary(String attribute, long changes, Object firstOld, Object lastNew, String lastCaller, long windowMillis) {
+    /**
+     * The changes of one attribute folded during one window: how many, the value before the first, the last value, and
+     * who made the last.
+     */
+    record Summary(String attribute, long changes, Object firstOld, Object lastNew, String lastCaller,
+            long windowMillis) {
     }
 
     private final long windowMillis;
@@ -26,7 +30,9 @@ final class RepeatedWrites {
         this.clock = clock;
     }
 
-    /** Returns true if this change is to be recorded on its own now, false if it was folded into its attribute's window. */
+    /**
+     * Returns true if this change is to be recorded on its own now, false if it was folded into its attribute's window.
+     */
     boolean offer(String attribute, Object oldValue, Object newValue, String caller) {
         long now = clock.getAsLong();
         Window window = windows.computeIfAbsent(attribute, a -> new Window());
@@ -59,7 +65,8 @@ final class RepeatedWrites {
         windows.forEach((attribute, window) -> {
             synchronized (window) {
                 if (window.folded > 0 && now - window.openedMillis >= windowMillis) {
-                    summaries.add(new Summary(attribute, window.folded, window.firstOld, window.lastNew, window.lastCaller,
+                    summaries.add(
+                            new Summary(attribute, window.folded, window.firstOld, window.lastNew, window.lastCaller,
                             windowMillis));
                     window.folded = 0;
                     window.firstOld = null;
@@ -71,13 +78,17 @@ final class RepeatedWrites {
         return summaries;
     }
 
-    /** Folded changes still waiting for their window to end, for every attribute (e.g. at shutdown), each handed out once. */
+    /**
+     * Folded changes still waiting for their window to end, for every attribute (e.g. at shutdown), each handed out
+     * once.
+     */
     List<Summary> all() {
         List<Summary> summaries = new ArrayList<>();
         windows.forEach((attribute, window) -> {
             synchronized (window) {
                 if (window.folded > 0) {
-                    summaries.add(new Summary(attribute, window.folded, window.firstOld, window.lastNew, window.lastCaller,
+                    summaries.add(
+                            new Summary(attribute, window.folded, window.firstOld, window.lastNew, window.lastCaller,
                             windowMillis));
                     window.folded = 0;
                 }

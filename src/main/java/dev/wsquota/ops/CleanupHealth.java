@@ -24,7 +24,8 @@ import java.util.Optional;
  * @param driftRecurring              drift corrections keep occurring (the factory's rule)
  * @param activeManagers              managers holding a slot now
  */
-public record CleanupHealth(List<String> missingTimers, String timerError, boolean cleanupLate, long cleanupIntervalSeconds,
+public record CleanupHealth(List<String> missingTimers, String timerError, boolean cleanupLate,
+        long cleanupIntervalSeconds,
                             Date lastCleanupTime, Date nextCleanupTime, long consecutiveCleanupFailures,
                             long driftCorrections, boolean driftRecurring, long activeManagers) {
 
@@ -48,7 +49,8 @@ public record CleanupHealth(List<String> missingTimers, String timerError, boole
                     + " missing" + (timerError == null || timerError.isEmpty() ? "" : ": " + timerError));
         }
         if (cleanupLate) {
-            problems.add("cleanup late: last pass at " + iso(lastCleanupTime) + ", interval " + cleanupIntervalSeconds + " s");
+            problems.add("cleanup late: last pass at " + iso(lastCleanupTime) + ", interval " + cleanupIntervalSeconds
+                    + " s");
         }
         if (driftRecurring) {
             problems.add("drift corrections keep occurring (" + driftCorrections + " since start)");
@@ -73,7 +75,8 @@ public record CleanupHealth(List<String> missingTimers, String timerError, boole
             data.put("reason", String.join("; ", problems));
         }
         return new HealthCheckResponse(CHECK_NAME,
-                problems.isEmpty() ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN, Optional.of(data));
+                problems.isEmpty() ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN,
+                        Optional.of(data));
     }
 
     /** ISO-8601 UTC, or "never" for a missing time. */

@@ -49,7 +49,8 @@ public class CleanupReadinessCheck implements HealthCheck {
         CleanupPass.Status cleanup = factory.cleanupStatus();
         CleanupStatistics.Snapshot passes = cleanup.statistics();
         return new CleanupHealth(watchdog.missingTimers(), watchdog.getTimerError(), cleanup.late(),
-                factory.getCleanupIntervalSeconds(), passes.lastRunMillis() == 0 ? null : new Date(passes.lastRunMillis()),
+                factory.getCleanupIntervalSeconds(), passes.lastRunMillis() == 0 ? null
+                        : new Date(passes.lastRunMillis()),
                 factory.cleanupTimerStatus().next(), passes.consecutiveFailedRuns(), cleanup.driftCorrections(),
                 cleanup.driftRecurring(), factory.readings().activeManagers());
     }

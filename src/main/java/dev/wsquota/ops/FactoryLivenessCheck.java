@@ -11,7 +11,10 @@ import org.eclipse.microprofile.health.Liveness;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Liveness (/health/live): UP while the factory EJB answers and its registry can be read; a restart is the cure otherwise. */
+/**
+ * Liveness (/health/live): UP while the factory EJB answers and its registry can be read; a restart is the cure
+ * otherwise.
+ */
 @Liveness
 @ApplicationScoped
 public class FactoryLivenessCheck implements HealthCheck {
@@ -35,7 +38,8 @@ public class FactoryLivenessCheck implements HealthCheck {
                     .build();
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "liveness DOWN: the wsquota factory or its registry does not answer", e);
-            return HealthCheckResponse.named(CHECK_NAME).down().withData("reason", "factory not answering: " + e).build();
+            return HealthCheckResponse.named(CHECK_NAME).down().withData("reason", "factory not answering: " + e)
+                    .build();
         }
     }
 }

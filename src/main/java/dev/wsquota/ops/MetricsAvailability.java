@@ -29,7 +29,8 @@ public final class MetricsAvailability {
             return Optional.of("the MicroProfile Metrics API is not visible to the application (" + e + ")");
         }
         if (!injectable.test(registry)) {
-            return Optional.of("the MicroProfile Metrics API is visible but the server provides no MetricRegistry bean");
+            return Optional.of(
+                    "the MicroProfile Metrics API is visible but the server provides no MetricRegistry bean");
         }
         return Optional.empty();
     }

@@ -63,7 +63,8 @@ public class QuotaMetrics {
         }
         for (ReleaseCause cause : ReleaseCause.values()) {
             gauge("wsquota.releases", "Slots given back since start, by cause.", MetricUnits.NONE,
-                    () -> factory.readings().counters().releasesByCause().getOrDefault(cause, 0L), tag("cause", cause.name()));
+                    () -> factory.readings().counters().releasesByCause().getOrDefault(cause, 0L),
+                            tag("cause", cause.name()));
         }
         for (GuardStatistics.Refused kind : GuardStatistics.Refused.values()) {
             gauge("wsquota.guard.refusals", "Handshakes or connections refused by a guard since start, by kind.",

@@ -50,7 +50,9 @@ public record Admission(Outcome outcome, Manager manager, String user, int activ
         return outcome == Outcome.ADMITTED;
     }
 
-    /** The close reason sent with 1013, at most 123 UTF-8 bytes, e.g. {@code quota exceeded: 5/5 managers for alice}. */
+    /**
+     * The close reason sent with 1013, at most 123 UTF-8 bytes, e.g. {@code quota exceeded: 5/5 managers for alice}.
+     */
     public String rejectReason() {
         String text = switch (outcome) {
             case USER_QUOTA -> "quota exceeded: " + active + "/" + limit + " managers for " + LogSafe.user(user);

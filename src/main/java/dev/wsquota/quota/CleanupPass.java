@@ -72,7 +72,8 @@ public final class CleanupPass {
      * Reclaims the candidates whose connection is closed, and closes (1001) and reclaims those idle longer
      * than {@code idleTimeoutMillis} (0 = never). A failure on one manager is recorded and the pass goes on.
      */
-    public static CleanupReport reclaim(ManagerRegistry registry, long idleTimeoutMillis, Iterable<Manager> candidates) {
+    public static CleanupReport reclaim(ManagerRegistry registry, long idleTimeoutMillis,
+            Iterable<Manager> candidates) {
         long started = System.nanoTime();
         long now = registry.now();
         ManagerCloser closer = new ManagerCloser(registry);
@@ -251,7 +252,8 @@ public final class CleanupPass {
      * @param driftRecurring   each of the last few passes had to correct drift: something keeps breaking the books
      * @param late             no pass started within twice the interval
      */
-    public record Status(CleanupStatistics.Snapshot statistics, long driftCorrections, boolean driftRecurring, boolean late) {
+    public record Status(CleanupStatistics.Snapshot statistics, long driftCorrections, boolean driftRecurring,
+            boolean late) {
     }
 
     /** How cleanup stands; before the first pass its lateness is counted from when this pass was set up. */

@@ -1,6 +1,9 @@
 package dev.wsquota.quota;
 
-/** The record of cleanup runs an operator reads to know the cleanup is alive: when, how long, how much, how many failures. */
+/**
+ * The record of cleanup runs an operator reads to know the cleanup is alive: when, how long, how much, how many
+ * failures.
+ */
 public final class CleanupStatistics {
 
     private long runs;

@@ -60,7 +60,9 @@ public final class DriftCheck {
                 Long since = suspectManagers.get(manager.id());
                 if (since == null || now - since < graceMillis) {
                     managersNow.put(manager.id(), since == null ? now : since);
-                } else if (closer.releaseAndCloseQuietly(manager, ReleaseCause.DRIFT, CloseCodes.GOING_AWAY, UNCOUNTED_REASON)) {
+                } else if (
+                        closer.releaseAndCloseQuietly(manager, ReleaseCause.DRIFT, CloseCodes.GOING_AWAY,
+                        UNCOUNTED_REASON)) {
                     corrections.add(new Correction(manager.user(), manager.id(), sessionId,
                             "manager held a slot for a session the container no longer has; released"));
                 }

@@ -30,7 +30,9 @@ public final class LimitHitReporter {
         if (outcome == Admission.Outcome.USER_QUOTA || outcome == Admission.Outcome.TOTAL_QUOTA) {
             long suppressed = limitHits.hit(decided.user());
             if (suppressed >= 0) {
-                events.get().limitHit(decided.user(), decided.active(), decided.limit(), decided.rejectReason(), suppressed);
+                events.get()
+                        .limitHit(decided.user(), decided.active(), decided.limit(), decided.rejectReason(),
+                        suppressed);
             }
         }
         return decided;

@@ -5,7 +5,10 @@ import dev.wsquota.util.LogSafe;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-/** One admitted connection holding one slot of its user's quota; it exists in the registry exactly as long as the slot is held. */
+/**
+ * One admitted connection holding one slot of its user's quota; it exists in the registry exactly as long as the slot
+ * is held.
+ */
 public final class Manager {
 
     private static final VarHandle MESSAGES_IN;
@@ -36,7 +39,9 @@ public final class Manager {
     private volatile long lastActivityMillis;
     /** Inbound frames seen; a probe compares it before and after, which no clock granularity can blur. */
     private volatile int inboundFrames;
-    /** When the outstanding ping was queued, on the sweep's lag-adjusted clock (PingSweep); 0 when none is outstanding. */
+    /**
+     * When the outstanding ping was queued, on the sweep's lag-adjusted clock (PingSweep); 0 when none is outstanding.
+     */
     private volatile long pingQueuedMillis;
     /** When the outstanding ping was actually written, on the same clock; 0 until it is. */
     private volatile long pingWrittenMillis;
@@ -61,7 +66,9 @@ public final class Manager {
         this.owner = owner;
     }
 
-    /** The manager id as operators and clients see it (JMX, welcome): the registry's prefix and the serial in base 36. */
+    /**
+     * The manager id as operators and clients see it (JMX, welcome): the registry's prefix and the serial in base 36.
+     */
     public String id() {
         return idPrefix + Long.toString(serial, 36);
     }
@@ -104,8 +111,12 @@ public final class Manager {
         return Math.max(0, nowMillis - lastActivityMillis);
     }
 
-    /** Records inbound traffic: any frame (a message or a pong) proves the peer is alive and answers an outstanding ping. */
-    @SuppressWarnings("NonAtomicOperationOnVolatileField") // one reader thread per session; a lost increment still changes it
+    /**
+     * Records inbound traffic: any frame (a message or a pong) proves the peer is alive and answers an outstanding
+     * ping.
+     */
+    // one reader thread per session; a lost increment still changes it
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
     public void touch(long nowMillis) {
         lastActivityMillis = nowMillis;
         pingQueuedMillis = 0;

@@ -30,7 +30,10 @@ final class ManagerCloser {
         return true;
     }
 
-    /** As {@link #releaseAndClose}, but a failed close frame is logged and counted, not thrown: the slot is back either way. */
+    /**
+     * As {@link #releaseAndClose}, but a failed close frame is logged and counted, not thrown: the slot is back either
+     * way.
+     */
     boolean releaseAndCloseQuietly(Manager manager, ReleaseCause cause, int code, String reason) {
         if (!registry.release(manager, cause)) {
             return false;

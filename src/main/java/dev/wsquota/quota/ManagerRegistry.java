@@ -36,7 +36,9 @@ public final class ManagerRegistry {
     private final ConcurrentHashMap<Long, Manager> managers = new ConcurrentHashMap<>();
     private final QuotaLimits limits;
     private final LongSupplier clock;
-    /** Where slots are counted across nodes; on a single node ({@link SlotLedger#LOCAL}) the sets here are the count. */
+    /**
+     * Where slots are counted across nodes; on a single node ({@link SlotLedger#LOCAL}) the sets here are the count.
+     */
     private final SlotLedger ledger;
     private final ManagerIds ids = new ManagerIds();
 

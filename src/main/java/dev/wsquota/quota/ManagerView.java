@@ -24,6 +24,7 @@ public record ManagerView(String managerId, String user, String remoteAddress, l
 
     static ManagerView of(Manager manager, long nowMillis) {
         return new ManagerView(manager.id(), manager.user(), manager.connection().remoteAddress(),
-                manager.openedAtMillis(), manager.idleMillis(nowMillis) / 1000, manager.messagesIn(), manager.messagesOut());
+                manager.openedAtMillis(), manager.idleMillis(nowMillis) / 1000, manager.messagesIn(),
+                        manager.messagesOut());
     }
 }

@@ -34,6 +34,7 @@ public enum OnLimitPolicy {
             }
         }
         throw new IllegalArgumentException(what + " must be one of "
-                + Arrays.stream(values()).map(OnLimitPolicy::key).collect(Collectors.joining(", ")) + ", was '" + value + "'");
+                + Arrays.stream(values()).map(OnLimitPolicy::key).collect(Collectors.joining(", ")) + ", was '" + value
+                        + "'");
     }
 }

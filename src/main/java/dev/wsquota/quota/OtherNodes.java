@@ -18,7 +18,9 @@ public interface OtherNodes {
         }
     };
 
-    /** Has the other nodes probe the user's silent managers, waiting at most {@code waitMillis}; returns how many went. */
+    /**
+     * Has the other nodes probe the user's silent managers, waiting at most {@code waitMillis}; returns how many went.
+     */
     int probe(String user, long waitMillis);
 
     /** Closes (4001) the user's oldest manager on the node that holds it; true if one was closed. */

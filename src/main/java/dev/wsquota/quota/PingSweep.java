@@ -33,7 +33,8 @@ public final class PingSweep {
      * @param pongTimeoutMillis  how long a ping may stay unanswered
      * @param idleTimeoutMillis  silence after which a manager is closed as idle; 0 = never
      */
-    public PingSweep(ManagerRegistry registry, long pingIntervalMillis, long pongTimeoutMillis, long idleTimeoutMillis) {
+    public PingSweep(ManagerRegistry registry, long pingIntervalMillis, long pongTimeoutMillis,
+            long idleTimeoutMillis) {
         this.registry = registry;
         this.closer = new ManagerCloser(registry);
         this.pingIntervalMillis = pingIntervalMillis;
@@ -68,7 +69,9 @@ public final class PingSweep {
         lastSweepMillis = 0; // the period changes: the next sweep is not late by the old one
     }
 
-    /** How often to sweep so a dead or idle peer is found at most a quarter of the shortest period late: 250 ms to 5 s. */
+    /**
+     * How often to sweep so a dead or idle peer is found at most a quarter of the shortest period late: 250 ms to 5 s.
+     */
     public long sweepPeriodMillis() {
         long shortest = pongTimeoutMillis;
         if (pingIntervalMillis > 0) {
@@ -136,7 +139,8 @@ public final class PingSweep {
     }
 
     /**
-     * A written ping is unanswered after the pong timeout (all times on the lag-adjusted clock). One that could not be written for twice the
+     * A written ping is unanswered after the pong timeout (all times on the lag-adjusted clock). One that could not be
+     * written for twice the
      * pong timeout (stuck behind a write to a peer that stopped reading) counts as unanswered too.
      */
     private static boolean unanswered(long now, long queued, long written, long timeout) {

@@ -56,7 +56,8 @@ final class ProbeRound {
             int index = i;
             try {
                 if (!manager.connection().ping(() -> writtenAt.set(index, Math.max(1, clock.getAsLong())))) {
-                    inboundBefore[i] = NOT_JUDGED; // could not be pinged now: this round does not judge it, the sweep will
+                    // could not be pinged now: this round does not judge it, the sweep will
+                    inboundBefore[i] = NOT_JUDGED;
                 }
             } catch (Exception e) {
                 // It cannot even take a ping: it will not answer, and the round's end reclaims it.
@@ -119,7 +120,8 @@ final class ProbeRound {
     int reclaimUnanswered(ManagerCloser closer, long timeoutMillis, long now) {
         int reclaimed = 0;
         for (int i = 0; i < pinged.size(); i++) {
-            if (overdue(i, timeoutMillis, now) && closer.releaseAndCloseQuietly(pinged.get(i), ReleaseCause.PONG_TIMEOUT,
+            if (overdue(i, timeoutMillis, now)
+                    && closer.releaseAndCloseQuietly(pinged.get(i), ReleaseCause.PONG_TIMEOUT,
                     CloseCodes.PONG_TIMEOUT, "no pong to the probe within " + timeoutMillis + " ms")) {
                 reclaimed++;
             }

@@ -155,7 +155,9 @@ public final class ProbingAdmission {
         answer.accept(admission);
     }
 
-    /** One poller for all running probes, so a burst of connections at quota costs one task per tick, not one per probe. */
+    /**
+     * One poller for all running probes, so a burst of connections at quota costs one task per tick, not one per probe.
+     */
     private void startPoller() {
         if (polling.compareAndSet(false, true)) {
             try {
@@ -163,7 +165,8 @@ public final class ProbingAdmission {
             } catch (RuntimeException e) {
                 // No scheduler (the application is stopping): nobody may be left waiting, so decide now.
                 polling.set(false);
-                LOG.log(Level.SEVERE, "cannot schedule the probe poller; deciding the waiting admissions without it", e);
+                LOG.log(Level.SEVERE, "cannot schedule the probe poller; deciding the waiting admissions without it",
+                        e);
                 for (WaitingAdmission waiting = pending.poll(); waiting != null; waiting = pending.poll()) {
                     waiting.answer.accept(decide(waiting.user, waiting.connection)); // nobody reclaimed unheard
                 }
@@ -211,7 +214,8 @@ public final class ProbingAdmission {
             try {
                 evicted.connection().close(CloseCodes.REPLACED, "replaced by a newer connection");
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "could not send the close frame to " + evicted + " it replaced; its slot is already free", e);
+                LOG.log(Level.WARNING, "could not send the close frame to " + evicted
+                        + " it replaced; its slot is already free", e);
             }
         }
         return admission;
@@ -295,7 +299,10 @@ public final class ProbingAdmission {
         probeTimeoutMillis = millis;
     }
 
-    /** Probe rounds started since start (a user at quota with silent managers; connections arriving during a round join it). */
+    /**
+     * Probe rounds started since start (a user at quota with silent managers; connections arriving during a round join
+     * it).
+     */
     public long probes() {
         return probes.sum();
     }

@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The quotas in force: a default per user, per-user overrides and a cap on all managers; changeable at runtime, validated on every write. */
+/**
+ * The quotas in force: a default per user, per-user overrides and a cap on all managers; changeable at runtime,
+ * validated on every write.
+ */
 public final class QuotaLimits {
 
     /** The largest quota accepted per user or in total; anything above is a typo, not a plan. */

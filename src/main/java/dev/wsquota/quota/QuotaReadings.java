@@ -45,7 +45,10 @@ public final class QuotaReadings {
         return registry.counters();
     }
 
-    /** Probe rounds started since start (a user at quota with silent managers; connections arriving during a round join it). */
+    /**
+     * Probe rounds started since start (a user at quota with silent managers; connections arriving during a round join
+     * it).
+     */
     public long probes() {
         return admission.probes();
     }

@@ -55,12 +55,14 @@ final class RemoteProbes {
                 try {
                     mine.complete(others.probe(user, waitMillis));
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "the other nodes could not probe " + LogSafe.user(user) + "; deciding without", e);
+                    LOG.log(Level.WARNING, "the other nodes could not probe " + LogSafe.user(user)
+                            + "; deciding without", e);
                     mine.complete(0);
                 }
             });
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot ask the other nodes to probe " + LogSafe.user(user) + "; deciding without", e);
+            LOG.log(Level.WARNING, "cannot ask the other nodes to probe " + LogSafe.user(user) + "; deciding without",
+                    e);
             mine.complete(0);
         }
         return mine;

@@ -101,7 +101,8 @@ public final class ServerActions {
                 try {
                     manager.connection().closeBeforeReturning(CloseCodes.GOING_AWAY, SHUTTING_DOWN);
                 } catch (Exception e) {
-                    // The slot is back; the peer we could not tell is gone or going anyway. Counted, and in the summary.
+                    // The slot is back; the peer we could not tell is gone or going anyway. Counted, and in the
+                    // summary.
                     registry.counters().closeFailed();
                 }
             }
@@ -126,8 +127,10 @@ public final class ServerActions {
 
         /** The one log line of a stop, never one per connection. */
         public String summary(long maxWaitMillis) {
-            return "wsquota stopped: released " + released + " managers, closing each connection with 1001 " + SHUTTING_DOWN
-                    + (stillOpen == 0 ? "" : "; " + stillOpen + " peers had not answered the close after " + maxWaitMillis
+            return "wsquota stopped: released " + released + " managers, closing each connection with 1001 "
+                    + SHUTTING_DOWN
+                    + (stillOpen == 0 ? "" : "; " + stillOpen + " peers had not answered the close after "
+                            + maxWaitMillis
                     + " ms (the container ends those)");
         }
     }

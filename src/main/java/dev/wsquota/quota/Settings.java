@@ -120,7 +120,10 @@ public record Settings(int maxManagersPerUser, int maxManagersTotal, int cleanup
         return seconds;
     }
 
-    /** A whole-number key, or the fallback where it is absent or blank; refuses anything else with the key and the value. */
+    /**
+     * A whole-number key, or the fallback where it is absent or blank; refuses anything else with the key and the
+     * value.
+     */
     public static int intValue(Function<String, Optional<String>> lookup, String key, int fallback) {
         Optional<String> raw = lookup.apply(key);
         if (raw.isEmpty() || raw.get().isBlank()) {

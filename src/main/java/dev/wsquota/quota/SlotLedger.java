@@ -31,7 +31,9 @@ public interface SlotLedger {
         }
     };
 
-    /** Claims a slot for this manager; granted only while the user's live slots everywhere are fewer than {@code limit}. */
+    /**
+     * Claims a slot for this manager; granted only while the user's live slots everywhere are fewer than {@code limit}.
+     */
     Claim claim(String user, String managerId, int limit);
 
     /** Gives the manager's slot back; idempotent. A failure is the ledger's to log and count, never the caller's. */

@@ -15,7 +15,8 @@ public final class UserIds {
             throw new IllegalArgumentException("user must be a non-blank name");
         }
         if (user.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("user must be at most " + MAX_LENGTH + " characters, was " + user.length());
+            throw new IllegalArgumentException("user must be at most " + MAX_LENGTH + " characters, was "
+                    + user.length());
         }
         return user;
     }

@@ -15,7 +15,10 @@ final class UserManagers {
     final String user;
     private Manager[] managers = new Manager[2];
     private int size;
-    /** Set when the last manager left and this object was removed from the registry; a retired object takes no more managers. */
+    /**
+     * Set when the last manager left and this object was removed from the registry; a retired object takes no more
+     * managers.
+     */
     boolean retired;
 
     UserManagers(String user) {

@@ -48,8 +48,10 @@ public class GuardRuntime implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        GuardSettings settings = GuardSettings.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
-        HandshakeSettings handshakes = HandshakeSettings.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+        GuardSettings settings = GuardSettings.load(key -> ConfigProvider.getConfig()
+                .getOptionalValue(key, String.class));
+        HandshakeSettings handshakes = HandshakeSettings.load(key -> ConfigProvider.getConfig()
+                .getOptionalValue(key, String.class));
         String jwtCookie = ConfigProvider.getConfig().getOptionalValue("mp.jwt.token.cookie", String.class)
                 .filter(name -> !name.isBlank()).orElse(DEFAULT_JWT_COOKIE);
         GuardStatistics statistics = new GuardStatistics();
@@ -61,7 +63,8 @@ public class GuardRuntime implements ServletContextListener {
         current = state;
         admin = GuardAdmin.register(state.settings(), state.statistics());
         LOG.info(() -> "wsquota guard: allowed origins = " + settings.allowedOrigins() + ", max message = "
-                + settings.maxMessageBytes() + " bytes, max " + settings.maxMessagesPerSecond() + " messages/s per connection"
+                + settings.maxMessageBytes() + " bytes, max " + settings.maxMessagesPerSecond()
+                        + " messages/s per connection"
                 + ", handshakes " + handshakes);
     }
 

@@ -49,7 +49,8 @@ public class HandshakeGateFilter extends HttpFilter {
             refuse(response, refusal.get());
             return;
         }
-        PeerAddress.during(request.getRemoteAddr() + ":" + request.getRemotePort(), () -> chain.doFilter(request, response));
+        PeerAddress.during(request.getRemoteAddr() + ":" + request.getRemotePort(), () ->
+                chain.doFilter(request, response));
     }
 
     private static void refuse(HttpServletResponse response, HandshakeGate.Refusal refusal) throws IOException {

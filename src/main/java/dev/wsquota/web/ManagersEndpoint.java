@@ -126,7 +126,9 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
         Principal principal = session.getUserPrincipal();
         if (principal == null) {
             // The security constraint on /ws makes this unreachable; if it is ever misconfigured, fail closed.
-            LOG.severe("refused a WebSocket connection without an authenticated principal: check the security constraint on /ws");
+            LOG.severe(
+                    "refused a WebSocket connection without an authenticated principal: check the security "
+                    + "constraint on /ws");
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
             return;
         }
@@ -282,7 +284,8 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
 
     /**
      * Text arrives fragment by fragment (one call per frame) so the size limit holds for the assembled
-     * message. Liberty checks no per-frame size for partial handlers (neither {@code @OnMessage(maxMessageSize)} nor the session's buffer
+     * message. Liberty checks no per-frame size for partial handlers (neither {@code @OnMessage(maxMessageSize)} nor
+     * the session's buffer
      * sizes), so one huge frame is buffered whole before the guard can refuse it with 1009.
      */
     @Override
@@ -296,7 +299,8 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
             mine.messageIn(System.currentTimeMillis());
             InboundLanes.Lane mineLane = lane;
             if (mineLane != null) {
-                mineLane.message(message.text()); // to the application instead of the echo; over its bound, an error frame
+                // to the application instead of the echo; over its bound, an error frame
+                mineLane.message(message.text());
                 return;
             }
             try {
@@ -335,7 +339,8 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
         Phase before = phase.getAndSet(Phase.CLOSED);
         int code = reason == null ? 0 : reason.getCloseCode().getCode();
         if (before != Phase.REFUSING && guards != null && (code == 1002 || code == 1007 || code == 1009)) {
-            // Closed for a protocol error by the container (invalid UTF-8, bad frame, frame over its buffer) or the peer.
+            // Closed for a protocol error by the container (invalid UTF-8, bad frame, frame over its buffer) or the
+            // peer.
             guards.statistics().count(GuardStatistics.Refused.PROTOCOL);
             LOG.info(() -> "WebSocket of " + (manager != null ? manager : "an unadmitted connection") + " closed with "
                     + code + ": " + reason.getReasonPhrase());
@@ -397,7 +402,8 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
             Services.get().release().test(mine, cause);
         } catch (RuntimeException e) {
             // The registry's own state never throws here; a failing cluster ledger is logged by the ledger itself.
-            LOG.log(Level.WARNING, "could not release " + mine + " (" + cause + "); cleanup or its lease reclaims it", e);
+            LOG.log(Level.WARNING, "could not release " + mine + " (" + cause + "); cleanup or its lease reclaims it",
+                    e);
         }
     }
 }

@@ -72,7 +72,9 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         this(session, remoteAddress, io, io);
     }
 
-    /** {@code closes} runs server-side closes (a {@link CloseLane} over {@code io} in the container), {@code io} pings. */
+    /**
+     * {@code closes} runs server-side closes (a {@link CloseLane} over {@code io} in the container), {@code io} pings.
+     */
     SessionConnection(Session session, String remoteAddress, Executor io, Executor closes) {
         this.session = session;
         this.remoteAddress = remoteAddress;
@@ -298,7 +300,10 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         }
     }
 
-    /** Queues the write on the executor; false if the executor refuses it, which it does only while the application stops. */
+    /**
+     * Queues the write on the executor; false if the executor refuses it, which it does only while the application
+     * stops.
+     */
     private static boolean runOn(Executor executor, Runnable write) {
         try {
             executor.execute(write);

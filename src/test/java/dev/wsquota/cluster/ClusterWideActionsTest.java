@@ -52,7 +52,8 @@ class ClusterWideActionsTest {
         Manager newer = admit("alice", new FakeConnection());
         admit("bob", new FakeConnection());
 
-        assertEquals(List.of(oldest.id(), newer.id()), wide.list("alice").stream().map(ManagerView::managerId).toList());
+        assertEquals(List.of(oldest.id(), newer.id()), wide.list("alice").stream().map(ManagerView::managerId)
+                .toList());
         assertEquals(oldest.id(), wide.close(oldest.id()).orElseThrow().managerId());
         assertEquals(CloseCodes.POLICY_VIOLATION, first.closeCode);
         assertTrue(wide.close(oldest.id()).isEmpty(), "already closed");

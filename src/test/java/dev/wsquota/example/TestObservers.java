@@ -26,11 +26,13 @@ public class TestObservers {
     }
 
     void onOpened(@Observes ManagerOpened opened) {
-        LIFECYCLE.computeIfAbsent(opened.managerId(), id -> new CopyOnWriteArrayList<>()).add("opened " + opened.active());
+        LIFECYCLE.computeIfAbsent(opened.managerId(), id -> new CopyOnWriteArrayList<>())
+                .add("opened " + opened.active());
     }
 
     void onClosed(@Observes ManagerClosed closed) {
-        LIFECYCLE.computeIfAbsent(closed.managerId(), id -> new CopyOnWriteArrayList<>()).add("closed " + closed.cause());
+        LIFECYCLE.computeIfAbsent(closed.managerId(), id -> new CopyOnWriteArrayList<>())
+                .add("closed " + closed.cause());
     }
 
     void onMessage(@Observes ClientMessage message) throws InterruptedException {

@@ -22,7 +22,8 @@ class HandshakeGateTest {
     private final GuardStatistics statistics = new GuardStatistics();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final HandshakeGate gate = new HandshakeGate(
-            GuardSettings.load(key -> Optional.empty()), statistics, handshakes, Optional.of(limiter), COOKIE, stopping::get);
+            GuardSettings.load(key -> Optional.empty()), statistics, handshakes, Optional.of(limiter), COOKIE,
+                    stopping::get);
 
     /** A well-formed handshake of {@code user} from a page on the server's own host. */
     private static HandshakeGate.Request handshake(String user) {
@@ -63,7 +64,8 @@ class HandshakeGateTest {
         HandshakeGate.Request goodVersion = new HandshakeGate.Request(all.method(), all.protocol(), all.upgrade(), "13",
                 all.key(), all.authorization(), all.cookieNames(), all.origins(), all.host(), all.user());
         seen.add(stepThatRefuses(goodVersion).orElseThrow());
-        HandshakeGate.Request oneCredential = new HandshakeGate.Request(all.method(), all.protocol(), all.upgrade(), "13",
+        HandshakeGate.Request oneCredential = new HandshakeGate.Request(all.method(), all.protocol(), all.upgrade(),
+                "13",
                 all.key(), all.authorization(), List.of(), all.origins(), all.host(), all.user());
         seen.add(stepThatRefuses(oneCredential).orElseThrow());
         seen.add(stepThatRefuses(handshake("alice")).orElseThrow());

@@ -71,14 +71,17 @@ class HandshakeLimiterTest {
     @Test
     void settingsAreOnByDefaultAndBadValuesAreRefusedWithTheKey() {
         HandshakeSettings defaults = HandshakeSettings.load(key -> Optional.empty());
-        assertEquals(new HandshakeSettings(HandshakeSettings.DEFAULT_PER_SECOND, HandshakeSettings.DEFAULT_BURST), defaults);
+        assertEquals(new HandshakeSettings(HandshakeSettings.DEFAULT_PER_SECOND, HandshakeSettings.DEFAULT_BURST),
+                defaults);
         assertTrue(defaults.newLimiter(nanos::get).isPresent(), "on by default");
         assertTrue(new HandshakeSettings(0, 1).newLimiter(nanos::get).isEmpty(), "0/s turns it off");
         Map<String, String> bad = Map.of(HandshakeSettings.PER_SECOND, "-1");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> HandshakeSettings.load(key -> Optional.ofNullable(bad.get(key))));
-        assertTrue(e.getMessage().contains(HandshakeSettings.PER_SECOND) && e.getMessage().contains("-1"), e.getMessage());
+        assertTrue(e.getMessage().contains(HandshakeSettings.PER_SECOND) && e.getMessage().contains("-1"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> HandshakeSettings.load(key -> Optional.ofNullable(Map.of(HandshakeSettings.BURST, "many").get(key))));
+                () -> HandshakeSettings.load(key ->
+                        Optional.ofNullable(Map.of(HandshakeSettings.BURST, "many").get(key))));
     }
 }

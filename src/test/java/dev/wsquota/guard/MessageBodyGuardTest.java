@@ -16,7 +16,8 @@ class MessageBodyGuardTest {
 
     @Test
     void textAndCurlsFormTypeAreTakenAsTheyAre() throws Exception {
-        assertEquals("a=b&c=%20", read("application/x-www-form-urlencoded", "a=b&c=%20".getBytes(StandardCharsets.UTF_8), 100));
+        assertEquals("a=b&c=%20",
+                read("application/x-www-form-urlencoded", "a=b&c=%20".getBytes(StandardCharsets.UTF_8), 100));
         assertEquals("héllo", read("text/plain; charset=UTF-8", "héllo".getBytes(StandardCharsets.UTF_8), 100));
         assertEquals("{}", read("TEXT/JSON", "{}".getBytes(StandardCharsets.UTF_8), 100));
         assertEquals("", read("text/plain", new byte[0], 100));
@@ -32,7 +33,8 @@ class MessageBodyGuardTest {
 
     @Test
     void anythingButTextOrInvalidUtf8Is415() {
-        for (String type : new String[]{null, "application/json", "application/octet-stream", "text/", "multipart/form-data"}) {
+        for (String type : new String[]{null, "application/json", "application/octet-stream", "text/",
+                "multipart/form-data"}) {
             assertEquals(415, assertThrows(MessageBodyGuard.Refused.class,
                     () -> read(type, "x".getBytes(StandardCharsets.UTF_8), 10)).status(), String.valueOf(type));
         }

@@ -51,7 +51,8 @@ class OriginPolicyTest {
         assertEquals(List.of("https://app.example.com", "http://localhost:3000"), policy.allowed());
         assertTrue(allows(policy, "https://app.example.com", "gateway.internal"));
         assertTrue(allows(policy, "http://LOCALHOST:3000", "gateway.internal"));
-        assertFalse(allows(policy, "http://app.example.com", "app.example.com"), "scheme matters; same host no longer counts");
+        assertFalse(allows(policy, "http://app.example.com", "app.example.com"),
+                "scheme matters; same host no longer counts");
         assertFalse(allows(policy, "https://app.example.com.evil.example", "gateway.internal"));
         assertFalse(allows(policy, "http://localhost:3001", "gateway.internal"));
     }

@@ -11,7 +11,8 @@ class UpgradeRequestTest {
     private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ=="; // the RFC 6455 example: 16 bytes
 
     private static int status(String method, String protocol, String upgrade, String version, String key) {
-        return UpgradeRequest.check(method, protocol, upgrade, version, key).map(UpgradeRequest.Refusal::status).orElse(0);
+        return UpgradeRequest.check(method, protocol, upgrade, version, key).map(UpgradeRequest.Refusal::status)
+                .orElse(0);
     }
 
     @Test

@@ -132,7 +132,8 @@ class ForwardHandlerTest {
         await("the closed post", () -> bodies.size() == 3);
         String id = alice.id();
         assertEquals(List.of("{\"event\":\"opened\",\"user\":\"alice\",\"managerId\":\"" + id + "\",\"active\":1}",
-                "{\"event\":\"message\",\"user\":\"alice\",\"managerId\":\"" + id + "\",\"data\":\"hello \\\"world\\\"\"}",
+                "{\"event\":\"message\",\"user\":\"alice\",\"managerId\":\"" + id
+                        + "\",\"data\":\"hello \\\"world\\\"\"}",
                 "{\"event\":\"closed\",\"user\":\"alice\",\"managerId\":\"" + id + "\",\"cause\":\"CLOSE\"}"), bodies);
         assertEquals(List.of("s3cret", "s3cret", "s3cret"), secrets);
     }

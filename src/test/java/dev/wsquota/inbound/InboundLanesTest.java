@@ -124,7 +124,8 @@ class InboundLanesTest {
         lane.message("boom");
         lane.message("next");
         await("both answers", () -> connection(alice).sent().size() == 2);
-        assertEquals(List.of("{\"type\":\"error\",\"reason\":\"handler failed\"}", "ok next"), connection(alice).sent());
+        assertEquals(List.of("{\"type\":\"error\",\"reason\":\"handler failed\"}", "ok next"), connection(alice)
+                .sent());
         assertEquals(1, statistics.handlerErrors());
         assertEquals(1, alice.messagesOut());
     }
@@ -139,7 +140,8 @@ class InboundLanesTest {
         lane.start(1);
         lane.message("x");
         await("the error frame", () -> connection(alice).sent().size() == 1);
-        assertEquals("{\"type\":\"error\",\"reason\":\"backend timed out after 5 ms\"}", connection(alice).sent().get(0));
+        assertEquals("{\"type\":\"error\",\"reason\":\"backend timed out after 5 ms\"}", connection(alice).sent()
+                .get(0));
         assertEquals(1, statistics.forwardTimeouts());
         assertEquals(0, statistics.handlerErrors());
     }
@@ -227,7 +229,8 @@ class InboundLanesTest {
 
     @Test
     void anErrorFrameEscapesItsReason() {
-        assertEquals("{\"type\":\"error\",\"reason\":\"a \\\"b\\\"\\n\\u0001\"}", ManagerOutbox.errorFrame("a \"b\"\n\u0001"));
+        assertEquals("{\"type\":\"error\",\"reason\":\"a \\\"b\\\"\\n\\u0001\"}",
+                ManagerOutbox.errorFrame("a \"b\"\n\u0001"));
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -6,7 +6,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
-/** Records every event as a line ("opened alice 1", "message hello", "closed ADMIN"); messages go to {@link #onMessage}. */
+/**
+ * Records every event as a line ("opened alice 1", "message hello", "closed ADMIN"); messages go to {@link #onMessage}.
+ */
 final class RecordingHandler implements InboundHandler {
 
     final List<String> events = new CopyOnWriteArrayList<>();

@@ -40,7 +40,8 @@ class CleanupIntervalIT {
                 Date planned = factory.getNextCleanupTime();
                 factory.setCleanupIntervalSeconds(30);
                 Date next = factory.getNextCleanupTime();
-                assertTrue(!next.after(planned), "next run " + next + " is after the one planned before the write, " + planned);
+                assertTrue(!next.after(planned), "next run " + next + " is after the one planned before the write, "
+                        + planned);
                 long runs = factory.getCleanupRuns();
                 Await.until("a cleanup run at the old plan", Duration.ofSeconds(INTERVAL_SECONDS + 8L),
                         factory::getCleanupRuns, now -> now > runs);
@@ -73,11 +74,13 @@ class CleanupIntervalIT {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long runs = factory.getCleanupRuns() - runsBefore;
-                System.out.printf("CleanupIntervalIT: %d interval writes in %.1f s, %d cleanup runs meanwhile%n", writes, seconds, runs);
+                System.out.printf("CleanupIntervalIT: %d interval writes in %.1f s, %d cleanup runs meanwhile%n",
+                        writes, seconds, runs);
                 // At most 3 s apart, so at least 3 runs in 10 s; a write that rescheduled from now would allow none.
                 assertTrue(runs >= (long) (seconds / (INTERVAL_SECONDS + 1)),
                         runs + " cleanup runs during " + writes + " writes in " + seconds + " s");
-                assertTrue(writes >= STORM_SECONDS * WRITES_PER_SECOND / 2, "the storm wrote only " + writes + " times");
+                assertTrue(writes >= STORM_SECONDS * WRITES_PER_SECOND / 2, "the storm wrote only " + writes
+                        + " times");
                 assertEquals(false, factory.isCleanupLate(), "cleanup late after the storm");
             } finally {
                 factory.setCleanupIntervalSeconds(INTERVAL_SECONDS);

@@ -57,7 +57,8 @@ class ClusterIT {
 
     @Deployment(name = NODE1, managed = false, testable = false)
     static WebArchive node1() throws IOException {
-        String config = Files.readString(new File("src/main/resources/META-INF/microprofile-config.properties").toPath())
+        String config = Files.readString(new File("src/main/resources/META-INF/microprofile-config.properties")
+                .toPath())
                 + "\nwsquota.cluster=hazelcast\n"
                 + "wsquota.cluster.name=" + System.getProperty("clusterName") + "\n"
                 + "wsquota.cluster.port=" + System.getProperty("clusterPort1") + "\n"
@@ -76,7 +77,8 @@ class ClusterIT {
 
     private static ClusterMXBean cluster(JmxClient jmx) throws IOException {
         try {
-            return JMX.newMXBeanProxy(jmx.connection(), new ObjectName("dev.wsquota:type=Cluster"), ClusterMXBean.class);
+            return JMX.newMXBeanProxy(jmx.connection(), new ObjectName("dev.wsquota:type=Cluster"),
+                    ClusterMXBean.class);
         } catch (javax.management.MalformedObjectNameException e) {
             throw new AssertionError(e);
         }

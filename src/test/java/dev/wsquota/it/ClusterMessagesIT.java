@@ -44,7 +44,8 @@ class ClusterMessagesIT {
 
     @Deployment(name = NODE1, managed = false, testable = false)
     static WebArchive node1() throws IOException {
-        String config = Files.readString(new File("src/main/resources/META-INF/microprofile-config.properties").toPath())
+        String config = Files.readString(new File("src/main/resources/META-INF/microprofile-config.properties")
+                .toPath())
                 + "\nwsquota.cluster=hazelcast\n"
                 + "wsquota.cluster.name=" + System.getProperty("clusterName") + "\n"
                 + "wsquota.cluster.port=" + System.getProperty("clusterPort1") + "\n"
@@ -113,7 +114,8 @@ class ClusterMessagesIT {
         assertEquals(PushFrame.of("bob only"), bobThere.nextMessage(10_000));
 
         HttpResponse<String> one = Api.post(node1Port(), "/api/managers/" + aliceThere.welcomeField("managerId")
-                + "/messages", "publisher", "text/plain", "the one on node 2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                + "/messages", "publisher", "text/plain",
+                        "the one on node 2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(200, one.statusCode(), one.body());
         assertEquals(PushFrame.of("the one on node 2"), aliceThere.nextMessage(10_000));
 

@@ -45,7 +45,8 @@ class ClusterRedeployLeakIT {
     @Deployment(name = NAME, managed = false, testable = false)
     static WebArchive deployment() throws IOException {
         String port = System.getProperty("clusterPort1");
-        String config = Files.readString(new File("src/main/resources/META-INF/microprofile-config.properties").toPath())
+        String config = Files.readString(new File("src/main/resources/META-INF/microprofile-config.properties")
+                .toPath())
                 + "\nwsquota.cluster=hazelcast\n"
                 + "wsquota.cluster.name=" + System.getProperty("clusterName") + "-redeploy\n"
                 + "wsquota.cluster.port=" + port + "\n"

@@ -11,7 +11,10 @@ public final class Deployments {
     private Deployments() {
     }
 
-    /** The product: every main class, its library (Hazelcast), web.xml, the context root (Liberty's and WildFly's descriptor) and the config defaults. */
+    /**
+     * The product: every main class, its library (Hazelcast), web.xml, the context root (Liberty's and WildFly's
+     * descriptor) and the config defaults.
+     */
     public static WebArchive product(String name) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackages(true, "dev.wsquota.quota", "dev.wsquota.guard", "dev.wsquota.web", "dev.wsquota.ejb",

@@ -55,7 +55,8 @@ class GuardsIT extends RawHandshakeTest {
         return ws;
     }
 
-    private void assertRefused(int status, String method, String version, Map<String, String> headers) throws IOException {
+    private void assertRefused(int status, String method, String version,
+            Map<String, String> headers) throws IOException {
         assertEquals(status, raw(method, version, headers).status(), "handshake status");
         assertNeverAdmitted();
     }
@@ -122,7 +123,8 @@ class GuardsIT extends RawHandshakeTest {
         }
         RawWs.Close close = ws.awaitClose();
         assertClosed(1008, "rate limit: more than 50 messages per second", close);
-        assertTrue(close.textsBefore().size() >= 50 && close.textsBefore().size() < 60, "echoed: " + close.textsBefore().size());
+        assertTrue(close.textsBefore().size() >= 50 && close.textsBefore().size() < 60, "echoed: " + close.textsBefore()
+                .size());
     }
 
     @Test

@@ -49,7 +49,8 @@ class HandshakeRateIT {
     static WebArchive deployment() throws IOException {
         String defaults = Files.readString(Path.of("src/main/resources/META-INF/microprofile-config.properties"));
         return Deployments.product("handshakerate")
-                .addAsResource(new StringAsset(defaults + "\n# the product's defaults, above the IT server's -D values\n"
+                .addAsResource(
+                        new StringAsset(defaults + "\n# the product's defaults, above the IT server's -D values\n"
                         + "config_ordinal=500\n"), "META-INF/microprofile-config.properties");
     }
 
@@ -69,7 +70,8 @@ class HandshakeRateIT {
         } catch (CompletionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
                 return "HTTP " + refused.getResponse().statusCode()
-                        + refused.getResponse().headers().firstValue("Retry-After").map(s -> " Retry-After " + s).orElse("");
+                        + refused.getResponse().headers().firstValue("Retry-After").map(s -> " Retry-After " + s)
+                                .orElse("");
             }
             throw e;
         }
@@ -139,7 +141,8 @@ class HandshakeRateIT {
 
         long retryAfter = Long.parseLong(last.substring("HTTP 429 Retry-After ".length()));
         Thread.sleep(TimeUnit.SECONDS.toMillis(retryAfter));
-        assertTrue(attempt("carol", Map.of(), held).startsWith("closed 1013"), "carol is let in again after Retry-After");
+        assertTrue(attempt("carol", Map.of(), held).startsWith("closed 1013"),
+                "carol is let in again after Retry-After");
     }
 
     @Test
@@ -161,7 +164,8 @@ class HandshakeRateIT {
             assertEquals("admitted", attempt("alice", Map.of(), held));
         }
         for (int i = 0; i < 10; i++) {
-            assertTrue(attempt("alice", Map.of(), held).startsWith("closed 1013"), "refused by the quota, not the rate");
+            assertTrue(attempt("alice", Map.of(), held).startsWith("closed 1013"),
+                    "refused by the quota, not the rate");
         }
     }
 }

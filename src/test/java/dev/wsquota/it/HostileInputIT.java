@@ -213,7 +213,8 @@ class HostileInputIT {
         return refused(name, status, "GET", "HTTP/1.1", headers);
     }
 
-    private static Arguments refused(String name, int status, String method, String version, Map<String, String> headers) {
+    private static Arguments refused(String name, int status, String method, String version,
+            Map<String, String> headers) {
         return Arguments.of(name, status, method, version, headers);
     }
 
@@ -226,21 +227,30 @@ class HostileInputIT {
                 refused("H04 garbage Basic credentials -> 401", 401,
                         with(RawWs.handshakeWithoutCredentials(), "Authorization", "Basic %%%not-base64%%%")),
                 refused("J03 expired JWT -> 401", 401, RawWs.bearerHandshake(Jwt.expired("frank@idp.test"))),
-                refused("J04 unsigned JWT (alg none) -> 401", 401, RawWs.bearerHandshake(Jwt.unsigned("frank@idp.test"))),
-                refused("J05 JWT signed with an unknown key -> 401", 401, RawWs.bearerHandshake(Jwt.wrongKey("frank@idp.test"))),
-                refused("J06 JWT from the wrong issuer -> 401", 401, RawWs.bearerHandshake(Jwt.wrongIssuer("frank@idp.test"))),
+                refused("J04 unsigned JWT (alg none) -> 401", 401,
+                        RawWs.bearerHandshake(Jwt.unsigned("frank@idp.test"))),
+                refused("J05 JWT signed with an unknown key -> 401", 401,
+                        RawWs.bearerHandshake(Jwt.wrongKey("frank@idp.test"))),
+                refused("J06 JWT from the wrong issuer -> 401", 401,
+                        RawWs.bearerHandshake(Jwt.wrongIssuer("frank@idp.test"))),
                 refused("J07 JWT whose payload was changed to name bob after signing -> 401", 401,
                         RawWs.bearerHandshake(Jwt.tampered("frank@idp.test", "bob"))),
                 refused("J08 garbage bearer token -> 401", 401, RawWs.bearerHandshake("not.a.jwt")),
                 refused("J09 expired JWT in the cookie -> 401", 401, withCookie(Jwt.expired("grace@idp.test"))),
                 refused("J10 JWT without exp -> 401", 401, RawWs.bearerHandshake(Jwt.withoutExpiry("frank@idp.test"))),
-                refused("J11 wrong-key JWT in the cookie plus valid BASIC credentials -> 401 (the cookie decides, no fallback)", 401,
+                refused(
+                        "J11 wrong-key JWT in the cookie plus valid BASIC credentials -> 401 (the cookie decides, no "
+                        + "fallback)", 401,
                         with(alice(), "Cookie", "wsquota-jwt=" + Jwt.wrongKey("alice"))),
                 refused("J12 Bearer header and JWT cookie together (two identities) -> 401", 401,
-                        with(RawWs.bearerHandshake(Jwt.valid("frank@idp.test")), "Cookie", "wsquota-jwt=" + Jwt.valid("grace@idp.test"))),
-                refused("I04 upn with a line break (bob\\nx) -> 401 (Liberty refuses it)", 401, RawWs.bearerHandshake(Jwt.valid("bob\nx"))),
-                refused("I04 upn with a line separator (bob\\u2028x) -> 401", 401, RawWs.bearerHandshake(Jwt.valid("bob\u2028x"))),
-                refused("O01 foreign Origin with valid credentials -> 403", 403, with(alice(), "Origin", "https://evil.example")),
+                        with(RawWs.bearerHandshake(Jwt.valid("frank@idp.test")), "Cookie", "wsquota-jwt="
+                                + Jwt.valid("grace@idp.test"))),
+                refused("I04 upn with a line break (bob\\nx) -> 401 (Liberty refuses it)", 401,
+                        RawWs.bearerHandshake(Jwt.valid("bob\nx"))),
+                refused("I04 upn with a line separator (bob\\u2028x) -> 401", 401,
+                        RawWs.bearerHandshake(Jwt.valid("bob\u2028x"))),
+                refused("O01 foreign Origin with valid credentials -> 403", 403,
+                        with(alice(), "Origin", "https://evil.example")),
                 refused("O02 Origin: null -> 403", 403, with(alice(), "Origin", "null")),
                 refused("O03 look-alike Origin (http://127.0.0.1:port.evil.example) -> 403", 403,
                         with(alice(), "Origin", "http://" + host + ".evil.example")),
@@ -249,9 +259,11 @@ class HostileInputIT {
                 refused("O05 foreign Origin without credentials -> 401 (authentication comes first)", 401,
                         with(RawWs.handshakeWithoutCredentials(), "Origin", "https://evil.example")),
                 refused("P01 no Sec-WebSocket-Key -> 400", 400, with(alice(), "Sec-WebSocket-Key", null)),
-                refused("P02 Sec-WebSocket-Key that is not 16 bytes -> 400", 400, with(alice(), "Sec-WebSocket-Key", "c2hvcnQ=")),
+                refused("P02 Sec-WebSocket-Key that is not 16 bytes -> 400", 400,
+                        with(alice(), "Sec-WebSocket-Key", "c2hvcnQ=")),
                 refused("P03 wrong Sec-WebSocket-Version (8) -> 400", 400, with(alice(), "Sec-WebSocket-Version", "8")),
-                refused("P04 POST with upgrade headers -> not upgraded (404: nothing but the WebSocket lives at /ws)", 404,
+                refused("P04 POST with upgrade headers -> not upgraded (404: nothing but the WebSocket lives at /ws)",
+                        404,
                         "POST", "HTTP/1.1", with(alice(), "Content-Length", "0")),
                 refused("P05 GET without Upgrade/Connection headers -> not upgraded (404)", 404,
                         with(alice(), "Upgrade", null, "Connection", null)),
@@ -288,15 +300,23 @@ class HostileInputIT {
         return Stream.of(
                 Arguments.of("H05 forged user in the query (?user=bob) -> admitted as alice", "alice",
                         "/ws?user=bob&principal=bob&upn=bob", alice()),
-                Arguments.of("H06 forged user in headers (X-User, X-Forwarded-User, X-Remote-User, Remote-User) -> admitted as alice",
-                        "alice", "/ws", with(alice(), "X-User", "bob", "X-Forwarded-User", "bob", "X-Remote-User", "bob",
+                Arguments.of(
+                        "H06 forged user in headers (X-User, X-Forwarded-User, X-Remote-User, Remote-User) -> "
+                        + "admitted as alice",
+                        "alice", "/ws",
+                                with(alice(), "X-User", "bob", "X-Forwarded-User", "bob", "X-Remote-User", "bob",
                                 "Remote-User", "bob", "X-Wsquota-User", "bob", "$WSRU", "bob")),
-                Arguments.of("H07 forged user as subprotocol (Sec-WebSocket-Protocol: bob) -> admitted as alice, no subprotocol chosen",
+                Arguments.of(
+                        "H07 forged user as subprotocol (Sec-WebSocket-Protocol: bob) -> admitted as alice, no "
+                        + "subprotocol chosen",
                         "alice", "/ws", with(alice(), "Sec-WebSocket-Protocol", "bob, user.bob")),
-                Arguments.of("J01 valid JWT in the Authorization header -> admitted as its upn (control)", "frank@idp.test",
+                Arguments.of("J01 valid JWT in the Authorization header -> admitted as its upn (control)",
+                        "frank@idp.test",
                         "/ws", RawWs.bearerHandshake(Jwt.valid("frank@idp.test"))),
-                Arguments.of("J02 valid JWT in the wsquota-jwt cookie (browser) -> admitted as its upn (control)", "grace@idp.test",
-                        "/ws", with(RawWs.handshakeWithoutCredentials(), "Cookie", "theme=dark; wsquota-jwt=" + Jwt.valid("grace@idp.test"))),
+                Arguments.of("J02 valid JWT in the wsquota-jwt cookie (browser) -> admitted as its upn (control)",
+                        "grace@idp.test",
+                        "/ws", with(RawWs.handshakeWithoutCredentials(), "Cookie", "theme=dark; wsquota-jwt="
+                                + Jwt.valid("grace@idp.test"))),
                 Arguments.of("O06 same-host Origin -> admitted (control)", "alice", "/ws",
                         with(alice(), "Origin", "http://" + RawWs.host())));
     }
@@ -315,7 +335,8 @@ class HostileInputIT {
 
     static Stream<Arguments> refusedUserIds() {
         return Stream.of(
-                Arguments.of("I02 upn of 10 KB -> closed 1008 'user id not accepted', never counted", "u".repeat(10_240)),
+                Arguments.of("I02 upn of 10 KB -> closed 1008 'user id not accepted', never counted",
+                        "u".repeat(10_240)),
                 Arguments.of("I03 blank upn (three spaces) -> closed 1008, never counted", "   "));
     }
 
@@ -334,9 +355,11 @@ class HostileInputIT {
     }
 
     @Test
-    @DisplayName("I01 upn with control characters, , = * : quotes -> admitted as data; JMX shows it exactly; logs escape it")
+    @DisplayName(
+            "I01 upn with control characters, , = * : quotes -> admitted as data; JMX shows it exactly; logs escape it")
     void hostileUserIdIsData() throws Exception {
-        String hostile = "eve\t\u001b[2J\u007f[INFO] FORGED-LOG-LINE user=root,type=ManagerFactory,name=*:\"q\"'s'\u0000";
+        String hostile = "eve\t\u001b[2J\u007f[INFO] FORGED-LOG-LINE "
+                + "user=root,type=ManagerFactory,name=*:\"q\"'s'\u0000";
         RawWs ws = raw(RawWs.bearerHandshake(Jwt.valid(hostile)));
         assertEquals(101, ws.status());
         ws.readText();
@@ -346,7 +369,8 @@ class HostileInputIT {
         // Make the server log a line about this connection, then look at the log.
         ws.sendFrame(RawWs.BINARY, true, new byte[] {1}, true);
         assertClosedWith(1003, ws.awaitClose());
-        Path log = Path.of(System.getProperty("wlpHome"), "usr", "servers", System.getProperty("serverName"), "logs", "messages.log");
+        Path log = Path.of(System.getProperty("wlpHome"), "usr", "servers", System.getProperty("serverName"), "logs",
+                "messages.log");
         String text = Await.until("the log line about the hostile id", Duration.ofSeconds(10), () -> read(log),
                 content -> content.contains("FORGED-LOG-LINE"));
         assertTrue(text.contains("eve\\u0009\\u001b[2J\\u007f[INFO] FORGED-LOG-LINE user=root"),
@@ -394,9 +418,11 @@ class HostileInputIT {
 
     static Stream<Arguments> echoedMessages() {
         return Stream.of(
-                Arguments.of("M01 text of exactly max-message-bytes (65536) -> echoed", (Frames) ws -> ws.sendText("a".repeat(LIMIT)),
+                Arguments.of("M01 text of exactly max-message-bytes (65536) -> echoed", (Frames) ws ->
+                        ws.sendText("a".repeat(LIMIT)),
                         "a".repeat(LIMIT)),
-                Arguments.of("M04 fragmented text of exactly the limit (4 frames of 16 KiB) -> echoed whole", fragments("g", 4),
+                Arguments.of("M04 fragmented text of exactly the limit (4 frames of 16 KiB) -> echoed whole",
+                        fragments("g", 4),
                         "g".repeat(LIMIT)),
                 Arguments.of("M05 two-byte characters: 32768 x e-acute (65536 bytes) -> echoed",
                         (Frames) ws -> ws.sendText("\u00e9".repeat(LIMIT / 2)), "\u00e9".repeat(LIMIT / 2)));
@@ -413,19 +439,24 @@ class HostileInputIT {
     static Stream<Arguments> refusedFrames() {
         String tooBig = "message too big: more than 65536 bytes";
         return Stream.of(
-                Arguments.of("M02 text one byte over (65537) in one frame -> 1009", (Frames) ws -> ws.sendText("a".repeat(LIMIT + 1)),
+                Arguments.of("M02 text one byte over (65537) in one frame -> 1009", (Frames) ws ->
+                        ws.sendText("a".repeat(LIMIT + 1)),
                         1009, tooBig),
-                Arguments.of("M03 fragmented text over the limit (5 frames of 16 KiB, each under it) -> 1009", fragments("f", 5),
+                Arguments.of("M03 fragmented text over the limit (5 frames of 16 KiB, each under it) -> 1009",
+                        fragments("f", 5),
                         1009, tooBig),
                 Arguments.of("M05 two-byte characters: 32769 x e-acute (65538 bytes) -> 1009",
                         (Frames) ws -> ws.sendText("\u00e9".repeat(LIMIT / 2 + 1)), 1009, tooBig),
-                Arguments.of("M06 binary frame -> 1003", (Frames) ws -> ws.sendFrame(RawWs.BINARY, true, new byte[] {0, 1, 2, 3}, true),
+                Arguments.of("M06 binary frame -> 1003", (Frames) ws ->
+                        ws.sendFrame(RawWs.BINARY, true, new byte[] {0, 1, 2, 3}, true),
                         1003, "binary messages are not supported, send text"),
                 Arguments.of("M07 invalid UTF-8 in a text frame -> 1007", (Frames) ws -> ws.sendFrame(RawWs.TEXT, true,
                         new byte[] {'o', 'k', (byte) 0xC3, (byte) 0x28, (byte) 0xFF}, true), 1007, null),
-                Arguments.of("M09 one 2 MiB text frame -> 1009", (Frames) ws -> ws.sendText("h".repeat(2 * 1024 * 1024)),
+                Arguments.of("M09 one 2 MiB text frame -> 1009", (Frames) ws ->
+                        ws.sendText("h".repeat(2 * 1024 * 1024)),
                         1009, tooBig),
-                Arguments.of("M10 continuation frame without a first fragment -> 1002", (Frames) ws -> ws.sendFrame(RawWs.CONTINUATION,
+                Arguments.of("M10 continuation frame without a first fragment -> 1002", (Frames) ws ->
+                        ws.sendFrame(RawWs.CONTINUATION,
                         true, "orphan".getBytes(StandardCharsets.US_ASCII), true), 1002, null),
                 Arguments.of("M11 unmasked client frame -> 1002", (Frames) ws -> ws.sendFrame(RawWs.TEXT, true,
                         "naked".getBytes(StandardCharsets.US_ASCII), false), 1002, null),
@@ -436,7 +467,8 @@ class HostileInputIT {
     /** The close code is the case; the reason is checked where wsquota itself writes it (null: the container's). */
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedFrames")
-    void refusedFramesCloseOnlyThisConnectionWithTheirCode(String name, Frames frames, int code, String reason) throws Exception {
+    void refusedFramesCloseOnlyThisConnectionWithTheirCode(String name, Frames frames, int code,
+            String reason) throws Exception {
         RawWs ws = admittedAlice();
         frames.send(ws);
         RawWs.Close close = ws.awaitClose();

@@ -183,7 +183,8 @@ class InboundForwardIT {
         String opened = "{\"event\":\"opened\",\"user\":\"bob\",\"managerId\":\"" + bob.welcomeField("managerId")
                 + "\",\"active\":1}";
         // Its opened post answered first, so that stopping the backend fails only the message's call.
-        Await.until("bob's opened post answered", Duration.ofSeconds(15), () -> backend.answered.contains(opened), found -> found);
+        Await.until("bob's opened post answered", Duration.ofSeconds(15), () -> backend.answered.contains(opened),
+                found -> found);
         long failures = inbound.getForwardFailures();
         backend.stop();
         bob.send("anyone?");

@@ -69,7 +69,9 @@ class JmxtermIT {
                 "set -b " + BEAN + " MaxManagersPerUser 0",
                 "get -b " + BEAN + " MaxManagersPerUser",
                 "quit"));
-        assertTrue(out.contains("java.lang.IllegalArgumentException: MaxManagersPerUser must be between 1 and 1000000, was 0"), out);
+        assertTrue(
+                out.contains(
+                "java.lang.IllegalArgumentException: MaxManagersPerUser must be between 1 and 1000000, was 0"), out);
         assertTrue(!out.contains("ClassNotFoundException") && !out.contains("UnmarshalException"), out);
         assertTrue(out.contains("MaxManagersPerUser = 5;"), "nothing changed: " + out);
     }
@@ -80,7 +82,8 @@ class JmxtermIT {
         assertTrue(Files.isRegularFile(jar), "jmxterm jar missing (maven-dependency-plugin copies it): " + jar);
         String address = Files.readString(JmxClient.addressFile()).trim();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "-l", address, "-n", "-v", "verbose")
+        Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "-l", address, "-n", "-v",
+                "verbose")
                 .redirectErrorStream(true)
                 .start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));

@@ -114,7 +114,8 @@ class LivenessIT extends ClientSideTest {
         mxbean.setPongTimeoutSeconds(1);
         long pongTimeoutsBefore = released("PONG_TIMEOUT");
         WsClient healthy = openLive("bob");
-        Thread.sleep(4_500); // about four ping rounds with nothing sent by the client: the behaviour under test is "nothing happens"
+        // about four ping rounds with nothing sent by the client: the behaviour under test is "nothing happens"
+        Thread.sleep(4_500);
         assertFalse(healthy.isClosed());
         assertEquals(1, countOf("bob"));
         assertEquals("still here", healthy.echo("still here"));
@@ -177,10 +178,12 @@ class LivenessIT extends ClientSideTest {
         }
         System.out.println("[liveness] second device after a cut link (probe timeout 2000 ms): " + attempts);
         assertTrue(answer != null && answer.admitted(), "the second device is welcomed: " + attempts);
-        assertEquals(1, attempts.size(), "its first attempt waits for the probe and is welcomed, no 1013 first: " + attempts);
+        assertEquals(1, attempts.size(), "its first attempt waits for the probe and is welcomed, no 1013 first: "
+                + attempts);
         long welcomedAfter = (System.nanoTime() - cut) / 1_000_000;
         // The probe waits up to twice its timeout for a ping that was written late (docs/configuration.md).
-        assertTrue(welcomedAfter < 2 * 2_000 + 2_000, "welcomed within twice the probe timeout (+2 s slack): " + welcomedAfter);
+        assertTrue(welcomedAfter < 2 * 2_000 + 2_000, "welcomed within twice the probe timeout (+2 s slack): "
+                + welcomedAfter);
         Await.until("bob at his one live connection", Duration.ofSeconds(10), () -> countOf("bob"), n -> n == 1);
     }
 
@@ -261,7 +264,8 @@ class LivenessIT extends ClientSideTest {
                 + probes + ", reclaimed by probes " + mxbean.getProbeReclaimed());
         assertTrue(probes > 0, "the probe path was exercised");
         assertTrue(welcomed >= 5);
-        Await.until("exactly 5 of bob's connections hold a slot", Duration.ofSeconds(10), () -> countOf("bob"), n -> n == 5);
+        Await.until("exactly 5 of bob's connections hold a slot", Duration.ofSeconds(10), () -> countOf("bob"), n ->
+                n == 5);
         long openClients = clients.stream().filter(client -> !client.isClosed()).count();
         assertEquals(5, openClients, "every slot holder is an open connection and vice versa");
     }

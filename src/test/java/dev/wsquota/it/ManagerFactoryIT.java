@@ -84,10 +84,12 @@ class ManagerFactoryIT {
         mxbean.setCleanupIntervalSeconds(86_400);
         List<Long> next = timers.millisUntilNext(ManagerFactory.CLEANUP_TIMER);
         assertEquals(1, next.size(), "exactly one cleanup timer: " + next);
-        assertTrue(next.get(0) <= 2_000L, "a longer interval keeps the run the 2 s one had planned, was in " + next.get(0) + " ms");
+        assertTrue(next.get(0) <= 2_000L, "a longer interval keeps the run the 2 s one had planned, was in "
+                + next.get(0) + " ms");
         long planned = mxbean.getCleanupRuns();
         Await.until("the planned run", Duration.ofSeconds(10), mxbean::getCleanupRuns, runs -> runs > planned);
-        Await.until("next run in a day", Duration.ofSeconds(5), () -> timers.millisUntilNext(ManagerFactory.CLEANUP_TIMER),
+        Await.until("next run in a day", Duration.ofSeconds(5), () ->
+                timers.millisUntilNext(ManagerFactory.CLEANUP_TIMER),
                 after -> after.size() == 1 && after.get(0) > 86_000_000L);
 
         mxbean.setCleanupIntervalSeconds(1);
@@ -95,7 +97,8 @@ class ManagerFactoryIT {
         assertEquals(1, next.size(), "the old timer is gone: " + next);
         assertTrue(next.get(0) <= 1_000L, "next run within a second, was in " + next.get(0) + " ms");
         long before = mxbean.getCleanupRuns();
-        Await.until("runs at the new interval", Duration.ofSeconds(10), mxbean::getCleanupRuns, runs -> runs >= before + 2);
+        Await.until("runs at the new interval", Duration.ofSeconds(10), mxbean::getCleanupRuns, runs -> runs >= before
+                + 2);
     }
 
     @Test
@@ -116,7 +119,8 @@ class ManagerFactoryIT {
         mxbean.setIdleTimeoutSeconds(1);
         FakeConnection idle = new FakeConnection();
         factory.admit("idle-user", idle);
-        Await.until("the idle manager is reclaimed", Duration.ofSeconds(10), () -> factory.readings().countOf("idle-user"), n -> n == 0);
+        Await.until("the idle manager is reclaimed", Duration.ofSeconds(10), () -> factory.readings()
+                .countOf("idle-user"), n -> n == 0);
         assertEquals(1001, idle.closeCode);
         assertEquals("idle for more than 1 s", idle.closeReason);
     }

@@ -40,10 +40,14 @@ class MetricsNoticeIT {
         if (scraped) {
             assertEquals(List.of(), warnings, "metrics are scraped, so nothing may say they are off");
         } else {
-            assertEquals(1, warnings.size(), "no wsquota_* metrics (HTTP " + scrape.statusCode() + "): exactly one warning " + warnings);
+            assertEquals(1, warnings.size(), "no wsquota_* metrics (HTTP " + scrape.statusCode()
+                    + "): exactly one warning " + warnings);
             String warning = warnings.get(0);
             assertTrue(warning.contains("WARN"), warning);
-            assertTrue(warning.contains("JMX has the same numbers: MXBeans dev.wsquota:type=ManagerFactory and dev.wsquota:type=Guard."), warning);
+            assertTrue(
+                    warning.contains(
+                    "JMX has the same numbers: MXBeans dev.wsquota:type=ManagerFactory and dev.wsquota:type=Guard."),
+                    warning);
         }
     }
 }

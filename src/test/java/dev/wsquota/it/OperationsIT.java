@@ -28,7 +28,8 @@ class OperationsIT extends ClientSideTest {
     /** Every wsquota metric the README lists, with one tag value each where it has a tag. */
     private static final List<List<String>> DOCUMENTED = List.of(
             List.of("wsquota_managers_active"), List.of("wsquota_users_active"), List.of("wsquota_admissions"),
-            List.of("wsquota_rejections", "reason", "user_quota"), List.of("wsquota_rejections", "reason", "total_quota"),
+            List.of("wsquota_rejections", "reason", "user_quota"),
+                    List.of("wsquota_rejections", "reason", "total_quota"),
             List.of("wsquota_rejections", "reason", "unavailable"),
             List.of("wsquota_releases", "cause", "close"), List.of("wsquota_releases", "cause", "error"),
             List.of("wsquota_releases", "cause", "idle"), List.of("wsquota_releases", "cause", "stale"),
@@ -36,13 +37,16 @@ class OperationsIT extends ClientSideTest {
             List.of("wsquota_releases", "cause", "admin"), List.of("wsquota_releases", "cause", "drift"),
             List.of("wsquota_releases", "cause", "shutdown"),
             List.of("wsquota_guard_refusals", "kind", "origin"), List.of("wsquota_guard_refusals", "kind", "user_id"),
-            List.of("wsquota_guard_refusals", "kind", "message_too_big"), List.of("wsquota_guard_refusals", "kind", "binary"),
+            List.of("wsquota_guard_refusals", "kind", "message_too_big"),
+                    List.of("wsquota_guard_refusals", "kind", "binary"),
             List.of("wsquota_guard_refusals", "kind", "rate"), List.of("wsquota_guard_refusals", "kind", "protocol"),
-            List.of("wsquota_cleanup_runs"), List.of("wsquota_cleanup_duration_seconds"), List.of("wsquota_cleanup_failures"),
+            List.of("wsquota_cleanup_runs"), List.of("wsquota_cleanup_duration_seconds"),
+                    List.of("wsquota_cleanup_failures"),
             List.of("wsquota_drift_corrections"),
             List.of("wsquota_rejections", "reason", "draining"), List.of("wsquota_releases", "cause", "drained"),
             List.of("wsquota_draining"),
-            List.of("wsquota_inbound_messages"), List.of("wsquota_inbound_busy"), List.of("wsquota_inbound_handler_errors"),
+            List.of("wsquota_inbound_messages"), List.of("wsquota_inbound_busy"),
+                    List.of("wsquota_inbound_handler_errors"),
             List.of("wsquota_inbound_forward_timeouts"), List.of("wsquota_inbound_forward_failures"),
             List.of("wsquota_inbound_forward_late"), List.of("wsquota_inbound_inflight"));
 
@@ -66,7 +70,8 @@ class OperationsIT extends ClientSideTest {
         assertTrue(body.contains("\"cleanupIntervalSeconds\":2"), body);
         assertTrue(body.contains("\"driftCorrections\":0"), body);
         assertTrue(body.contains("\"driftRecurring\":false"), body);
-        assertTrue(body.matches("(?s).*\"lastCleanupTime\":\"\\d{4}-\\d\\d-\\d\\dT[^\"]+Z\".*"), "an ISO-8601 time: " + body);
+        assertTrue(body.matches("(?s).*\"lastCleanupTime\":\"\\d{4}-\\d\\d-\\d\\dT[^\"]+Z\".*"), "an ISO-8601 time: "
+                + body);
         assertFalse(body.contains("\"reason\""), body);
     }
 
@@ -84,12 +89,14 @@ class OperationsIT extends ClientSideTest {
         assertFalse(body.contains("wsquota-cleanup"), "readiness data does not belong in liveness: " + body);
     }
 
-    // The metrics tests are Liberty-only (not tagged "portable"): WildFly 39 has no MicroProfile Metrics (MetricsNoticeIT).
+    // The metrics tests are Liberty-only (not tagged "portable"): WildFly 39 has no MicroProfile Metrics
+    // (MetricsNoticeIT).
     @Test
     void metricsAreScrapedAnonymouslyAsPrometheusTextWithEveryDocumentedName() {
         HttpResponse<String> scrape = OpsHttp.get("/metrics?scope=application");
         assertEquals(200, scrape.statusCode(), "an anonymous scrape, as Prometheus does: " + scrape.body());
-        assertTrue(scrape.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), scrape.headers().toString());
+        assertTrue(scrape.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), scrape.headers()
+                .toString());
         List<OpsHttp.Sample> samples = OpsHttp.samples(scrape.body());
         for (List<String> metric : DOCUMENTED) {
             OpsHttp.find(samples, metric.get(0), metric.subList(1, metric.size()).toArray(String[]::new));
@@ -100,7 +107,8 @@ class OperationsIT extends ClientSideTest {
         }
         HttpResponse<String> all = OpsHttp.get("/metrics");
         assertEquals(200, all.statusCode());
-        assertTrue(all.body().contains("wsquota_admissions{mp_scope=\"application\""), "the plain /metrics has them too");
+        assertTrue(all.body().contains("wsquota_admissions{mp_scope=\"application\""),
+                "the plain /metrics has them too");
     }
 
     @Test
@@ -127,7 +135,8 @@ class OperationsIT extends ClientSideTest {
         Await.until("the close is counted", Duration.ofSeconds(10),
                 () -> OpsHttp.metric("wsquota_releases", "cause", "close"), n -> n == closes + 1);
         assertEquals(2.0, OpsHttp.metric("wsquota_managers_active"));
-        assertEquals(mxbean.getAdmissions(), (long) OpsHttp.metric("wsquota_admissions"), "the metric is the MXBean's number");
+        assertEquals(mxbean.getAdmissions(), (long) OpsHttp.metric("wsquota_admissions"),
+                "the metric is the MXBean's number");
     }
 
     @Test

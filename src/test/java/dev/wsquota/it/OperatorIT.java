@@ -44,7 +44,8 @@ class OperatorIT {
 
     @Deployment
     static WebArchive deployment() {
-        return Deployments.product("operator").addClasses(FakeConnection.class, TimerProbe.class, Await.class, WsClient.class);
+        return Deployments.product("operator")
+                .addClasses(FakeConnection.class, TimerProbe.class, Await.class, WsClient.class);
     }
 
     @EJB
@@ -67,7 +68,8 @@ class OperatorIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        ManagementFactory.getPlatformMBeanServer().removeNotificationListener(ManagerFactoryAdmin.OBJECT_NAME, listener);
+        ManagementFactory.getPlatformMBeanServer()
+                .removeNotificationListener(ManagerFactoryAdmin.OBJECT_NAME, listener);
         connections.forEach(connection -> connection.open = false);
         mxbean.forceCleanup();
         for (String user : mxbean.getUserQuotaOverrides().keySet()) {
@@ -88,7 +90,8 @@ class OperatorIT {
     }
 
     private Notification awaitNotification(String type) {
-        return Await.until(type + " notification", Duration.ofSeconds(15), () -> ofType(type), list -> !list.isEmpty()).get(0);
+        return Await.until(type + " notification", Duration.ofSeconds(15), () -> ofType(type), list -> !list.isEmpty())
+                .get(0);
     }
 
     @Test
@@ -110,7 +113,8 @@ class OperatorIT {
         // What JConsole gets: open data, one CompositeData per user with these items.
         CompositeData[] raw = (CompositeData[]) ManagementFactory.getPlatformMBeanServer()
                 .getAttribute(ManagerFactoryAdmin.OBJECT_NAME, "Users");
-        CompositeData rawA = java.util.Arrays.stream(raw).filter(row -> "table-a".equals(row.get("user"))).findFirst().orElseThrow();
+        CompositeData rawA = java.util.Arrays.stream(raw).filter(row -> "table-a".equals(row.get("user"))).findFirst()
+                .orElseThrow();
         assertEquals(2, rawA.get("active"));
         assertEquals(java.util.Set.of("user", "active", "quota", "oldestManagerAgeSeconds", "lastActivitySecondsAgo"),
                 rawA.getCompositeType().keySet());
@@ -192,9 +196,11 @@ class OperatorIT {
 
     @Test
     void theMBeanInfoListsEveryNotificationTypeAndDescribesTheOperations() throws Exception {
-        javax.management.MBeanInfo info = ManagementFactory.getPlatformMBeanServer().getMBeanInfo(ManagerFactoryAdmin.OBJECT_NAME);
+        javax.management.MBeanInfo info = ManagementFactory.getPlatformMBeanServer()
+                .getMBeanInfo(ManagerFactoryAdmin.OBJECT_NAME);
         assertEquals(java.util.Set.of(ManagerFactoryMXBean.LIMIT_HIT, ManagerFactoryMXBean.CLEANUP_FAILED,
-                        ManagerFactoryMXBean.TIMER_RECREATED, ManagerFactoryMXBean.DRIFT_CORRECTED, ManagerFactoryMXBean.ADMIN),
+                        ManagerFactoryMXBean.TIMER_RECREATED, ManagerFactoryMXBean.DRIFT_CORRECTED,
+                                ManagerFactoryMXBean.ADMIN),
                 java.util.Set.of(info.getNotifications()[0].getNotifTypes()));
         javax.management.MBeanOperationInfo disconnect = java.util.Arrays.stream(info.getOperations())
                 .filter(op -> op.getName().equals("disconnectUser")).findFirst().orElseThrow();
@@ -216,7 +222,8 @@ class OperatorIT {
         assertFalse(factory.admit("hammer", new FakeConnection()).isAdmitted());
         Await.until("the next window's notification", Duration.ofSeconds(5),
                 () -> ofType(ManagerFactoryMXBean.LIMIT_HIT), list -> list.size() == 2);
-        assertEquals(9L, ((CompositeData) ofType(ManagerFactoryMXBean.LIMIT_HIT).get(1).getUserData()).get("suppressedSinceLast"));
+        assertEquals(9L, ((CompositeData) ofType(ManagerFactoryMXBean.LIMIT_HIT).get(1).getUserData())
+                .get("suppressedSinceLast"));
     }
 
     @Test
@@ -258,8 +265,10 @@ class OperatorIT {
             long before = mxbean.getDriftCorrections();
 
             // The slot goes first, the counter right after: wait for both.
-            Await.until("the phantom is released", Duration.ofSeconds(15), () -> factory.readings().countOf("drift-user"), n -> n == 0);
-            Await.until("the correction is counted", Duration.ofSeconds(5), mxbean::getDriftCorrections, n -> n == before + 1);
+            Await.until("the phantom is released", Duration.ofSeconds(15), () -> factory.readings()
+                    .countOf("drift-user"), n -> n == 0);
+            Await.until("the correction is counted", Duration.ofSeconds(5), mxbean::getDriftCorrections, n ->
+                    n == before + 1);
             Notification drift = awaitNotification(ManagerFactoryMXBean.DRIFT_CORRECTED);
             assertEquals("drift-user", ((CompositeData) drift.getUserData()).get("user"));
             assertEquals(1L, mxbean.getReleasesByCause().get("DRIFT"));
@@ -271,16 +280,20 @@ class OperatorIT {
     @Test
     void hostileUserIdsThroughJmxOperationsAreDataNotSyntax() throws Exception {
         String hostile = "eve\n,=*\"'type=Evil:x";
-        assertEquals("quota of eve\\u000a,=*\"'type=Evil:x set to 2 (was the default)", mxbean.setUserQuota(hostile, 2));
+        assertEquals("quota of eve\\u000a,=*\"'type=Evil:x set to 2 (was the default)",
+                mxbean.setUserQuota(hostile, 2));
         assertEquals(Map.of(hostile, 2), mxbean.getUserQuotaOverrides(), "kept exactly, as a table key");
         assertEquals(0, mxbean.disconnectUser(hostile));
         assertEquals(0, mxbean.listManagers(hostile).size());
         assertEquals(java.util.Set.of(ManagerFactoryAdmin.OBJECT_NAME),
-                ManagementFactory.getPlatformMBeanServer().queryNames(new javax.management.ObjectName("dev.wsquota:type=ManagerFactory,*"), null),
+                ManagementFactory.getPlatformMBeanServer()
+                        .queryNames(new javax.management.ObjectName("dev.wsquota:type=ManagerFactory,*"), null),
                 "no MBean name was built from the user id");
         Notification audit = awaitNotification(ManagerFactoryMXBean.ADMIN);
-        assertFalse(audit.getMessage().contains("\n"), "the audit line escapes control characters: " + audit.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> mxbean.setUserQuota("x".repeat(10_240), 2), "10 KB id refused");
+        assertFalse(audit.getMessage().contains("\n"), "the audit line escapes control characters: "
+                + audit.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> mxbean.setUserQuota("x".repeat(10_240), 2),
+                "10 KB id refused");
         mxbean.clearUserQuota(hostile);
     }
 
@@ -289,7 +302,8 @@ class OperatorIT {
         assertEquals("user must be a non-blank name",
                 assertThrows(IllegalArgumentException.class, () -> mxbean.setUserQuota(" ", 3)).getMessage());
         assertEquals("user must be at most 256 characters, was 10000",
-                assertThrows(IllegalArgumentException.class, () -> mxbean.disconnectUser("u".repeat(10_000))).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> mxbean.disconnectUser("u".repeat(10_000)))
+                        .getMessage());
         assertEquals("quota of a user must be between 1 and 1000000, was 0",
                 assertThrows(IllegalArgumentException.class, () -> mxbean.setUserQuota("alice", 0)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> mxbean.setUserQuota("alice", 1_000_001));
@@ -299,6 +313,7 @@ class OperatorIT {
         assertThrows(IllegalArgumentException.class, () -> mxbean.setPingIntervalSeconds(86_401));
         assertThrows(IllegalArgumentException.class, () -> mxbean.setProbeTimeoutMillis(0));
         assertTrue(mxbean.getUserQuotaOverrides().isEmpty(), "nothing changed");
-        assertNull(ofType(ManagerFactoryMXBean.ADMIN).stream().findAny().orElse(null), "a refused write is not a change");
+        assertNull(ofType(ManagerFactoryMXBean.ADMIN).stream().findAny().orElse(null),
+                "a refused write is not a change");
     }
 }

@@ -55,14 +55,16 @@ class ReadinessIT {
         // The watchdog (every 2 s) may re-create the timer between the cancel and the GET; then try again.
         HttpResponse<String> down = null;
         for (int attempt = 1; attempt <= ATTEMPTS && down == null; attempt++) {
-            Await.until("both timers present before cancelling", Duration.ofSeconds(10), watchdog::isTimerActive, a -> a);
+            Await.until("both timers present before cancelling", Duration.ofSeconds(10), watchdog::isTimerActive, a ->
+                    a);
             assertEquals(1, timers.cancel(ManagerFactory.CLEANUP_TIMER));
             HttpResponse<String> response = ready();
             if (response.statusCode() == 503) {
                 down = response;
             }
         }
-        assertNotNull(down, "readiness never answered 503 in " + ATTEMPTS + " attempts right after the cleanup timer was cancelled");
+        assertNotNull(down, "readiness never answered 503 in " + ATTEMPTS
+                + " attempts right after the cleanup timer was cancelled");
         String body = down.body();
         assertTrue(body.startsWith("{\"status\":\"DOWN\""), body);
         assertTrue(body.contains("{\"name\":\"wsquota-cleanup\",\"status\":\"DOWN\""), body);

@@ -75,8 +75,10 @@ class RemoteJmxIT {
             } finally {
                 factory.setMaxManagersPerUser(5);
             }
-            javax.management.Notification write = Await.until("the audit record of the remote write", java.time.Duration.ofSeconds(10),
-                    () -> audit.stream().filter(n -> n.getMessage().contains("MaxManagersPerUser changed from 5 to 7")).findFirst(),
+            javax.management.Notification write = Await.until("the audit record of the remote write",
+                    java.time.Duration.ofSeconds(10),
+                    () -> audit.stream().filter(n -> n.getMessage().contains("MaxManagersPerUser changed from 5 to 7"))
+                            .findFirst(),
                     java.util.Optional::isPresent).orElseThrow();
             assertEquals("ops", ((javax.management.openmbean.CompositeData) write.getUserData()).get("caller"),
                     "the audit names the administrator the REST connector authenticated");
@@ -115,7 +117,8 @@ class RemoteJmxIT {
 
     @Test
     void theReadmesJConsoleOptionsConnectAChildJvm() throws Exception {
-        Path testClasses = Path.of(JConsoleFlagsProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path testClasses = Path.of(JConsoleFlagsProbe.class.getProtectionDomain().getCodeSource().getLocation()
+                .toURI());
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", RemoteJmx.clientJar() + File.pathSeparator + testClasses,
                 "-Djavax.net.ssl.trustStore=" + RemoteJmx.keyStore(),
@@ -143,11 +146,14 @@ class RemoteJmxIT {
     /** Connects and reads one attribute, so a refusal at either step counts. */
     private static Object connectAndRead(String user, String password) throws Exception {
         try (JMXConnector connector = RemoteJmx.connect(user, password)) {
-            return connector.getMBeanServerConnection().getAttribute(ManagerFactoryAdmin.OBJECT_NAME, "MaxManagersPerUser");
+            return connector.getMBeanServerConnection()
+                    .getAttribute(ManagerFactoryAdmin.OBJECT_NAME, "MaxManagersPerUser");
         }
     }
 
-    /** The client jar reports the server's HTTP status: CWWKX0229E ... "code 401" (who?) or "code 403" (not allowed). */
+    /**
+     * The client jar reports the server's HTTP status: CWWKX0229E ... "code 401" (who?) or "code 403" (not allowed).
+     */
     private static void assertRefusedWith(int status, IOException refused) {
         String chain = describe(refused);
         assertTrue(chain.contains("CWWKX0229E") && chain.contains("responded with code " + status), chain);

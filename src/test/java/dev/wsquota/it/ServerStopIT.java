@@ -73,7 +73,8 @@ class ServerStopIT {
             run("stop");
             running = false;
             Map<String, Integer> seen = ShutdownCloses.of(clients);
-            seen.keySet().removeAll(Set.of(ShutdownCloses.GOING_AWAY.toString(), new WsClient.Close(1006, "").toString()));
+            seen.keySet()
+                    .removeAll(Set.of(ShutdownCloses.GOING_AWAY.toString(), new WsClient.Close(1006, "").toString()));
             assertEquals(Map.of(), seen, "closes other than 1001 'server shutting down' or a dropped connection");
             List<String> log = Files.readAllLines(WLP.resolve("usr/servers/" + NAME + "/logs/messages.log"));
             assertEquals(1, log.stream().filter(line -> line.contains("wsquota stopped: released " + clients.size()
@@ -90,7 +91,8 @@ class ServerStopIT {
     }
 
     private static void run(String action) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(WLP.resolve("bin/server").toString(), action, NAME).redirectErrorStream(true)
+        Process process = new ProcessBuilder(WLP.resolve("bin/server").toString(), action, NAME)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly();

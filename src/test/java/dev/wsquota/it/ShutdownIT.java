@@ -79,7 +79,9 @@ class ShutdownIT {
         }
     }
 
-    /** Every client sends a text every 40 ms (25 a second, under the per-connection message limit) until told to stop. */
+    /**
+     * Every client sends a text every 40 ms (25 a second, under the per-connection message limit) until told to stop.
+     */
     private static void sendEchoes(List<WsClient> clients, AtomicBoolean sending, AtomicLong sent) {
         long n = 0;
         while (sending.get()) {

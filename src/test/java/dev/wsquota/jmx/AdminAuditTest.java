@@ -54,7 +54,8 @@ class AdminAuditTest {
         assertTrue(records.size() <= 2 * 10 + 2, records.size() + " records for 10 s of writes");
         assertEquals(written, records.stream().mapToLong(AdminAuditTest::changes).sum(), "every change counted once");
         Notification last = records.get(records.size() - 1);
-        assertEquals(String.valueOf(interval.get()), field(last, "newValue"), "the last record ends at the value in force");
+        assertEquals(String.valueOf(interval.get()), field(last, "newValue"),
+                "the last record ends at the value in force");
         assertEquals("ops", field(last, "caller"));
     }
 

@@ -26,7 +26,8 @@ class DescribedMBeanTest {
                 (proxy, method, args) -> {
                     throw new UnsupportedOperationException("only the MBeanInfo is read here");
                 });
-        return new DescribedMBean<>(unused, ManagerFactoryMXBean.class, new NotificationBroadcasterSupport()).getMBeanInfo();
+        return new DescribedMBean<>(unused, ManagerFactoryMXBean.class, new NotificationBroadcasterSupport())
+                .getMBeanInfo();
     }
 
     @Test
@@ -37,7 +38,8 @@ class DescribedMBeanTest {
             Description description = method.getAnnotation(Description.class);
             assertNotNull(description, method.getName() + " has no @Description");
             assertFalse(description.value().isBlank(), method.getName());
-            assertEquals(method.getParameterCount(), description.params().length, method.getName() + " parameter names");
+            assertEquals(method.getParameterCount(), description.params().length, method.getName()
+                    + " parameter names");
         }
     }
 
@@ -46,15 +48,18 @@ class DescribedMBeanTest {
         MBeanInfo info = info();
         MBeanAttributeInfo interval = Arrays.stream(info.getAttributes())
                 .filter(a -> a.getName().equals("CleanupIntervalSeconds")).findFirst().orElseThrow();
-        assertTrue(interval.getDescription().startsWith("Seconds between two runs of the cleanup timer"), interval.getDescription());
-        assertTrue(interval.getDescription().contains("Writable: Reschedules the cleanup timer at once; 1 to 86,400 seconds."),
+        assertTrue(interval.getDescription().startsWith("Seconds between two runs of the cleanup timer"),
+                interval.getDescription());
+        assertTrue(interval.getDescription()
+                .contains("Writable: Reschedules the cleanup timer at once; 1 to 86,400 seconds."),
                 interval.getDescription());
         MBeanOperationInfo setUserQuota = Arrays.stream(info.getOperations())
                 .filter(o -> o.getName().equals("setUserQuota")).findFirst().orElseThrow();
         assertEquals(Arrays.asList("user", "managers"),
                 Arrays.stream(setUserQuota.getSignature()).map(MBeanParameterInfo::getName).toList());
         for (MBeanAttributeInfo attribute : info.getAttributes()) {
-            assertFalse(attribute.getDescription().equals(attribute.getName()), attribute.getName() + " is undescribed");
+            assertFalse(attribute.getDescription().equals(attribute.getName()), attribute.getName()
+                    + " is undescribed");
         }
     }
 }

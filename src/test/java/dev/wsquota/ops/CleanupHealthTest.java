@@ -11,14 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The readiness rule: DOWN exactly when the timer is missing, the cleanup is late or drift recurs, and the data says which. */
+/**
+ * The readiness rule: DOWN exactly when the timer is missing, the cleanup is late or drift recurs, and the data says
+ * which.
+ */
 class CleanupHealthTest {
 
     private static final Date LAST = new Date(1_700_000_000_000L);
     private static final Date NEXT = new Date(1_700_000_002_000L);
 
     private static CleanupHealth health(boolean timerActive, String timerError, boolean late, boolean driftRecurring) {
-        return new CleanupHealth(timerActive ? List.of() : List.of("cleanup"), timerError, late, 2, LAST, NEXT, 0, driftRecurring ? 7 : 0, driftRecurring, 3);
+        return new CleanupHealth(timerActive ? List.of() : List.of("cleanup"), timerError, late, 2, LAST, NEXT, 0,
+                driftRecurring ? 7 : 0, driftRecurring, 3);
     }
 
     private static Map<String, Object> data(HealthCheckResponse response) {
@@ -54,7 +58,8 @@ class CleanupHealthTest {
         assertEquals(HealthCheckResponse.Status.DOWN, sweep.toResponse().getStatus());
         assertEquals(false, data(sweep.toResponse()).get("timerActive"));
         assertEquals("ping sweep timer missing", data(sweep.toResponse()).get("reason"));
-        CleanupHealth both = new CleanupHealth(List.of("cleanup", "ping sweep"), "", false, 2, LAST, NEXT, 0, 0, false, 3);
+        CleanupHealth both = new CleanupHealth(List.of("cleanup", "ping sweep"), "", false, 2, LAST, NEXT, 0, 0, false,
+                3);
         assertEquals("cleanup and ping sweep timers missing", data(both.toResponse()).get("reason"));
     }
 

@@ -65,7 +65,9 @@ class CleanupPassTest {
 
         assertEquals(1, registry.activeManagers());
         assertEquals(1, pass.statistics().consecutiveFailedRuns());
-        assertEquals(List.of("cleanupFailed 1 java.lang.IllegalStateException: injected failure: session state unreadable"), events);
+        assertEquals(
+                List.of("cleanupFailed 1 java.lang.IllegalStateException: injected failure: session state unreadable"),
+                events);
     }
 
     @Test

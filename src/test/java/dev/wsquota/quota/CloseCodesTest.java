@@ -11,7 +11,8 @@ class CloseCodesTest {
 
     @Test
     void shortReasonsAreKept() {
-        assertEquals("quota exceeded: 5/5 managers for alice", CloseCodes.fitReason("quota exceeded: 5/5 managers for alice"));
+        assertEquals("quota exceeded: 5/5 managers for alice",
+                CloseCodes.fitReason("quota exceeded: 5/5 managers for alice"));
     }
 
     @Test
@@ -21,7 +22,8 @@ class CloseCodesTest {
         assertTrue(fitted.getBytes(StandardCharsets.UTF_8).length <= 123, fitted);
         assertTrue(fitted.endsWith("..."));
         assertTrue(fitted.startsWith("quota exceeded: 5/5 managers for "));
-        assertEquals(fitted, new String(fitted.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8), "valid UTF-8");
+        assertEquals(fitted, new String(fitted.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8),
+                "valid UTF-8");
     }
 
     @Test

@@ -73,7 +73,8 @@ class DriftCheckTest {
         Manager real = admit("s1");
         List<OpenSession> open = List.of(new Listed("s1", real.id()));
 
-        assertTrue(check.reconcile(registry, open).corrections().isEmpty(), "first sighting: could be a close in flight");
+        assertTrue(check.reconcile(registry, open).corrections().isEmpty(),
+                "first sighting: could be a close in flight");
         List<DriftCheck.Correction> corrections = check.reconcile(registry, open).corrections();
 
         assertEquals(1, corrections.size());

@@ -21,7 +21,8 @@ class ManagerIdsTest {
 
     @Test
     void textThatIsNotAnIdGivenOutHereReadsAsMinusOne() {
-        for (String text : new String[] {null, "", "k3x-", "k3x-!", "k3x-1-2", "other-1", "1", "k3x-zzzzzzzzzzzzzzzzzzzz"}) {
+        for (String text : new String[] {null, "", "k3x-", "k3x-!", "k3x-1-2", "other-1", "1",
+                "k3x-zzzzzzzzzzzzzzzzzzzz"}) {
             assertEquals(-1, ids.serialOf(text), String.valueOf(text));
         }
     }

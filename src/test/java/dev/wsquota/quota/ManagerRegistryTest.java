@@ -298,7 +298,8 @@ class ManagerRegistryTest {
         assertEquals(0, registry.activeManagers());
         assertEquals(0, registry.activeUsers());
         assertEquals(registry.counters().admissions(), registry.counters().releasesByCause().get(ReleaseCause.CLOSE));
-        assertEquals(threads * operationsPerThread, registry.counters().admissions() + registry.counters().userQuotaRejections());
+        assertEquals(threads * operationsPerThread, registry.counters().admissions() + registry.counters()
+                .userQuotaRejections());
     }
 
     @Test

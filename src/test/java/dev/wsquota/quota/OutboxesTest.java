@@ -217,12 +217,14 @@ class OutboxesTest {
     void limitsAreCheckedAndUtf8IsCountedWithoutEncoding() {
         assertThrows(() -> new OutboxLimits(10, 10));
         assertThrows(() -> new OutboxLimits(1_024, 0));
-        assertThrows(() -> OutboxLimits.load(key -> Optional.of(key.equals(OutboxLimits.SEND_TIMEOUT_SECONDS) ? "x" : "")));
+        assertThrows(() ->
+                OutboxLimits.load(key -> Optional.of(key.equals(OutboxLimits.SEND_TIMEOUT_SECONDS) ? "x" : "")));
         OutboxLimits defaults = OutboxLimits.load(key -> Optional.empty());
         assertEquals(1_048_576, defaults.maxQueuedBytes());
         assertEquals(10, defaults.sendTimeoutSeconds());
         for (String text : List.of("", "abc", "é", "€", "😀")) {
-            assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, Outboxes.utf8Length(text), text);
+            assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, Outboxes.utf8Length(text),
+                    text);
         }
     }
 

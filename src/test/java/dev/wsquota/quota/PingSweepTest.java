@@ -183,7 +183,8 @@ class PingSweepTest {
         assertTrue(registry.isLive(manager));
         assertEquals(0, sweepOnTimeFor(2_499), "7.5 + 2.499 s of server time since the ping");
         now.addAndGet(1);
-        assertEquals(1, sweep.sweep().timedOut(), "the pong timeout of server time has passed: a dead peer is still found");
+        assertEquals(1, sweep.sweep().timedOut(),
+                "the pong timeout of server time has passed: a dead peer is still found");
         assertEquals(4_500, sweep.lagMillis());
     }
 

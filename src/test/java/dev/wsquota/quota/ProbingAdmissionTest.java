@@ -95,7 +95,8 @@ class ProbingAdmissionTest {
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         assertEquals(Admission.Outcome.USER_QUOTA, answer.outcome());
-        assertTrue(tookMillis < 4_000, "all answered, so no need to wait for the 5 s timeout; took " + tookMillis + " ms");
+        assertTrue(tookMillis < 4_000, "all answered, so no need to wait for the 5 s timeout; took " + tookMillis
+                + " ms");
         assertEquals(5, registry.countOf("alice"));
     }
 
@@ -195,7 +196,8 @@ class ProbingAdmissionTest {
                 assertEquals(Admission.Outcome.USER_QUOTA, answer.get().outcome());
             }
         }
-        assertEquals(35, answeredAtOnce, "the round can free five slots: five wait for it, the other 35 are refused at once");
+        assertEquals(35, answeredAtOnce,
+                "the round can free five slots: five wait for it, the other 35 are refused at once");
         int admitted = 0;
         for (CompletableFuture<Admission> answer : answers) {
             Admission decided = answer.get(5, TimeUnit.SECONDS);

@@ -50,12 +50,15 @@ class SettingsTest {
                         () -> load(Map.of(Settings.DRAIN_SECONDS, "0"))).getMessage());
         assertThrows(IllegalArgumentException.class, () -> load(Map.of(Settings.DRAIN_SECONDS, "3601")));
         assertEquals("wsquota.on-limit must be one of reject, evict-oldest, was 'drop'",
-                assertThrows(IllegalArgumentException.class, () -> load(Map.of(Settings.ON_LIMIT, "drop"))).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> load(Map.of(Settings.ON_LIMIT, "drop")))
+                        .getMessage());
     }
 
     @Test
     void theLoggedTextNamesEverySetting() {
-        assertEquals("Settings[maxManagersPerUser=5, maxManagersTotal=10000, cleanupIntervalSeconds=30, idleTimeoutSeconds=300, "
+        assertEquals(
+                "Settings[maxManagersPerUser=5, maxManagersTotal=10000, cleanupIntervalSeconds=30, "
+                + "idleTimeoutSeconds=300, "
                         + "pingIntervalSeconds=20, pongTimeoutSeconds=10, probeAfterSeconds=0, "
                         + "probeTimeoutMillis=5000, onLimit=REJECT, drainSeconds=30]",
                 load(Map.of()).toString());

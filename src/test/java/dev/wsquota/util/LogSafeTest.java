@@ -26,7 +26,8 @@ class LogSafeTest {
     void userIdsFromOutsideAreValidated() {
         assertThrows(IllegalArgumentException.class, () -> UserIds.check(null));
         assertThrows(IllegalArgumentException.class, () -> UserIds.check("  "));
-        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class, () -> UserIds.check("u".repeat(257)));
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class, () ->
+                UserIds.check("u".repeat(257)));
         assertEquals("user must be at most 256 characters, was 257", tooLong.getMessage());
         assertEquals("alice", UserIds.check("alice"));
     }

@@ -186,10 +186,12 @@ class SessionConnectionTest {
     void aPingWhileOneIsQueuedIsNotQueuedAgain() {
         AtomicInteger pings = new AtomicInteger();
         List<Runnable> queued = new ArrayList<>();
-        SessionConnection connection = new SessionConnection(slowPeer(pings, new CountDownLatch(0)), "127.0.0.1", queued::add);
+        SessionConnection connection = new SessionConnection(slowPeer(pings, new CountDownLatch(0)), "127.0.0.1",
+                queued::add);
 
         assertTrue(connection.ping(() -> { }));
-        assertFalse(connection.ping(() -> { }), "one is on its way already: this caller must not wait for a pong of its own");
+        assertFalse(connection.ping(() -> { }),
+                "one is on its way already: this caller must not wait for a pong of its own");
         assertEquals(1, queued.size(), "one executor task per connection, however many callers ping");
         queued.get(0).run();
         assertEquals(1, pings.get());

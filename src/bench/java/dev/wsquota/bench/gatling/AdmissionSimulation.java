@@ -36,7 +36,8 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
 
 /**
  * Step 2: admission rate and connect-to-welcome latency, managed (/ws) against the fair baseline
- * (/fair/ws) and bare (/bare/ws) in the same run. Each virtual user, as its own bench user: connect -> wait for the welcome -> 10 echoes ->
+ * (/fair/ws) and bare (/bare/ws) in the same run. Each virtual user, as its own bench user: connect -> wait for the
+ * welcome -> 10 echoes ->
  * close, {@code iterations} times. Phases run one after the other: a warm-up of each, then
  * managed, fair, bare, managed, fair, bare ... ({@code rounds}), each with {@code vus} users at once, so all
  * endpoints see the same JIT state and background noise.
@@ -116,7 +117,8 @@ public class AdmissionSimulation extends Simulation {
                 .exec(ws(endpoint + " connect").connect(path)
                         .header("Authorization", "#{auth}")
                         .await(30).on(ws.checkTextMessage(endpoint + " welcome")
-                                .check(regex("\"type\":\"welcome\"").exists(), regex("\"user\":\"([^\"]+)\"").isEL("#{user}"))))
+                                .check(regex("\"type\":\"welcome\"").exists(), regex("\"user\":\"([^\"]+)\"")
+                                        .isEL("#{user}"))))
                 .exitHereIfFailed()
                 .exec(session -> {
                     if (measured) {
@@ -125,9 +127,12 @@ public class AdmissionSimulation extends Simulation {
                     return session;
                 })
                 .repeat(ECHOES, "i").on(
-                        exec(ws(endpoint + " echo").sendText(session -> "echo " + session.getInt("i") + " " + session.getString("user"))
+                        exec(ws(endpoint + " echo")
+                                .sendText(session -> "echo " + session.getInt("i") + " " + session.getString("user"))
                                 .await(30).on(ws.checkTextMessage(endpoint + " echoed")
-                                        .check(bodyString().is(session -> "echo " + session.getInt("i") + " " + session.getString("user"))))))
+                                        .check(bodyString()
+                                                .is(session -> "echo " + session.getInt("i") + " "
+                                                + session.getString("user"))))))
                 .exec(ws(endpoint + " close").close())
                 .exec(session -> {
                     COMPLETED.get(name).incrementAndGet();
@@ -157,7 +162,8 @@ public class AdmissionSimulation extends Simulation {
             String user = String.format("u%04d", next.getAndIncrement() % users);
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("user", user);
-            record.put("auth", "Basic " + Base64.getEncoder().encodeToString((user + ":wsquota").getBytes(StandardCharsets.UTF_8)));
+            record.put("auth", "Basic " + Base64.getEncoder()
+                    .encodeToString((user + ":wsquota").getBytes(StandardCharsets.UTF_8)));
             return record;
         };
         return Stream.generate(supplier).iterator();

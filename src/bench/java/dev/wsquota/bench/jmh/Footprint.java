@@ -22,7 +22,8 @@ public final class Footprint {
     public static double registryBytesPerManager(int users, int perUser) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long before = usedAfterGc(memory);
-        ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(perUser, QuotaLimits.MAX_QUOTA), System::currentTimeMillis);
+        ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(perUser, QuotaLimits.MAX_QUOTA),
+                System::currentTimeMillis);
         FakeConnection shared = new FakeConnection(true);
         for (int u = 0; u < users; u++) {
             String user = "u" + u; // the user name is the principal's, held by the container anyway

@@ -57,7 +57,8 @@ public class ScheduledCleanupBenchmark {
     public int scheduledPass() {
         CleanupReport report = pass.runScheduled();
         if (report.stale() < staleRegistry.staleCount()) {
-            throw new IllegalStateException("reclaimed " + report.stale() + ", expected at least " + staleRegistry.staleCount());
+            throw new IllegalStateException("reclaimed " + report.stale() + ", expected at least "
+                    + staleRegistry.staleCount());
         }
         return report.reclaimed();
     }

@@ -130,7 +130,9 @@ public final class FactoryConnection {
         connection.addNotificationListener(NAME, listener, null, null);
     }
 
-    /** Subscribes to the cluster view's notifications (membership, fencing); false when the JVM has no cluster MXBean. */
+    /**
+     * Subscribes to the cluster view's notifications (membership, fencing); false when the JVM has no cluster MXBean.
+     */
     public boolean subscribeCluster(NotificationListener listener) throws IOException, InstanceNotFoundException {
         if (!connection.isRegistered(CLUSTER)) {
             return false;

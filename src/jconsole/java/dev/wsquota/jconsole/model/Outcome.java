@@ -8,7 +8,10 @@ package dev.wsquota.jconsole.model;
  */
 public record Outcome(Kind kind, String text) {
 
-    /** DONE: the operation ran. REFUSED: the MXBean refused the value, nothing changed. FAILED: the call did not get through. */
+    /**
+     * DONE: the operation ran. REFUSED: the MXBean refused the value, nothing changed. FAILED: the call did not get
+     * through.
+     */
     public enum Kind { DONE, REFUSED, FAILED }
 
     public static Outcome done(String text) {

@@ -20,7 +20,8 @@ import java.util.Map;
  * @param cleanup                     the cleanup timer's record
  * @param users                       one row per user holding a manager
  */
-public record Snapshot(long takenAtMillis, ClusterView cluster, int activeManagers, int maxManagersTotal, int activeUsers,
+public record Snapshot(long takenAtMillis, ClusterView cluster, int activeManagers, int maxManagersTotal,
+        int activeUsers,
                        int maxManagersPerUser, long admissions, long limitHits, Map<String, Long> rejectionsByReason,
                        Map<String, Long> releasesByCause, CleanupHealth cleanup, List<UserRow> users) {
 

@@ -133,7 +133,8 @@ public final class TabModel {
                 clusterSubscribed = false;
             }
             if (!clusterSubscribed) {
-                // the cluster MXBean may register a moment after the factory's: asked again on every refresh until it is there
+                // the cluster MXBean may register a moment after the factory's: asked again on every refresh until it
+                // is there
                 clusterSubscribed = factory.subscribeCluster(notifications);
             }
             return "";
