@@ -1,6 +1,9 @@
 package dev.wsquota.util;
 
-/** Renders user ids for logs, close reasons and JMX text so a hostile id can neither forge log lines nor grow without bound. */
+/**
+ * Renders user ids for logs, close reasons and JMX text so a hostile id can neither forge log lines nor grow without
+ * bound.
+ */
 public final class LogSafe {
 
     /** Longest user id shown; longer ones are cut and marked. */
