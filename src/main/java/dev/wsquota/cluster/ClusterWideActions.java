@@ -7,7 +7,7 @@ import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.ManagerView;
 import dev.wsquota.quota.ProbingAdmission;
 import dev.wsquota.quota.ReleaseCause;
-import dev.wsquota.quota.ServerActions;
+import dev.wsquota.quota.ServerCloses;
 import dev.wsquota.quota.UserIds;
 import dev.wsquota.util.WeakLogger;
 
@@ -32,7 +32,7 @@ public final class ClusterWideActions {
     private static final Logger LOG = WeakLogger.of(ClusterWideActions.class);
 
     private final ManagerRegistry registry;
-    private final ServerActions actions;
+    private final ServerCloses actions;
     private final ClusterManagers cluster;
 
     /**
@@ -41,13 +41,13 @@ public final class ClusterWideActions {
      *
      * @param cluster the cluster's operations, or null on a single node (then everything stays here)
      */
-    public ClusterWideActions(ManagerRegistry registry, ServerActions actions, ProbingAdmission admission,
+    public ClusterWideActions(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission,
                               ClusterManagers cluster) {
         this(registry, actions, admission, cluster, null);
     }
 
     /** As above, and the other members may send the application's messages through this node's {@code messages}. */
-    public ClusterWideActions(ManagerRegistry registry, ServerActions actions, ProbingAdmission admission,
+    public ClusterWideActions(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission,
                               ClusterManagers cluster, LocalMessages messages) {
         this.registry = registry;
         this.actions = actions;

@@ -5,7 +5,7 @@ import dev.wsquota.quota.LocalMessages;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.ManagerView;
 import dev.wsquota.quota.ProbingAdmission;
-import dev.wsquota.quota.ServerActions;
+import dev.wsquota.quota.ServerCloses;
 
 import java.util.List;
 import java.util.Optional;
@@ -14,16 +14,16 @@ import java.util.Optional;
 public final class NodeManagers implements LocalManagers {
 
     private final ManagerRegistry registry;
-    private final ServerActions actions;
+    private final ServerCloses actions;
     private final ProbingAdmission admission;
     /** Null where the node sends no messages (then other members get nothing from here). */
     private final LocalMessages messages;
 
-    public NodeManagers(ManagerRegistry registry, ServerActions actions, ProbingAdmission admission) {
+    public NodeManagers(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission) {
         this(registry, actions, admission, null);
     }
 
-    public NodeManagers(ManagerRegistry registry, ServerActions actions, ProbingAdmission admission,
+    public NodeManagers(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission,
                         LocalMessages messages) {
         this.registry = registry;
         this.actions = actions;

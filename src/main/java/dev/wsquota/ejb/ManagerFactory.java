@@ -24,7 +24,7 @@ import dev.wsquota.quota.QuotaLimits;
 import dev.wsquota.quota.QuotaReadings;
 import dev.wsquota.quota.ReleaseCause;
 import dev.wsquota.quota.ReleaseListener;
-import dev.wsquota.quota.ServerActions;
+import dev.wsquota.quota.ServerCloses;
 import dev.wsquota.quota.Settings;
 import dev.wsquota.quota.SlotLedger;
 import dev.wsquota.quota.UserIds;
@@ -105,7 +105,7 @@ public class ManagerFactory {
     private PingSweep pingSweep;
     private ProbingAdmission admission;
     private CleanupPass cleanup;
-    private ServerActions actions;
+    private ServerCloses closes;
     private ClusterWideActions clusterWide;
     private QuotaReadings readings;
     private IntervalTimer cleanupTimer;
@@ -131,7 +131,7 @@ public class ManagerFactory {
         admission = new ProbingAdmission(registry, scheduler, settings.onLimit(), settings.probeAfterSeconds() * 1000L,
                 settings.probeTimeoutMillis());
         cleanup = new CleanupPass(registry, pingSweep::idleTimeoutMillis, () -> events);
-        actions = new ServerActions(registry);
+        closes = registry.closes();
         limitHits = new LimitHitReporter(registry::now, () -> events);
         drain = new Drain(registry, scheduler, new SplittableRandom());
         drainSeconds = settings.drainSeconds();
@@ -143,7 +143,7 @@ public class ManagerFactory {
         outboxes = new Outboxes(registry,
                 OutboxLimits.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class)));
         LocalMessages local = new LocalMessages(registry, outboxes);
-        clusterWide = new ClusterWideActions(registry, actions, admission,
+        clusterWide = new ClusterWideActions(registry, closes, admission,
                 cluster.cluster().map(HazelcastLedger::managers).orElse(null), local);
         messages = new ClusterMessages(local, cluster.cluster().map(HazelcastLedger::managers).orElse(null));
         slowSendCheck = scheduler.scheduleWithFixedDelay(this::closeSlowSends, SLOW_SEND_CHECK_MILLIS,
@@ -169,7 +169,7 @@ public class ManagerFactory {
      * the web module's HandshakeGateFilter (WildFly closes the sessions itself, without the reason, before it).
      */
     public int closeAllForShutdown(long maxWaitMillis) {
-        ServerActions.Shutdown done = actions.closeAllForShutdown(maxWaitMillis);
+        ServerCloses.Shutdown done = closes.closeAllForShutdown(maxWaitMillis);
         LOG.info(() -> done.summary(maxWaitMillis));
         return done.released();
     }
@@ -410,7 +410,7 @@ public class ManagerFactory {
     }
 
     public int enforceQuotas() {
-        return actions.enforceQuotas();
+        return closes.enforceQuotas();
     }
 
     /**

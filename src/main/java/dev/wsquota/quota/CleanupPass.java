@@ -76,7 +76,7 @@ public final class CleanupPass {
             Iterable<Manager> candidates) {
         long started = System.nanoTime();
         long now = registry.now();
-        ManagerCloser closer = new ManagerCloser(registry);
+        ServerCloses closes = registry.closes();
         int stale = 0;
         int idle = 0;
         int failures = 0;
@@ -87,7 +87,7 @@ public final class CleanupPass {
                     if (registry.release(manager, ReleaseCause.STALE)) {
                         stale++;
                     }
-                } else if (closer.closeIfIdle(manager, now, idleTimeoutMillis)) {
+                } else if (closes.closeIfIdle(manager, now, idleTimeoutMillis)) {
                     idle++;
                 }
             } catch (Exception e) {

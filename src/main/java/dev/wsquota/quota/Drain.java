@@ -36,7 +36,7 @@ public final class Drain {
     private static final Logger LOG = WeakLogger.of(Drain.class);
 
     private final ManagerRegistry registry;
-    private final ManagerCloser closer;
+    private final ServerCloses closes;
     private final ScheduledExecutorService scheduler;
     private final RandomGenerator random;
     private final AtomicInteger failures = new AtomicInteger();
@@ -50,7 +50,7 @@ public final class Drain {
 
     public Drain(ManagerRegistry registry, ScheduledExecutorService scheduler, RandomGenerator random) {
         this.registry = registry;
-        this.closer = new ManagerCloser(registry);
+        this.closes = registry.closes();
         this.scheduler = scheduler;
         this.random = random;
     }
@@ -74,7 +74,7 @@ public final class Drain {
         last = run;
         Run started = run;
         LOG.info(() -> "wsquota draining: closing " + started.schedule.size() + " managers with 1001 "
-                + ServerActions.SHUTTING_DOWN + " over " + windowMillis + " ms; new connections are refused with 1013 "
+                + ServerCloses.SHUTTING_DOWN + " over " + windowMillis + " ms; new connections are refused with 1013 "
                 + Admission.SERVER_DRAINING);
         schedule(started, 0, () -> tick(started));
         return status();
@@ -213,8 +213,8 @@ public final class Drain {
     private void closeAll(Run target, List<Manager> managers, boolean planned) {
         for (Manager manager : managers) {
             Connection connection = manager.connection();
-            if (closer.releaseAndCloseQuietly(manager, ReleaseCause.DRAINED, CloseCodes.GOING_AWAY,
-                    ServerActions.SHUTTING_DOWN)) {
+            if (closes.releaseAndCloseQuietly(manager, ReleaseCause.DRAINED, CloseCodes.GOING_AWAY,
+                    ServerCloses.SHUTTING_DOWN)) {
                 target.closed.incrementAndGet();
                 target.closing.add(connection);
             } else if (planned) {

@@ -49,7 +49,7 @@ public final class DriftCheck {
             }
         }
         long now = registry.now();
-        ManagerCloser closer = new ManagerCloser(registry);
+        ServerCloses closes = registry.closes();
         Map<String, Long> managersNow = new HashMap<>();
         for (Manager manager : registry.allManagers()) {
             try {
@@ -61,7 +61,7 @@ public final class DriftCheck {
                 if (since == null || now - since < graceMillis) {
                     managersNow.put(manager.id(), since == null ? now : since);
                 } else if (
-                        closer.releaseAndCloseQuietly(manager, ReleaseCause.DRIFT, CloseCodes.GOING_AWAY,
+                        closes.releaseAndCloseQuietly(manager, ReleaseCause.DRIFT, CloseCodes.GOING_AWAY,
                         UNCOUNTED_REASON)) {
                     corrections.add(new Correction(manager.user(), manager.id(), sessionId,
                             "manager held a slot for a session the container no longer has; released"));

@@ -43,6 +43,7 @@ public final class ManagerRegistry {
     private final ManagerIds ids = new ManagerIds();
 
     private final RegistryCounters counters = new RegistryCounters();
+    private final ServerCloses closes = new ServerCloses(this);
     private final Suspects suspects = new Suspects();
     /** While set, every admission is refused (DRAINING): the node is emptied before a stop (see {@link Drain}). */
     private volatile boolean draining;
@@ -354,6 +355,11 @@ public final class ManagerRegistry {
     }
 
     /** Since-start totals of admissions, rejections and releases. */
+    /** Every close of a live manager on the server's own initiative goes through it: release first, then the peer. */
+    public ServerCloses closes() {
+        return closes;
+    }
+
     public RegistryCounters counters() {
         return counters;
     }

@@ -18,7 +18,7 @@ import java.util.List;
 public final class PingSweep {
 
     private final ManagerRegistry registry;
-    private final ManagerCloser closer;
+    private final ServerCloses closes;
     private volatile long pingIntervalMillis;
     private volatile long pongTimeoutMillis;
     private volatile long idleTimeoutMillis;
@@ -36,7 +36,7 @@ public final class PingSweep {
     public PingSweep(ManagerRegistry registry, long pingIntervalMillis, long pongTimeoutMillis,
             long idleTimeoutMillis) {
         this.registry = registry;
-        this.closer = new ManagerCloser(registry);
+        this.closes = registry.closes();
         this.pingIntervalMillis = pingIntervalMillis;
         this.pongTimeoutMillis = pongTimeoutMillis;
         this.idleTimeoutMillis = idleTimeoutMillis;
@@ -109,10 +109,10 @@ public final class PingSweep {
             try {
                 long queued = manager.pingQueuedMillis();
                 long written = manager.pingWrittenMillis();
-                if (closer.closeIfIdle(manager, now, idleTimeout)) {
+                if (closes.closeIfIdle(manager, now, idleTimeout)) {
                     idled++;
                 } else if (queued != 0 && unanswered(steadyNow, queued, written, timeout)) {
-                    if (closer.releaseAndClose(manager, ReleaseCause.PONG_TIMEOUT, CloseCodes.PONG_TIMEOUT,
+                    if (closes.releaseAndClose(manager, ReleaseCause.PONG_TIMEOUT, CloseCodes.PONG_TIMEOUT,
                             "no pong within " + timeout + " ms")) {
                         timedOut++;
                     }
@@ -132,7 +132,7 @@ public final class PingSweep {
                     errors.add(new CleanupReport.CleanupFailure(manager.id(), manager.user(), e));
                 }
                 // A connection that cannot take a ping or a close frame is not one a slot should be held for.
-                closer.releaseAndCloseQuietly(manager, ReleaseCause.ERROR, CloseCodes.INTERNAL_ERROR, "ping failed");
+                closes.releaseAndCloseQuietly(manager, ReleaseCause.ERROR, CloseCodes.INTERNAL_ERROR, "ping failed");
             }
         }
         return new SweepReport(pinged, busy, timedOut, idled, failures, late, List.copyOf(errors));

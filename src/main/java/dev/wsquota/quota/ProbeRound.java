@@ -117,11 +117,11 @@ final class ProbeRound {
      * ping being written; returns how many. One whose ping has not been written yet, or too recently, is left to
      * the sweep.
      */
-    int reclaimUnanswered(ManagerCloser closer, long timeoutMillis, long now) {
+    int reclaimUnanswered(ServerCloses closes, long timeoutMillis, long now) {
         int reclaimed = 0;
         for (int i = 0; i < pinged.size(); i++) {
             if (overdue(i, timeoutMillis, now)
-                    && closer.releaseAndCloseQuietly(pinged.get(i), ReleaseCause.PONG_TIMEOUT,
+                    && closes.releaseAndCloseQuietly(pinged.get(i), ReleaseCause.PONG_TIMEOUT,
                     CloseCodes.PONG_TIMEOUT, "no pong to the probe within " + timeoutMillis + " ms")) {
                 reclaimed++;
             }

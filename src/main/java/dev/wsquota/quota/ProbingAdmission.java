@@ -36,7 +36,7 @@ public final class ProbingAdmission {
     private static final Logger LOG = WeakLogger.of(ProbingAdmission.class);
 
     private final ManagerRegistry registry;
-    private final ManagerCloser closer;
+    private final ServerCloses closes;
     private final ScheduledExecutorService scheduler;
     private final RemoteProbes otherNodes;
     private volatile OnLimitPolicy policy;
@@ -51,7 +51,7 @@ public final class ProbingAdmission {
     public ProbingAdmission(ManagerRegistry registry, ScheduledExecutorService scheduler, OnLimitPolicy policy,
                             long probeAfterMillis, long probeTimeoutMillis) {
         this.registry = registry;
-        this.closer = new ManagerCloser(registry);
+        this.closes = registry.closes();
         this.scheduler = scheduler;
         this.otherNodes = new RemoteProbes(scheduler);
         this.policy = policy;
@@ -256,7 +256,7 @@ public final class ProbingAdmission {
 
         /** Closes and releases the probed managers that did not answer; returns how many. */
         int reclaimUnanswered() {
-            int reclaimed = round.reclaimUnanswered(closer, probeTimeoutMillis, registry.now());
+            int reclaimed = round.reclaimUnanswered(closes, probeTimeoutMillis, registry.now());
             probeReclaimed.add(reclaimed);
             return reclaimed;
         }

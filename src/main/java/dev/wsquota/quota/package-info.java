@@ -15,8 +15,8 @@
  *   <li>Periodic: {@link dev.wsquota.quota.PingSweep} (pings, 4002 for no pong, 1001 when idle) and
  *       {@link dev.wsquota.quota.CleanupPass} (closed sessions, and {@link dev.wsquota.quota.DriftCheck} against
  *       the container).</li>
- *   <li>Server-initiated closes always release first, then tell the peer: {@link dev.wsquota.quota.ManagerCloser}
- *       for one manager, {@link dev.wsquota.quota.ServerActions} for the operator's and the shutdown's, and
+ *   <li>Server-initiated closes all go through the registry's {@link dev.wsquota.quota.ServerCloses}, which
+ *       releases first, then tells the peer (the sweep's, cleanup's, a probe's, an operator's, the shutdown's);
  *       {@link dev.wsquota.quota.Drain} spreads a node's closes over a window before a planned stop.</li>
  *   <li>Messages to users: {@link dev.wsquota.quota.LocalMessages} puts them in each manager's bounded
  *       {@link dev.wsquota.quota.Outbox} ({@link dev.wsquota.quota.Outboxes}); a peer too slow to take them is

@@ -9,7 +9,7 @@ import dev.wsquota.quota.OnLimitPolicy;
 import dev.wsquota.quota.ProbingAdmission;
 import dev.wsquota.quota.QuotaLimits;
 import dev.wsquota.quota.ReleaseCause;
-import dev.wsquota.quota.ServerActions;
+import dev.wsquota.quota.ServerCloses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ class ClusterWideActionsTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), now::get);
-    private final ServerActions actions = new ServerActions(registry);
+    private final ServerCloses actions = registry.closes();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final ClusterWideActions wide = new ClusterWideActions(registry, actions,
             new ProbingAdmission(registry, scheduler, OnLimitPolicy.REJECT, 0, 200), null);

@@ -38,7 +38,7 @@ class DrainTest {
 
     private static long closedWith1001(List<FakeConnection> connections) {
         return connections.stream().filter(c -> !c.open && c.closeCode == CloseCodes.GOING_AWAY
-                && ServerActions.SHUTTING_DOWN.equals(c.closeReason)).count();
+                && ServerCloses.SHUTTING_DOWN.equals(c.closeReason)).count();
     }
 
     @Test

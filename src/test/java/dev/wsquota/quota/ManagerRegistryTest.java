@@ -153,9 +153,9 @@ class ManagerRegistryTest {
             five.add(admit("alice").manager());
             now.incrementAndGet();
         }
-        assertTrue(new ServerActions(registry).excessOf("alice").isEmpty());
+        assertTrue(registry.closes().excessOf("alice").isEmpty());
         registry.limits().setOverride("alice", 3);
-        assertEquals(List.of(five.get(4), five.get(3)), new ServerActions(registry).excessOf("alice"));
+        assertEquals(List.of(five.get(4), five.get(3)), registry.closes().excessOf("alice"));
     }
 
     @Test
@@ -246,7 +246,7 @@ class ManagerRegistryTest {
         failing.failOnClose = true;
         registry.admit("alice", failing);
         registry.admit("bob", new FakeConnection());
-        assertEquals(2, new ServerActions(registry).releaseAll(ReleaseCause.SHUTDOWN, 1001, "server shutting down"));
+        assertEquals(2, registry.closes().releaseAll(ReleaseCause.SHUTDOWN, 1001, "server shutting down"));
         assertEquals(0, registry.activeManagers());
         assertEquals(0, registry.activeUsers());
         assertEquals(1, registry.counters().closeFailures());

@@ -13,7 +13,7 @@ class ProbeRoundTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(10, 100), now::get);
-    private final ManagerCloser closer = new ManagerCloser(registry);
+    private final ServerCloses closes = registry.closes();
 
     private Manager admit(FakeConnection connection) {
         return registry.admit("alice", connection).manager();
@@ -32,8 +32,8 @@ class ProbeRoundTest {
         assertEquals(1, silent.pings.get());
         assertFalse(round.settled(registry), "the silent one has neither answered nor left");
 
-        assertEquals(0, round.reclaimUnanswered(closer, 200, now.get() + 199), "not before the timeout has passed");
-        assertEquals(1, round.reclaimUnanswered(closer, 200, now.get() + 200));
+        assertEquals(0, round.reclaimUnanswered(closes, 200, now.get() + 199), "not before the timeout has passed");
+        assertEquals(1, round.reclaimUnanswered(closes, 200, now.get() + 200));
         assertTrue(registry.isLive(alive));
         assertFalse(registry.isLive(dead));
         assertEquals(CloseCodes.PONG_TIMEOUT, silent.closeCode);
@@ -49,7 +49,7 @@ class ProbeRoundTest {
         ProbeRound round = ProbeRound.ping(List.of(leaving), now::get, Long.MAX_VALUE);
         registry.release(leaving, ReleaseCause.CLOSE);
         assertTrue(round.settled(registry));
-        assertEquals(0, round.reclaimUnanswered(closer, 200, now.get() + 200));
+        assertEquals(0, round.reclaimUnanswered(closes, 200, now.get() + 200));
         assertEquals(0L, registry.counters().releasesByCause().get(ReleaseCause.PONG_TIMEOUT));
     }
 
@@ -63,7 +63,7 @@ class ProbeRoundTest {
         Manager failed = admit(broken);
 
         ProbeRound round = ProbeRound.ping(List.of(putOff, failed), now::get, Long.MAX_VALUE);
-        assertEquals(1, round.reclaimUnanswered(closer, 200, now.get()));
+        assertEquals(1, round.reclaimUnanswered(closes, 200, now.get()));
         assertTrue(registry.isLive(putOff), "a ping that could not be queued is the sweep's to judge");
         assertFalse(registry.isLive(failed), "a connection that cannot take a ping will not answer it");
     }
@@ -76,13 +76,13 @@ class ProbeRoundTest {
 
         ProbeRound round = ProbeRound.ping(List.of(slow), now::get, Long.MAX_VALUE);
         now.addAndGet(1_000);
-        assertEquals(0, round.reclaimUnanswered(closer, 200, now.get()), "a ping not written yet is nobody's fault");
+        assertEquals(0, round.reclaimUnanswered(closes, 200, now.get()), "a ping not written yet is nobody's fault");
         lagging.writeHeldPing();
         now.addAndGet(150);
-        assertEquals(0, round.reclaimUnanswered(closer, 200, now.get()), "written 150 ms ago: still within 200 ms");
+        assertEquals(0, round.reclaimUnanswered(closes, 200, now.get()), "written 150 ms ago: still within 200 ms");
         assertTrue(registry.isLive(slow));
         now.addAndGet(50);
-        assertEquals(1, round.reclaimUnanswered(closer, 200, now.get()));
+        assertEquals(1, round.reclaimUnanswered(closes, 200, now.get()));
         assertEquals(CloseCodes.PONG_TIMEOUT, lagging.closeCode);
     }
 }

@@ -1,28 +1,69 @@
 package dev.wsquota.quota;
 
 import dev.wsquota.util.LogSafe;
+import dev.wsquota.util.WeakLogger;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * What the server does to live managers from outside their own connection: an operator closing the
- * excess, one manager or one user (1008), a server event to a user, and the release of everyone at
- * shutdown. Every close gives the slot back first, so the recorded cause is this one.
+ * Every close of a live manager on wsquota's own initiative: the sweep's, cleanup's, a probe's, the drain's, an
+ * operator's (the excess, one manager or one user) and the shutdown's. Its slot is always released first and only
+ * then is its peer told why, so the recorded cause is the one given here (not the close callback that follows) and
+ * a peer that fails the close frame never keeps a slot. One per registry ({@link ManagerRegistry#closes()}).
  */
-public final class ServerActions {
+public final class ServerCloses {
 
     /** The close reason every client hears when the application stops. */
     public static final String SHUTTING_DOWN = "server shutting down";
 
-    private final ManagerRegistry registry;
-    private final ManagerCloser closer;
+    private static final Logger LOG = WeakLogger.of(ServerCloses.class);
 
-    public ServerActions(ManagerRegistry registry) {
+    private final ManagerRegistry registry;
+
+    ServerCloses(ManagerRegistry registry) {
         this.registry = registry;
-        this.closer = new ManagerCloser(registry);
+    }
+
+    /** Releases the manager, then closes its connection; false (and no close) if it had already been released. */
+    boolean releaseAndClose(Manager manager, ReleaseCause cause, int code, String reason) throws IOException {
+        if (!registry.release(manager, cause)) {
+            return false;
+        }
+        manager.connection().close(code, CloseCodes.fitReason(reason));
+        return true;
+    }
+
+    /**
+     * As {@link #releaseAndClose}, but a failed close frame is logged and counted, not thrown: the slot is back either
+     * way.
+     */
+    boolean releaseAndCloseQuietly(Manager manager, ReleaseCause cause, int code, String reason) {
+        if (!registry.release(manager, cause)) {
+            return false;
+        }
+        try {
+            manager.connection().close(code, CloseCodes.fitReason(reason));
+        } catch (Exception e) {
+            registry.counters().closeFailed();
+            LOG.log(Level.FINE, "close frame to " + manager + " failed after its release (" + cause + ")", e);
+        }
+        return true;
+    }
+
+    /**
+     * Closes (1001) and releases the manager if nothing arrived from its peer for longer than
+     * {@code idleTimeoutMillis} (0 = never); returns whether it did.
+     */
+    boolean closeIfIdle(Manager manager, long nowMillis, long idleTimeoutMillis) throws IOException {
+        return idleTimeoutMillis > 0 && manager.idleMillis(nowMillis) > idleTimeoutMillis
+                && releaseAndClose(manager, ReleaseCause.IDLE, CloseCodes.GOING_AWAY,
+                "idle for more than " + (idleTimeoutMillis / 1000) + " s");
     }
 
     /** Closes (1008) and releases every manager above its user's quota, newest first; returns how many. */
@@ -30,7 +71,7 @@ public final class ServerActions {
         int closed = 0;
         for (String user : registry.users()) {
             for (Manager excess : excessOf(user)) {
-                if (closer.releaseAndCloseQuietly(excess, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+                if (releaseAndCloseQuietly(excess, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
                         "over quota: closed by an operator")) {
                     closed++;
                 }
@@ -63,7 +104,7 @@ public final class ServerActions {
         }
         Manager manager = found.get();
         ManagerView view = ManagerView.of(manager, registry.now());
-        boolean closed = closer.releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+        boolean closed = releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
                 "closed by an operator");
         return closed ? Optional.of(view) : Optional.empty();
     }
@@ -71,7 +112,7 @@ public final class ServerActions {
     /** Closes (4001) and releases one manager so a newer connection of its user, on another node, takes its slot. */
     public boolean evict(String managerId) {
         Optional<Manager> found = registry.find(managerId);
-        return found.isPresent() && closer.releaseAndCloseQuietly(found.get(), ReleaseCause.EVICTED,
+        return found.isPresent() && releaseAndCloseQuietly(found.get(), ReleaseCause.EVICTED,
                 CloseCodes.REPLACED, "replaced by a newer connection");
     }
 
@@ -80,7 +121,7 @@ public final class ServerActions {
         UserIds.check(user);
         int closed = 0;
         for (Manager manager : registry.managersOf(user)) {
-            if (closer.releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
+            if (releaseAndCloseQuietly(manager, ReleaseCause.ADMIN, CloseCodes.POLICY_VIOLATION,
                     "disconnected by an operator")) {
                 closed++;
             }
@@ -140,7 +181,7 @@ public final class ServerActions {
         int released = 0;
         for (Manager manager : registry.allManagers()) {
             try {
-                if (closer.releaseAndClose(manager, cause, code, reason)) {
+                if (releaseAndClose(manager, cause, code, reason)) {
                     released++;
                 }
             } catch (Exception e) {
