@@ -15,9 +15,9 @@ public final class ClusterMessages {
 
     private final LocalMessages local;
     /** Null on a single node. */
-    private final ClusterManagers cluster;
+    private final RemoteNodes cluster;
 
-    public ClusterMessages(LocalMessages local, ClusterManagers cluster) {
+    public ClusterMessages(LocalMessages local, RemoteNodes cluster) {
         this.local = local;
         this.cluster = cluster;
     }

@@ -40,8 +40,8 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     private final IMap<String, Slots> slots;
     private final ClusterSettings settings;
     private final Leases leases;
-    private final DepartedMembers departed;
-    private final ClusterManagers managers;
+    private final MembershipWatcher departed;
+    private final RemoteNodes managers;
     private final Map<String, Integer> sharedQuotaOverrides;
     private final AtomicLong releaseFailures = new AtomicLong();
     private final LongSupplier clock;
@@ -54,14 +54,14 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         this.clock = clock;
         this.leases = new Leases(slots, this::memberId, () -> hazelcast.getCluster().getMembers().size(), settings,
                 events, clock);
-        this.departed = new DepartedMembers(slots, events, background, settings.leaseSeconds());
+        this.departed = new MembershipWatcher(slots, events, background, settings.leaseSeconds());
         hazelcast.getCluster().addMembershipListener(departed);
-        this.managers = new ClusterManagers(hazelcast, slots);
+        this.managers = new RemoteNodes(hazelcast, slots);
         this.sharedQuotaOverrides = new SharedOverrides(hazelcast.getMap(OVERRIDES_MAP));
     }
 
     /** The users' managers wherever they are in the cluster: the operator's and admission's cross-node steps. */
-    public ClusterManagers managers() {
+    public RemoteNodes managers() {
         return managers;
     }
 
@@ -154,7 +154,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
     /** Live slots of one user across the cluster. */
     public int count(String user) {
-        return ForeignThreadCalls.call(() -> slots.executeOnKey(user, new CountSlots()).size());
+        return ForeignThreadCalls.call(() -> slots.executeOnKey(user, new ReadSlots()).size());
     }
 
     /** Live slots of every user holding one, across the cluster, sorted by user. */
@@ -179,14 +179,14 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         return ForeignThreadCalls.call(() -> {
             List<String> members = new ArrayList<>();
             for (Member member : hazelcast.getCluster().getMembers()) {
-                members.add(DepartedMembers.describe(member) + (member.localMember() ? " (this node)" : ""));
+                members.add(MembershipWatcher.describe(member) + (member.localMember() ? " (this node)" : ""));
             }
             return members;
         });
     }
 
     public String localMember() {
-        return ForeignThreadCalls.call(() -> DepartedMembers.describe(hazelcast.getCluster().getLocalMember()));
+        return ForeignThreadCalls.call(() -> MembershipWatcher.describe(hazelcast.getCluster().getLocalMember()));
     }
 
     public boolean isFenced() {

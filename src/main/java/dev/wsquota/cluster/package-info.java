@@ -6,13 +6,13 @@
  *   <li>The map holds one {@link dev.wsquota.cluster.Slots} per user; it changes only through entry processors on
  *       the user's partition: {@link dev.wsquota.cluster.ClaimSlot}, {@link dev.wsquota.cluster.ReleaseSlot},
  *       {@link dev.wsquota.cluster.RenewSlots}, {@link dev.wsquota.cluster.PurgeMember}, read by
- *       {@link dev.wsquota.cluster.CountSlots}; backups store what the primary computed
+ *       {@link dev.wsquota.cluster.ReadSlots}; backups store what the primary computed
  *       ({@link dev.wsquota.cluster.StoreSlots}).</li>
  *   <li>{@link dev.wsquota.cluster.Leases} renews this member's slots and fences the node when it cannot;
- *       {@link dev.wsquota.cluster.DepartedMembers} purges a member that left.</li>
- *   <li>Managers on other members: {@link dev.wsquota.cluster.ClusterManagers} sends an operation to each member
- *       ({@link dev.wsquota.cluster.OnMember}), which runs it on its own {@link dev.wsquota.cluster.NodeManagers};
- *       {@link dev.wsquota.cluster.ClusterWideActions} is the operator's side and
+ *       {@link dev.wsquota.cluster.MembershipWatcher} purges a member that left.</li>
+ *   <li>Managers on other members: {@link dev.wsquota.cluster.RemoteNodes} sends an operation to each member
+ *       ({@link dev.wsquota.cluster.OnMember}), which runs it on its own {@link dev.wsquota.cluster.LocalNode};
+ *       {@link dev.wsquota.cluster.OperatorActions} is the operator's side and
  *       {@link dev.wsquota.cluster.ClusterMessages} the messages' side.</li>
  *   <li>Every call from a thread Hazelcast does not own goes through
  *       {@link dev.wsquota.cluster.ForeignThreadCalls}; the member itself is started by

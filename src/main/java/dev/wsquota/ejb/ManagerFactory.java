@@ -1,7 +1,7 @@
 package dev.wsquota.ejb;
 
 import dev.wsquota.cluster.ClusterMessages;
-import dev.wsquota.cluster.ClusterWideActions;
+import dev.wsquota.cluster.OperatorActions;
 import dev.wsquota.cluster.HazelcastLedger;
 import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.LimitHitReporter;
@@ -106,7 +106,7 @@ public class ManagerFactory {
     private ProbingAdmission admission;
     private CleanupPass cleanup;
     private ServerCloses closes;
-    private ClusterWideActions clusterWide;
+    private OperatorActions clusterWide;
     private QuotaReadings readings;
     private IntervalTimer cleanupTimer;
     private LimitHitReporter limitHits;
@@ -143,7 +143,7 @@ public class ManagerFactory {
         outboxes = new Outboxes(registry,
                 OutboxLimits.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class)));
         LocalMessages local = new LocalMessages(registry, outboxes);
-        clusterWide = new ClusterWideActions(registry, closes, admission,
+        clusterWide = new OperatorActions(registry, closes, admission,
                 cluster.cluster().map(HazelcastLedger::managers).orElse(null), local);
         messages = new ClusterMessages(local, cluster.cluster().map(HazelcastLedger::managers).orElse(null));
         slowSendCheck = scheduler.scheduleWithFixedDelay(this::closeSlowSends, SLOW_SEND_CHECK_MILLIS,
@@ -417,7 +417,7 @@ public class ManagerFactory {
      * The operator's list, close and disconnect, on every node in a cluster. Like {@link #readings()} it is
      * fetched through the container, and what it does needs no lock of this bean.
      */
-    public ClusterWideActions clusterWide() {
+    public OperatorActions clusterWide() {
         return clusterWide;
     }
 

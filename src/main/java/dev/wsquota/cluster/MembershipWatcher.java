@@ -15,9 +15,9 @@ import java.util.logging.Logger;
  * Frees a departed member's slots at once instead of a lease later; the oldest remaining member does it, so
  * exactly one member scans the map. Also tells the operator who joined and who left.
  */
-final class DepartedMembers implements MembershipListener {
+final class MembershipWatcher implements MembershipListener {
 
-    private static final Logger LOG = WeakLogger.of(DepartedMembers.class);
+    private static final Logger LOG = WeakLogger.of(MembershipWatcher.class);
 
     private final IMap<String, Slots> slots;
     private final ClusterEvents events;
@@ -26,7 +26,7 @@ final class DepartedMembers implements MembershipListener {
     private final AtomicLong purgedSlots = new AtomicLong();
 
     /** @param background runs the purge, off Hazelcast's event thread */
-    DepartedMembers(IMap<String, Slots> slots, ClusterEvents events, Executor background, int leaseSeconds) {
+    MembershipWatcher(IMap<String, Slots> slots, ClusterEvents events, Executor background, int leaseSeconds) {
         this.slots = slots;
         this.events = events;
         this.background = background;

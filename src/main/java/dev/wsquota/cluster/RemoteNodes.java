@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  * Called on the operator's JMX threads and on admission's request threads, so every call goes through
  * {@link ForeignThreadCalls}.
  */
-public final class ClusterManagers implements OtherNodes {
+public final class RemoteNodes implements OtherNodes {
 
     static final String EXECUTOR = "wsquota-operations";
     /** How long an operator's cluster-wide operation waits for the members. */
@@ -44,14 +44,14 @@ public final class ClusterManagers implements OtherNodes {
      */
     static final long SEND_WAIT_MILLIS = 2_000;
 
-    private static final Logger LOG = WeakLogger.of(ClusterManagers.class);
+    private static final Logger LOG = WeakLogger.of(RemoteNodes.class);
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, Slots> slots;
     private final IExecutorService executor;
     private final AtomicLong unreachableSends = new AtomicLong();
 
-    ClusterManagers(HazelcastInstance hazelcast, IMap<String, Slots> slots) {
+    RemoteNodes(HazelcastInstance hazelcast, IMap<String, Slots> slots) {
         this.hazelcast = hazelcast;
         this.slots = slots;
         this.executor = hazelcast.getExecutorService(EXECUTOR);
@@ -90,13 +90,13 @@ public final class ClusterManagers implements OtherNodes {
             for (Map.Entry<Member, Future<List<ManagerView>>> answer : answers.entrySet()) {
                 try {
                     long left = Math.max(0, deadline - System.nanoTime());
-                    byNode.put(DepartedMembers.describe(answer.getKey()),
+                    byNode.put(MembershipWatcher.describe(answer.getKey()),
                             answer.getValue().get(left, TimeUnit.NANOSECONDS));
                 } catch (Exception e) {
                     if (e instanceof InterruptedException) {
                         Thread.currentThread().interrupt();
                     }
-                    LOG.log(Level.WARNING, "cluster member " + DepartedMembers.describe(answer.getKey())
+                    LOG.log(Level.WARNING, "cluster member " + MembershipWatcher.describe(answer.getKey())
                             + " did not answer within " + OPERATOR_WAIT_MILLIS + " ms; its managers are left out", e);
                 }
             }
@@ -128,7 +128,7 @@ public final class ClusterManagers implements OtherNodes {
             int gone = 0;
             try {
                 Set<String> holders = new HashSet<>();
-                for (Slot slot : slots.executeOnKey(user, new CountSlots()).list()) {
+                for (Slot slot : slots.executeOnKey(user, new ReadSlots()).list()) {
                     holders.add(slot.memberId());
                 }
                 holders.remove(hazelcast.getCluster().getLocalMember().getUuid().toString());
@@ -195,7 +195,7 @@ public final class ClusterManagers implements OtherNodes {
                 }
                 unreachableSends.incrementAndGet();
                 sum = sum.plus(new Delivery(0, 0, 0, 1));
-                LOG.log(Level.WARNING, "cluster member " + DepartedMembers.describe(answer.getKey())
+                LOG.log(Level.WARNING, "cluster member " + MembershipWatcher.describe(answer.getKey())
                         + " did not take a message within " + SEND_WAIT_MILLIS + " ms; reported as unreachable", e);
             }
         }
@@ -235,7 +235,7 @@ public final class ClusterManagers implements OtherNodes {
     }
 
     private boolean evictOldestHere(String user, long waitMillis) {
-        Optional<Slot> oldest = slots.executeOnKey(user, new CountSlots()).list().stream().findFirst();
+        Optional<Slot> oldest = slots.executeOnKey(user, new ReadSlots()).list().stream().findFirst();
         if (oldest.isEmpty()) {
             return false;
         }
@@ -252,7 +252,7 @@ public final class ClusterManagers implements OtherNodes {
                 Thread.currentThread().interrupt();
             }
             LOG.log(Level.WARNING, "could not evict the oldest manager " + oldest.get().managerId() + " on "
-                    + DepartedMembers.describe(owner.get()), e);
+                    + MembershipWatcher.describe(owner.get()), e);
             return false;
         }
     }
@@ -272,7 +272,7 @@ public final class ClusterManagers implements OtherNodes {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                LOG.log(Level.WARNING, "cluster member " + DepartedMembers.describe(answer.getKey())
+                LOG.log(Level.WARNING, "cluster member " + MembershipWatcher.describe(answer.getKey())
                         + " did not answer within " + waitMillis + " ms; its managers are left out", e);
             }
         }

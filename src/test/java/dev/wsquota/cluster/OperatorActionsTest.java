@@ -25,13 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** On a single node (no cluster) every operator action stays on this node's registry. */
-class ClusterWideActionsTest {
+class OperatorActionsTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), now::get);
     private final ServerCloses actions = registry.closes();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final ClusterWideActions wide = new ClusterWideActions(registry, actions,
+    private final OperatorActions wide = new OperatorActions(registry, actions,
             new ProbingAdmission(registry, scheduler, OnLimitPolicy.REJECT, 0, 200), null);
 
     @AfterEach
@@ -79,7 +79,7 @@ class ClusterWideActionsTest {
         assertEquals(3, wide.fence());
         assertEquals(0, registry.activeManagers());
         assertEquals(CloseCodes.GOING_AWAY, bobs.closeCode);
-        assertEquals(ClusterWideActions.FENCED_REASON, bobs.closeReason);
+        assertEquals(OperatorActions.FENCED_REASON, bobs.closeReason);
         assertEquals(3L, registry.counters().releasesByCause().get(ReleaseCause.FENCED));
         assertEquals(Map.of(), wide.heldIdsByUser());
         wide.stopServing(); // nothing to stop on a single node

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** This node's managers, as the other members act on them for a cluster-wide operation. */
-public final class NodeManagers implements LocalManagers {
+public final class LocalNode implements LocalManagers {
 
     private final ManagerRegistry registry;
     private final ServerCloses actions;
@@ -19,11 +19,11 @@ public final class NodeManagers implements LocalManagers {
     /** Null where the node sends no messages (then other members get nothing from here). */
     private final LocalMessages messages;
 
-    public NodeManagers(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission) {
+    public LocalNode(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission) {
         this(registry, actions, admission, null);
     }
 
-    public NodeManagers(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission,
+    public LocalNode(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission,
                         LocalMessages messages) {
         this.registry = registry;
         this.actions = actions;

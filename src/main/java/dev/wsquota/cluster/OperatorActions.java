@@ -24,16 +24,16 @@ import java.util.logging.Logger;
  * (or stay on this node without a cluster), the other nodes may act on this node's managers, and the lease
  * keeper learns which managers this node holds and how to close them all when the node is fenced.
  */
-public final class ClusterWideActions {
+public final class OperatorActions {
 
     /** The close reason of every connection of a node that lost contact with the cluster. */
     public static final String FENCED_REASON = "lost contact with the cluster";
 
-    private static final Logger LOG = WeakLogger.of(ClusterWideActions.class);
+    private static final Logger LOG = WeakLogger.of(OperatorActions.class);
 
     private final ManagerRegistry registry;
     private final ServerCloses actions;
-    private final ClusterManagers cluster;
+    private final RemoteNodes cluster;
 
     /**
      * Joins this node's managers to the cluster's operations: the admission probes and evicts on the other
@@ -41,20 +41,20 @@ public final class ClusterWideActions {
      *
      * @param cluster the cluster's operations, or null on a single node (then everything stays here)
      */
-    public ClusterWideActions(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission,
-                              ClusterManagers cluster) {
+    public OperatorActions(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission,
+                              RemoteNodes cluster) {
         this(registry, actions, admission, cluster, null);
     }
 
     /** As above, and the other members may send the application's messages through this node's {@code messages}. */
-    public ClusterWideActions(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission,
-                              ClusterManagers cluster, LocalMessages messages) {
+    public OperatorActions(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission,
+                              RemoteNodes cluster, LocalMessages messages) {
         this.registry = registry;
         this.actions = actions;
         this.cluster = cluster;
         if (cluster != null) {
             admission.setOtherNodes(cluster);
-            cluster.serve(new NodeManagers(registry, actions, admission, messages));
+            cluster.serve(new LocalNode(registry, actions, admission, messages));
         }
     }
 

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Operations on a user's managers across two real members, each serving its own stand-in managers. */
-class ClusterManagersTest {
+class RemoteNodesTest {
 
     private final List<HazelcastInstance> members = new ArrayList<>();
     private HazelcastLedger one;
@@ -143,7 +143,7 @@ class ClusterManagersTest {
             Delivery sent = one.managers().sendToUser("dave", "hi");
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(new Delivery(0, 0, 0, 1), sent);
-            assertTrue(millis < ClusterManagers.SEND_WAIT_MILLIS + 5_000, "bounded by the send wait: " + millis
+            assertTrue(millis < RemoteNodes.SEND_WAIT_MILLIS + 5_000, "bounded by the send wait: " + millis
                     + " ms");
             assertEquals(1, one.managers().unreachableSends());
         } finally {

@@ -6,7 +6,7 @@ import com.hazelcast.map.EntryProcessor;
 import java.util.Map;
 
 /** Reads a user's live slots on the partition owner, with the owner's clock, changing nothing. */
-final class CountSlots implements EntryProcessor<String, Slots, Slots>, ReadOnly {
+final class ReadSlots implements EntryProcessor<String, Slots, Slots>, ReadOnly {
 
     private static final long serialVersionUID = 1L;
 
