@@ -122,7 +122,7 @@ public class MessagesServlet extends HttpServlet {
             return badUser.get();
         }
         List<Map.Entry<String, ManagerView>> rows = new ArrayList<>();
-        factory.clusterWide().listByNode(user)
+        factory.operatorActions().listByNode(user)
                 .forEach((node, views) -> views.forEach(view -> rows.add(Map.entry(node, view))));
         rows.sort(Comparator.comparingLong(row -> row.getValue().openedAtMillis()));
         JsonArrayBuilder array = Json.createArrayBuilder();
@@ -147,7 +147,7 @@ public class MessagesServlet extends HttpServlet {
         if (badUser.isPresent()) {
             return badUser.get();
         }
-        int closed = factory.clusterWide().disconnect(user);
+        int closed = factory.operatorActions().disconnect(user);
         admin.recordApiCall(what, closed, what + ": closed " + closed + " managers of " + LogSafe.user(user)
                 + " (1008, disconnected by an operator)");
         return new Answer(HttpServletResponse.SC_OK, Json.createObjectBuilder().add("closed", closed).build()

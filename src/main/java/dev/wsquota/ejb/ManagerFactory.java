@@ -106,7 +106,7 @@ public class ManagerFactory {
     private ProbingAdmission admission;
     private CleanupPass cleanup;
     private ServerCloses closes;
-    private OperatorActions clusterWide;
+    private OperatorActions operatorActions;
     private QuotaReadings readings;
     private IntervalTimer cleanupTimer;
     private LimitHitReporter limitHits;
@@ -143,12 +143,12 @@ public class ManagerFactory {
         outboxes = new Outboxes(registry,
                 OutboxLimits.load(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class)));
         LocalMessages local = new LocalMessages(registry, outboxes);
-        clusterWide = new OperatorActions(registry, closes, admission,
+        operatorActions = new OperatorActions(registry, closes, admission,
                 cluster.cluster().map(HazelcastLedger::managers).orElse(null), local);
         messages = new ClusterMessages(local, cluster.cluster().map(HazelcastLedger::managers).orElse(null));
         slowSendCheck = scheduler.scheduleWithFixedDelay(this::closeSlowSends, SLOW_SEND_CHECK_MILLIS,
                 SLOW_SEND_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-        cluster.keepLeases(clusterWide::heldIdsByUser, clusterWide::fence);
+        cluster.keepLeases(operatorActions::heldIdsByUser, operatorActions::fence);
         LOG.info(() -> "wsquota started: " + settings + ", " + outboxes.limits() + ", cleanup timer active="
                 + cleanupTimer.exists());
     }
@@ -158,7 +158,7 @@ public class ManagerFactory {
         events = OperatorEvents.NONE;
         drain.stop();
         slowSendCheck.cancel(false);
-        clusterWide.stopServing();
+        operatorActions.stopServing();
         closeAllForShutdown(SHUTDOWN_CLOSE_WAIT_MILLIS);
     }
 
@@ -417,8 +417,8 @@ public class ManagerFactory {
      * The operator's list, close and disconnect, on every node in a cluster. Like {@link #readings()} it is
      * fetched through the container, and what it does needs no lock of this bean.
      */
-    public OperatorActions clusterWide() {
-        return clusterWide;
+    public OperatorActions operatorActions() {
+        return operatorActions;
     }
 
     /**

@@ -52,7 +52,7 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
 
     @Override
     public List<ManagerRow> listManagers(String user) {
-        return call(() -> factory.clusterWide().list(user)).stream()
+        return call(() -> factory.operatorActions().list(user)).stream()
                 .map(view -> new ManagerRow(view.managerId(), view.remoteAddress(), new Date(view.openedAtMillis()),
                         view.idleSeconds(), view.messagesIn(), view.messagesOut()))
                 .toList();

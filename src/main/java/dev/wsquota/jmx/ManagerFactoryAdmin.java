@@ -209,7 +209,7 @@ public final class ManagerFactoryAdmin extends FactoryReadings {
 
     @Override
     public String closeManager(String managerId) {
-        String done = call(() -> factory.clusterWide().close(managerId))
+        String done = call(() -> factory.operatorActions().close(managerId))
                 .map(closed -> "closed manager " + closed.managerId() + " of " + LogSafe.user(closed.user())
                         + " (1008, closed by an operator)")
                 .orElse("no live manager with id " + LogSafe.user(managerId) + "; nothing changed");
@@ -219,7 +219,7 @@ public final class ManagerFactoryAdmin extends FactoryReadings {
 
     @Override
     public int disconnectUser(String user) {
-        int closed = call(() -> factory.clusterWide().disconnect(user));
+        int closed = call(() -> factory.operatorActions().disconnect(user));
         audit.record("disconnectUser(" + LogSafe.user(user) + ")", "", closed, "closed " + closed + " managers of "
                 + LogSafe.user(user));
         return closed;

@@ -103,8 +103,8 @@ class MessageIsolationIT {
                 got.add(Integer.parseInt(data.group(2)));
             }
             assertEquals(expected, got, user + "'s stayer got every message to " + user + ", in order (its manager: "
-                    + factory.clusterWide().list(user) + "; send failures " + factory.messages().outboxes().counters()
-                    .sendFailures() + ")");
+                    + factory.operatorActions().list(user) + "; send failures "
+                    + factory.messages().outboxes().counters().sendFailures() + ")");
             stayer.close();
         }
         assertEquals(List.of(), wrong, "no message reached another user");
