@@ -17,9 +17,9 @@ public final class Deployments {
      */
     public static WebArchive product(String name) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
-                .addPackages(true, "dev.wsquota.quota", "dev.wsquota.guard", "dev.wsquota.web", "dev.wsquota.ejb",
-                        "dev.wsquota.jmx", "dev.wsquota.ops", "dev.wsquota.cluster", "dev.wsquota.inbound",
-                        "dev.wsquota.api")
+                .addPackages(true, "dev.wsquota.util", "dev.wsquota.quota", "dev.wsquota.guard", "dev.wsquota.web",
+                        "dev.wsquota.ejb", "dev.wsquota.jmx", "dev.wsquota.ops", "dev.wsquota.cluster",
+                        "dev.wsquota.inbound", "dev.wsquota.api")
                 .addAsLibrary(new File(System.getProperty("hazelcastJar")))
                 .addAsResource(new File("src/main/resources/META-INF/microprofile-config.properties"),
                         "META-INF/microprofile-config.properties")
