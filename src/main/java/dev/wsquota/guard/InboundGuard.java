@@ -117,7 +117,7 @@ public final class InboundGuard {
     }
 
     /** The refusal this guard gave, or null while the connection is in good standing. */
-    public Refusal refusal() {
+    Refusal refusal() {
         return refused;
     }
 

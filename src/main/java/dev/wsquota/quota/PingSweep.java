@@ -84,7 +84,7 @@ public final class PingSweep {
     }
 
     /** Milliseconds the pong deadlines were extended because sweeps ran late, since start. */
-    public long lagMillis() {
+    long lagMillis() {
         return lagMillis;
     }
 
