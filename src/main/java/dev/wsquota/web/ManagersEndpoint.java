@@ -81,7 +81,10 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
     }
 
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.OPENING);
-    /** Set before the phase becomes ADMITTED, so whoever sees ADMITTED or CLOSED after it sees the manager. */
+    /**
+     * Set before the phase becomes ADMITTED: {@link #onClose}, which sets CLOSED, then either finds it or has made
+     * the admission's move to ADMITTED fail, and the admission gives the slot back itself.
+     */
     private volatile Manager manager;
     /** Every write to the peer goes through it, one at a time (see {@link SessionConnection}). */
     private SessionConnection connection;
