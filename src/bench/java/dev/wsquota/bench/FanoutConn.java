@@ -18,6 +18,7 @@ final class FanoutConn implements WebSocket.Listener {
     /** The window the step is measuring now; messages arriving between windows are counted only in {@link #STRAY}. */
     static volatile FanoutLatencies window;
     static final java.util.concurrent.atomic.AtomicLong STRAY = new java.util.concurrent.atomic.AtomicLong();
+    /** Texts after the welcome that were not a pushed message frame (must stay 0). */
     static final java.util.concurrent.atomic.AtomicLong UNEXPECTED = new java.util.concurrent.atomic.AtomicLong();
 
     final String user;
@@ -55,10 +56,6 @@ final class FanoutConn implements WebSocket.Listener {
         return closed;
     }
 
-    static long stray() {
-        return STRAY.get();
-    }
-
     void close() {
         WebSocket ws = socket;
         if (ws != null && !closed.isDone()) {
@@ -83,13 +80,14 @@ final class FanoutConn implements WebSocket.Listener {
                 welcomed.complete(text.contains("\"welcome\""));
             } else {
                 int at = text.indexOf(DATA);
+                int end = at < 0 ? -1 : text.indexOf('"', at + DATA.length()); // the sender's data has no quotes
                 FanoutLatencies current = window;
-                if (at < 0) {
+                if (end < 0) {
                     UNEXPECTED.incrementAndGet();
                 } else if (current == null) {
                     STRAY.incrementAndGet();
                 } else {
-                    current.record(text.substring(at + DATA.length(), text.length() - 2), user, now);
+                    current.record(text.substring(at + DATA.length(), end), user, now);
                 }
             }
         }

@@ -96,6 +96,11 @@ final class FanoutStep {
             server.stopQuietly();
         }
         report(results, windows, slow, users, perUser, nonReaders, floodBytes);
+        results.item(SECTION, "texts the JDK clients got outside a measured window / that were not a pushed message",
+                FanoutConn.STRAY.get() + " / " + FanoutConn.UNEXPECTED.get());
+        if (FanoutConn.UNEXPECTED.get() != 0) {
+            failures.add(FanoutConn.UNEXPECTED.get() + " texts after the welcome were not pushed messages");
+        }
         for (Window w : windows) {
             if (w.foreign() != 0) {
                 failures.add(w.endpoint() + " " + w.kind() + ": " + w.foreign() + " messages named another user");
