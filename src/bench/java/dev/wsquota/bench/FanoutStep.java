@@ -73,7 +73,7 @@ final class FanoutStep {
             for (String endpoint : List.of("bare", "managed")) {
                 URI ws = endpoint.equals("bare") ? server.bare() : server.managed();
                 URI sender = server.http(endpoint.equals("bare") ? "/bare/fanout" : "/bench-fanout");
-                Held held = hold(server, ws, endpoint, users, perUser, nonReaders, clients);
+                Held held = hold(List.of(ws), 0, endpoint, users, perUser, nonReaders, clients);
                 try {
                     if (held.size() != users * perUser) {
                         failures.add(endpoint + ": held " + held.size() + " of " + users * perUser);
@@ -95,6 +95,11 @@ final class FanoutStep {
         } finally {
             server.stopQuietly();
         }
+        int clusterUsers = Math.min(Props.integer("bench.fanout.clusterUsers", 400), server.users());
+        if (clusterUsers > 0) { // after the bench server stopped: the nodes have the cores to themselves
+            windows.addAll(cluster(server, http, clusterUsers, perUser, rounds, pacedRounds, rate, pad, clients,
+                    failures));
+        }
         report(results, windows, slow, users, perUser, nonReaders, floodBytes);
         results.item(SECTION, "texts the JDK clients got outside a measured window / that were not a pushed message",
                 FanoutConn.STRAY.get() + " / " + FanoutConn.UNEXPECTED.get());
@@ -114,8 +119,12 @@ final class FanoutStep {
         }
     }
 
-    private static Held hold(BenchServer server, URI ws, String endpoint, int users, int perUser, int nonReaders,
-                             int clientCount) throws Exception {
+    /**
+     * Opens users x perUser connections, round by round over the users; with two nodes, rounds from
+     * {@code secondNodeFrom} on go to the second, so every user has managers on both.
+     */
+    private static Held hold(List<URI> nodes, int secondNodeFrom, String endpoint, int users, int perUser,
+                             int nonReaders, int clientCount) throws Exception {
         List<HttpClient> clients = new ArrayList<>();
         for (int i = 0; i < clientCount; i++) {
             clients.add(WsConn.newClient("fanout-" + endpoint + "-" + i));
@@ -131,9 +140,10 @@ final class FanoutStep {
             for (int u = 0; u < users; u++) {
                 inFlight.acquire();
                 String user = BenchServer.user(u);
+                URI ws = nodes.get(nodes.size() > 1 && round >= secondNodeFrom ? 1 : 0);
                 CompletableFuture<Boolean> welcomed;
                 if (round == perUser - 1 && u % every == 0 && raw.size() < nonReaders) {
-                    RawPeer peer = RawPeer.open(server.port(), user, ws.getPath());
+                    RawPeer peer = RawPeer.open(ws.getPort(), user, ws.getPath());
                     raw.add(peer);
                     welcomed = peer.welcomed();
                 } else {
@@ -161,16 +171,22 @@ final class FanoutStep {
 
     private static Window measure(BenchServer server, HttpClient http, URI sender, String endpoint, String kind,
                                   int users, int rounds, double rate, int pad, Held held) throws Exception {
+        return measure(List.of(server), http, sender, endpoint, kind, users, rounds, rate, pad, held);
+    }
+
+    /** One window; the CPU counted is that of every server in {@code servers}. */
+    private static Window measure(List<BenchServer> servers, HttpClient http, URI sender, String endpoint, String kind,
+                                  int users, int rounds, double rate, int pad, Held held) throws Exception {
         long planned = (long) rounds * held.readers().size();
         FanoutLatencies window = new FanoutLatencies((int) planned);
-        long cpu0 = server.cpuNanos();
+        long cpu0 = cpu(servers);
         FanoutConn.window = window;
         long t0 = System.nanoTime();
         Map<String, String> answer = call(http, URI.create(sender + "?op=rounds&users=" + users + "&rounds=" + rounds
                 + "&rate=" + rate + "&pad=" + pad));
         awaitReceived(window, planned);
         FanoutConn.window = null;
-        long cpu1 = server.cpuNanos();
+        long cpu1 = cpu(servers);
         double seconds = (window.lastArrivalNanos() - t0) / 1e9;
         long delivered = Long.parseLong(answer.getOrDefault("delivered", "0"));
         Window w = new Window(endpoint, kind, planned, window.received(), seconds, window.percentiles(), window.foreign(),
@@ -179,6 +195,77 @@ final class FanoutStep {
                 + Results.fmt(seconds, 2) + " s = " + Results.fmt(w.perSecond(), 0) + "/s, p50 " + ms(w.latency().at(50))
                 + " ms, p99 " + ms(w.latency().at(99)) + " ms, sender " + answer);
         return w;
+    }
+
+    /**
+     * Two Liberty nodes of one cluster (as the cluster step starts them): the fan-out with every connection on the
+     * first node (a one-member cluster), then with the second node up and each user's managers on both (rounds 0-2
+     * of the connections on the first, the rest on the second). The sender runs on the first node.
+     */
+    private static List<Window> cluster(BenchServer bench, HttpClient http, int users, int perUser, int rounds,
+                                        int pacedRounds, double rate, int pad, int clients, List<String> failures)
+            throws Exception {
+        int base = Props.integer("bench.httpPort", 29080);
+        String members = "127.0.0.1:" + (base + 12) + ",127.0.0.1:" + (base + 22);
+        List<String> common = List.of("-Dwsquota.handshakes-per-second=0", "-Dwsquota.cluster=hazelcast",
+                "-Dwsquota.cluster.name=bench-fanout-" + ProcessHandle.current().pid(),
+                "-Dwsquota.cluster.members=" + members);
+        BenchServer first = BenchServer.node(bench, "N1", base + 10, base + 11,
+                plus(common, "-Dwsquota.cluster.port=" + (base + 12))).withClasses(MANAGED_SERVLET, BASE_SERVLET);
+        BenchServer second = BenchServer.node(bench, "N2", base + 20, base + 21,
+                plus(common, "-Dwsquota.cluster.port=" + (base + 22))).withClasses(MANAGED_SERVLET, BASE_SERVLET);
+        URI sender = first.http("/bench-fanout");
+        List<Window> windows = new ArrayList<>();
+        try {
+            first.start(null, true);
+            ClusterNodesStep.awaitMembers(first, 1);
+            windows.addAll(clusterWindows(List.of(first), http, sender, "cluster, 1 node", users, perUser, rounds,
+                    pacedRounds, rate, pad, clients, failures));
+            second.start(null, true);
+            ClusterNodesStep.awaitMembers(first, 2);
+            ClusterNodesStep.awaitMembers(second, 2);
+            windows.addAll(clusterWindows(List.of(first, second), http, sender, "cluster, 2 nodes", users, perUser,
+                    rounds, pacedRounds, rate, pad, clients, failures));
+        } finally {
+            second.stopQuietly();
+            first.stopQuietly();
+        }
+        return windows;
+    }
+
+    private static List<Window> clusterWindows(List<BenchServer> nodes, HttpClient http, URI sender, String endpoint,
+                                               int users, int perUser, int rounds, int pacedRounds, double rate,
+                                               int pad, int clients, List<String> failures) throws Exception {
+        Held held = hold(nodes.stream().map(BenchServer::managed).toList(), Math.min(3, perUser - 1), endpoint, users,
+                perUser, 0, clients);
+        try {
+            if (held.size() != users * perUser) {
+                failures.add(endpoint + ": held " + held.size() + " of " + users * perUser);
+                return List.of();
+            }
+            measure(nodes, http, sender, endpoint, "warm-up (unmeasured)", users, 2, 0, pad, held);
+            return List.of(
+                    measure(nodes, http, sender, endpoint, "burst: " + rounds + " rounds back to back", users, rounds, 0,
+                            pad, held),
+                    measure(nodes, http, sender, endpoint, "paced: " + pacedRounds + " rounds at "
+                            + Results.fmt(rate, 1) + "/s", users, pacedRounds, rate, pad, held));
+        } finally {
+            release(held);
+        }
+    }
+
+    private static List<String> plus(List<String> common, String... more) {
+        List<String> all = new ArrayList<>(common);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    private static long cpu(List<BenchServer> servers) throws Exception {
+        long sum = 0;
+        for (BenchServer server : servers) {
+            sum += server.cpuNanos();
+        }
+        return sum;
     }
 
     /** Waits until every planned message arrived, or 30 s passed without one arriving. */
@@ -361,10 +448,28 @@ final class FanoutStep {
             results.item(SECTION, "managed / bare, p99 latency (paced)", Results.fmt(
                     (double) managedPaced.latency().at(99) / Math.max(1, barePaced.latency().at(99)), 2));
         }
+        if (windows.stream().anyMatch(w -> w.endpoint().startsWith("cluster"))) {
+            results.line(SECTION, "Cluster: two Liberty nodes of one Hazelcast cluster (as the cluster step starts "
+                    + "them, " + Props.text("bench.cluster.nodeHeap", "512m") + " heap each), a smaller population ("
+                    + "`bench.fanout.clusterUsers` users x " + perUser + "). First every connection on node 1 (a "
+                    + "one-member cluster), then with node 2 up and each user's connections 0-2 on node 1, 3-4 on "
+                    + "node 2. The sender runs on node 1: each `toUser` writes to the local managers and asks node 2 "
+                    + "through Hazelcast, waiting for its answer. Server CPU = both nodes.");
+        }
+        Window oneNode = find(windows, "cluster, 1 node", "burst");
+        Window twoNodes = find(windows, "cluster, 2 nodes", "burst");
+        if (oneNode != null && twoNodes != null) {
+            results.item(SECTION, "cluster: two nodes / one node, messages received per second (burst; the sender on "
+                    + "the first node, each user's managers on both)", Results.fmt(twoNodes.perSecond()
+                    / oneNode.perSecond(), 2));
+        }
         if (slow.isEmpty()) {
             return;
         }
-        Window slowWindow = windows.get(windows.size() - 1);
+        Window slowWindow = windows.stream().filter(w -> w.kind().contains("not reading")).findFirst().orElse(null);
+        if (slowWindow == null) {
+            return;
+        }
         results.line(SECTION, "Slow consumers: " + slow.get("non-readers") + " connections (1 %) stop reading; the "
                 + "paced fan-out goes on to every user while the sender also sends " + floodBytes + "-byte messages to "
                 + "each non-reader by its manager id (`toManager`) until its queue refuses one (or it is gone). Then "
