@@ -92,13 +92,21 @@ final class FanoutStep {
                     release(held);
                 }
             }
+        } catch (Exception e) { // what was measured so far is still reported
+            failures.add("single node: " + e);
+            e.printStackTrace(System.out);
         } finally {
             server.stopQuietly();
         }
         int clusterUsers = Math.min(Props.integer("bench.fanout.clusterUsers", 400), server.users());
         if (clusterUsers > 0) { // after the bench server stopped: the nodes have the cores to themselves
-            windows.addAll(cluster(server, http, clusterUsers, perUser, rounds, pacedRounds, rate, pad, clients,
-                    failures));
+            try {
+                windows.addAll(cluster(server, http, clusterUsers, perUser, rounds, pacedRounds, rate, pad, clients,
+                        failures));
+            } catch (Exception e) {
+                failures.add("cluster: " + e);
+                e.printStackTrace(System.out);
+            }
         }
         report(results, windows, slow, users, perUser, nonReaders, floodBytes);
         results.item(SECTION, "texts the JDK clients got outside a measured window / that were not a pushed message",
