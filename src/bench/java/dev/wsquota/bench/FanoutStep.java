@@ -101,8 +101,7 @@ final class FanoutStep {
         int clusterUsers = Math.min(Props.integer("bench.fanout.clusterUsers", 400), server.users());
         if (clusterUsers > 0) { // after the bench server stopped: the nodes have the cores to themselves
             try {
-                windows.addAll(cluster(server, http, clusterUsers, perUser, rounds, pacedRounds, rate, pad, clients,
-                        failures));
+                cluster(server, http, clusterUsers, perUser, rounds, pacedRounds, rate, pad, clients, failures, windows);
             } catch (Exception e) {
                 failures.add("cluster: " + e);
                 e.printStackTrace(System.out);
@@ -210,9 +209,9 @@ final class FanoutStep {
      * first node (a one-member cluster), then with the second node up and each user's managers on both (rounds 0-2
      * of the connections on the first, the rest on the second). The sender runs on the first node.
      */
-    private static List<Window> cluster(BenchServer bench, HttpClient http, int users, int perUser, int rounds,
-                                        int pacedRounds, double rate, int pad, int clients, List<String> failures)
-            throws Exception {
+    private static void cluster(BenchServer bench, HttpClient http, int users, int perUser, int rounds,
+                                int pacedRounds, double rate, int pad, int clients, List<String> failures,
+                                List<Window> windows) throws Exception {
         int base = Props.integer("bench.httpPort", 29080);
         String members = "127.0.0.1:" + (base + 12) + ",127.0.0.1:" + (base + 22);
         List<String> common = List.of("-Dwsquota.handshakes-per-second=0", "-Dwsquota.cluster=hazelcast",
@@ -223,7 +222,6 @@ final class FanoutStep {
         BenchServer second = BenchServer.node(bench, "N2", base + 20, base + 21,
                 plus(common, "-Dwsquota.cluster.port=" + (base + 22))).withClasses(MANAGED_SERVLET, BASE_SERVLET);
         URI sender = first.http("/bench-fanout");
-        List<Window> windows = new ArrayList<>();
         try {
             first.start(null, true);
             ClusterNodesStep.awaitMembers(first, 1);
@@ -238,7 +236,6 @@ final class FanoutStep {
             second.stopQuietly();
             first.stopQuietly();
         }
-        return windows;
     }
 
     private static List<Window> clusterWindows(List<BenchServer> nodes, HttpClient http, URI sender, String endpoint,
