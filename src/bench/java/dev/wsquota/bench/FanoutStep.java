@@ -33,12 +33,15 @@ final class FanoutStep {
     private static final String MANAGED_SERVLET = "dev/wsquota/bench/fanout/ManagedFanoutServlet.class";
     private static final String BASE_SERVLET = "dev/wsquota/bench/fanout/FanoutServlet.class";
 
+    /** Every window's rounds are numbered apart, so a late message is never counted in the next window. */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_ROUND = new java.util.concurrent.atomic.AtomicInteger();
+
     private FanoutStep() {
     }
 
     /** One measured window: what the reading clients received and what the server spent. */
     record Window(String endpoint, String kind, long planned, long received, double seconds, Percentiles latency,
-                  long foreign, double cpuMicrosPerDelivery, Map<String, String> sender) {
+                  long foreign, double cpuMicrosPerDelivery, Map<String, String> sender, long late) {
         double perSecond() {
             return received / seconds;
         }
@@ -185,11 +188,12 @@ final class FanoutStep {
     private static Window measure(List<BenchServer> servers, HttpClient http, URI sender, String endpoint, String kind,
                                   int users, int rounds, double rate, int pad, Held held) throws Exception {
         long planned = (long) rounds * held.readers().size();
-        FanoutLatencies window = new FanoutLatencies((int) planned);
+        int first = NEXT_ROUND.getAndAdd(rounds);
+        FanoutLatencies window = new FanoutLatencies((int) planned, first);
         long cpu0 = cpu(servers);
         FanoutConn.window = window;
         long t0 = System.nanoTime();
-        Map<String, String> answer = call(http, URI.create(sender + "?op=rounds&users=" + users + "&rounds=" + rounds
+        Map<String, String> answer = call(http, URI.create(sender + "?op=rounds&users=" + users + "&first=" + first + "&rounds=" + rounds
                 + "&rate=" + rate + "&pad=" + pad));
         awaitReceived(window, planned);
         FanoutConn.window = null;
@@ -197,7 +201,7 @@ final class FanoutStep {
         double seconds = (window.lastArrivalNanos() - t0) / 1e9;
         long delivered = Long.parseLong(answer.getOrDefault("delivered", "0"));
         Window w = new Window(endpoint, kind, planned, window.received(), seconds, window.percentiles(), window.foreign(),
-                delivered == 0 ? -1 : (cpu1 - cpu0) / 1e3 / delivered, answer);
+                delivered == 0 ? -1 : (cpu1 - cpu0) / 1e3 / delivered, answer, window.late());
         System.out.println("[bench] fanout: " + endpoint + " " + kind + ": " + w.received() + "/" + planned + " in "
                 + Results.fmt(seconds, 2) + " s = " + Results.fmt(w.perSecond(), 0) + "/s, p50 " + ms(w.latency().at(50))
                 + " ms, p99 " + ms(w.latency().at(99)) + " ms, sender " + answer);
@@ -273,8 +277,9 @@ final class FanoutStep {
         return sum;
     }
 
-    /** Waits until every planned message arrived, or 30 s passed without one arriving. */
+    /** Waits until every planned message arrived, or {@code bench.fanout.quietSeconds} passed without one arriving. */
     private static void awaitReceived(FanoutLatencies window, long planned) throws InterruptedException {
+        long quiet = TimeUnit.SECONDS.toNanos(Props.integer("bench.fanout.quietSeconds", 40));
         long last = -1;
         long quietSince = System.nanoTime();
         while (window.received() < planned) {
@@ -282,7 +287,7 @@ final class FanoutStep {
             if (now != last) {
                 last = now;
                 quietSince = System.nanoTime();
-            } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(30)) {
+            } else if (System.nanoTime() - quietSince > quiet) {
                 System.out.println("[bench] fanout: gave up waiting at " + now + " of " + planned);
                 return;
             }
@@ -435,10 +440,12 @@ final class FanoutStep {
         for (Window w : windows) {
             rows.add(List.of(w.endpoint(), w.kind(), w.received() + " / " + w.planned(), Results.fmt(w.seconds(), 2),
                     Results.fmt(w.perSecond(), 0), ms(w.latency().at(50)), ms(w.latency().at(99)), ms(w.latency().max()),
-                    Results.fmt(w.cpuMicrosPerDelivery(), 1), w.sender().getOrDefault("refused", "?"), w.foreign()));
+                    Results.fmt(w.cpuMicrosPerDelivery(), 1), w.sender().getOrDefault("refused", "?"), w.late(),
+                    w.foreign()));
         }
         results.table(SECTION, List.of("endpoint", "window", "received / planned", "seconds", "received per second",
-                "p50 (ms)", "p99 (ms)", "max (ms)", "server CPU per delivery (us)", "refused", "wrong user"), rows);
+                "p50 (ms)", "p99 (ms)", "max (ms)", "server CPU per delivery (us)", "refused",
+                "earlier windows' messages arriving in it", "wrong user"), rows);
         Window bareBurst = find(windows, "bare", "burst");
         Window managedBurst = find(windows, "managed", "burst");
         Window barePaced = find(windows, "bare", "paced: ");

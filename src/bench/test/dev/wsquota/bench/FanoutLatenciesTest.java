@@ -8,7 +8,7 @@ class FanoutLatenciesTest {
 
     @Test
     void aMessageForTheConnectionsOwnUserGivesItsLatency() {
-        FanoutLatencies window = new FanoutLatencies(4);
+        FanoutLatencies window = new FanoutLatencies(4, 0);
         window.record("1000 3 u0007 pppp", "u0007", 1600);
         window.record("2000 3 u0007 ", "u0007", 2100);
         assertEquals(2, window.received());
@@ -20,7 +20,7 @@ class FanoutLatenciesTest {
 
     @Test
     void aMessageNamingAnotherUserOrMalformedIsCountedAsWrongAndGivesNoLatency() {
-        FanoutLatencies window = new FanoutLatencies(4);
+        FanoutLatencies window = new FanoutLatencies(4, 0);
         window.record("1000 3 u0008 pppp", "u0007", 1600);
         window.record("1000 3 u00071 pppp", "u0007", 1600);
         window.record("x 3 u0007 pppp", "u0007", 1600);
@@ -31,8 +31,18 @@ class FanoutLatenciesTest {
     }
 
     @Test
+    void aMessageOfAnEarlierRoundIsLateNotReceived() {
+        FanoutLatencies window = new FanoutLatencies(4, 10);
+        window.record("1000 9 u0007 ", "u0007", 1600);
+        window.record("1000 10 u0007 ", "u0007", 1700);
+        assertEquals(1, window.received());
+        assertEquals(1, window.late());
+        assertEquals(700, window.percentiles().max());
+    }
+
+    @Test
     void samplesBeyondTheCapacityAreCountedButNotKept() {
-        FanoutLatencies window = new FanoutLatencies(1);
+        FanoutLatencies window = new FanoutLatencies(1, 0);
         window.record("1 0 u0000 ", "u0000", 2);
         window.record("1 0 u0000 ", "u0000", 3);
         assertEquals(2, window.received());

@@ -15,8 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * carries the server's {@code System.nanoTime()} at the send (the monotonic clock all JVMs of one Linux machine
  * share), so a client computes send-to-receive latency. A subclass says how one message reaches a user's sessions.
  *
- * <p>{@code GET ?op=rounds&users=N&rounds=R&rate=X&pad=B}: R rounds, each one message to every user
- * {@code u0000...}, a round every 1/X s (X = 0: back to back); data {@code "<nanos> <round> <user> <padding>"}.
+ * <p>{@code GET ?op=rounds&users=N&first=F&rounds=R&rate=X&pad=B}: rounds F..F+R-1, each one message to every
+ * user {@code u0000...}, a round every 1/X s (X = 0: back to back); data {@code "<nanos> <round> <user> <padding>"}.
  * {@code GET ?op=flood&ids=a,b&bytes=B&seconds=S}: messages of B bytes to those managers, round-robin, until each
  * refused one or was gone, or S seconds passed. The answer is one line of {@code key=value} counts.
  */
@@ -36,8 +36,8 @@ public abstract class FanoutServlet extends HttpServlet {
         String op = request.getParameter("op");
         String answer;
         if ("rounds".equals(op)) {
-            answer = rounds(number(request, "users", 2000), number(request, "rounds", 1), decimal(request, "rate"),
-                    number(request, "pad", 0));
+            answer = rounds(number(request, "users", 2000), number(request, "first", 0), number(request, "rounds", 1),
+                    decimal(request, "rate"), number(request, "pad", 0));
         } else if ("flood".equals(op)) {
             String ids = request.getParameter("ids");
             answer = flood(ids == null || ids.isBlank() ? List.of() : List.of(ids.split(",")),
@@ -49,7 +49,7 @@ public abstract class FanoutServlet extends HttpServlet {
         response.getWriter().print(answer);
     }
 
-    private String rounds(int users, int rounds, double rate, int pad) {
+    private String rounds(int users, int first, int rounds, double rate, int pad) {
         String padding = "p".repeat(pad);
         long calls = 0;
         long delivered = 0;
@@ -67,7 +67,7 @@ public abstract class FanoutServlet extends HttpServlet {
             }
             for (int u = 0; u < users; u++) {
                 String user = String.format("u%04d", u);
-                int[] counts = toUser(user, System.nanoTime() + " " + r + " " + user + " " + padding);
+                int[] counts = toUser(user, System.nanoTime() + " " + (first + r) + " " + user + " " + padding);
                 calls++;
                 delivered += counts[0];
                 refused += counts[1];
