@@ -198,7 +198,7 @@ final class FanoutStep {
         awaitReceived(window, planned);
         FanoutConn.window = null;
         long cpu1 = cpu(servers);
-        double seconds = (window.lastArrivalNanos() - t0) / 1e9;
+        double seconds = window.received() == 0 ? Double.NaN : (window.lastArrivalNanos() - t0) / 1e9;
         long delivered = Long.parseLong(answer.getOrDefault("delivered", "0"));
         Window w = new Window(endpoint, kind, planned, window.received(), seconds, window.percentiles(), window.foreign(),
                 delivered == 0 ? -1 : (cpu1 - cpu0) / 1e3 / delivered, answer, window.late());
