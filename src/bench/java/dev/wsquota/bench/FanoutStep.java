@@ -348,10 +348,11 @@ final class FanoutStep {
         Map<String, Long> slowByLimit = new TreeMap<>(factory.getSlowConsumerCloses());
         slowByLimit.replaceAll((k, v) -> v - slowByLimitBefore.getOrDefault(k, 0L));
         held.raw().forEach(RawPeer::resumeReading);
+        List<CompletableFuture<Integer>> ends = held.raw().stream() // one 60 s bound for all, not one each
+                .map(p -> p.closeCode().completeOnTimeout(-2, 60, TimeUnit.SECONDS)).toList();
         Map<Integer, Integer> codes = new TreeMap<>();
-        for (RawPeer peer : held.raw()) {
-            int code = peer.closeCode().completeOnTimeout(-2, 60, TimeUnit.SECONDS).join();
-            codes.merge(code, 1, Integer::sum);
+        for (CompletableFuture<Integer> end : ends) {
+            codes.merge(end.join(), 1, Integer::sum);
         }
         long readersClosed = held.readers().stream().filter(c -> c.closed().isDone()).count();
         long heapAfter = server.heapAfterGc();
