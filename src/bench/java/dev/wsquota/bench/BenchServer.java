@@ -247,7 +247,8 @@ final class BenchServer {
         results.item(section, "server open-file limit", openFileLimit(pid));
         results.item(section, "users in the bench registry", users + " (u0000..." + user(users - 1)
                 + ", configDropins/overrides/bench-users.xml, bench only)");
-        results.item(section, "endpoints", "managed " + managed() + (variant.equals("asis") ? " (product WAR, unchanged)"
+        results.item(section, "endpoints", "managed " + managed() + (variant.equals("asis") ? (extraClasses.isEmpty()
+                ? " (product WAR, unchanged)" : " (product WAR plus the bench's " + extraClasses + ")")
                 : " (EXPERIMENT: product WAR + WEB-INF/beans.xml bean-discovery-mode=none)") + ", bare " + bare()
                 + " (bench WAR: same container, same BASIC auth, same welcome + echo, no quota factory, no CDI), fair " + fair()
                 + " (the same endpoint in a WAR with WEB-INF/beans.xml bean-discovery-mode=all: CDI on, as in the product)");
