@@ -29,7 +29,8 @@ final class WriteLane {
         }
     }
 
-    private final ArrayDeque<Queued> urgent = new ArrayDeque<>(2);
+    /** Made on the first write that has to wait: most connections never have one (memory per held connection). */
+    private ArrayDeque<Queued> urgent;
     /** Guarded by this, as are the other fields: at most one message waits (its sender has one in flight). */
     private Runnable message;
     private boolean busy;
@@ -40,7 +41,7 @@ final class WriteLane {
      */
     void message(Runnable write) {
         synchronized (this) {
-            if (busy || !urgent.isEmpty()) {
+            if (busy) {
                 if (message != null) {
                     throw new IllegalStateException("one message at a time per connection");
                 }
@@ -59,7 +60,7 @@ final class WriteLane {
     void urgent(Runnable write) {
         synchronized (this) {
             if (busy) {
-                urgent.addLast(write::run);
+                waitingUrgent().addLast(write::run);
                 return;
             }
             busy = true;
@@ -79,7 +80,7 @@ final class WriteLane {
                 return true;
             }
             turn = new Turn();
-            urgent.addLast(turn);
+            waitingUrgent().addLast(turn);
             long deadline = System.nanoTime() + timeoutNanos;
             try {
                 for (long left = timeoutNanos; !turn.granted; left = deadline - System.nanoTime()) {
@@ -105,7 +106,7 @@ final class WriteLane {
     void finished() {
         Queued next;
         synchronized (this) {
-            next = urgent.pollFirst();
+            next = urgent == null ? null : urgent.pollFirst();
             if (next == null && message != null) {
                 Runnable write = message;
                 message = null;
@@ -131,6 +132,13 @@ final class WriteLane {
 
     /** Writes waiting for their turn, the message included. */
     synchronized int waiting() {
-        return urgent.size() + (message == null ? 0 : 1);
+        return (urgent == null ? 0 : urgent.size()) + (message == null ? 0 : 1);
+    }
+
+    private ArrayDeque<Queued> waitingUrgent() {
+        if (urgent == null) {
+            urgent = new ArrayDeque<>(2);
+        }
+        return urgent;
     }
 }
