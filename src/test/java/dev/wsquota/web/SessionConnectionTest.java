@@ -241,8 +241,8 @@ class SessionConnectionTest {
         }
         AtomicBoolean written = new AtomicBoolean();
         try {
-            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertTrue(connection.ping(() -> written.set(true))),
-                    "the caller (the sweep) does not wait");
+            assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> assertTrue(connection.ping(() -> written.set(true))), "the caller (the sweep) does not wait");
             assertEquals(0, pings.get(), "no ping behind a stuck write");
             assertFalse(written.get(), "not written, so the pong deadline counts from the queueing");
             assertFalse(connection.ping(() -> { }), "still queued: not queued twice");
