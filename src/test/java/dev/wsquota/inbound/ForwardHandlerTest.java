@@ -17,17 +17,23 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The forward against a JDK HttpServer on 127.0.0.1 whose answer depends on the text it gets. */
@@ -135,6 +141,32 @@ class ForwardHandlerTest {
                 "{\"event\":\"message\",\"user\":\"alice\",\"managerId\":\"" + id + "\",\"data\":\"hello \\\"world\\\"\"}",
                 "{\"event\":\"closed\",\"user\":\"alice\",\"managerId\":\"" + id + "\",\"cause\":\"CLOSE\"}"), bodies);
         assertEquals(List.of("s3cret", "s3cret", "s3cret"), secrets);
+    }
+
+    @Test
+    void stopEndsTheClientsSelectorThreadAndLaterCallsFail() throws Exception {
+        InboundSettings settings = InboundSettings.load(key -> Optional.ofNullable(Map.of(
+                InboundSettings.MODE, "forward", InboundSettings.FORWARD_URL, url()).get(key)));
+        ForwardHandler handler = new ForwardHandler(settings, executor, statistics);
+        Manager alice = admit("alice");
+        ClientMessage hello = new ClientMessage(alice, "hello", new Replies(DirectOutbox.INSTANCE, statistics));
+        handler.message(hello).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Set<String> selectors = selectorThreads();
+        assertFalse(selectors.isEmpty(), "a selector thread while the client lives");
+        handler.stop();
+        // Not after a GC: at once, the handler still referenced here.
+        Set<String> left = selectorThreads();
+        left.retainAll(selectors);
+        assertEquals(Set.of(), left);
+        Throwable failure = assertThrows(ExecutionException.class,
+                () -> handler.message(hello).toCompletableFuture().get(10, TimeUnit.SECONDS)).getCause();
+        assertEquals("backend call failed", ((HandlerFailure) failure).reason());
+    }
+
+    private static Set<String> selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("HttpClient-") && name.endsWith("-SelectorManager"))
+                .collect(Collectors.toCollection(HashSet::new));
     }
 
     @Test

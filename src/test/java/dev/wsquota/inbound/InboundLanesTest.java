@@ -177,6 +177,28 @@ class InboundLanesTest {
     }
 
     @Test
+    void awaitIdleWaitsForTheClosedEventsOfReleasedManagersAndIsBounded() throws InterruptedException {
+        InboundLanes lanes = lanes(16);
+        CompletableFuture<Void> backend = new CompletableFuture<>();
+        handler.onMessage = message -> backend; // a call in flight when the application stops
+        Manager alice = admit("alice");
+        Manager bob = admit("bob");
+        InboundLanes.Lane aliceLane = lanes.open(alice);
+        aliceLane.start(1);
+        lanes.open(bob).start(1);
+        aliceLane.message("in flight");
+        registry.release(alice, ReleaseCause.SHUTDOWN);
+        registry.release(bob, ReleaseCause.SHUTDOWN);
+        assertFalse(lanes.awaitIdle(100), "alice's closed event waits behind her message");
+        assertEquals(1, lanes.busyLanes());
+        backend.complete(null);
+        assertTrue(lanes.awaitIdle(5_000));
+        assertEquals(0, lanes.busyLanes());
+        assertEquals(2, handler.events.stream().filter("closed SHUTDOWN"::equals).count(), handler.events.toString());
+        assertEquals("closed SHUTDOWN", handler.events.get(handler.events.size() - 1), "alice's closed runs last");
+    }
+
+    @Test
     void aManagerReleasedBeforeItsLaneExistedGetsOpenedThenClosed() throws InterruptedException {
         InboundLanes lanes = lanes(16);
         Manager alice = admit("alice");
