@@ -12,13 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import javax.management.MBeanServerConnection;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -87,8 +85,7 @@ class InboundUndeployIT {
     @Test
     void forwardModePostsOneClosedShutdownPerManagerAndItsClientThreadEnds() throws Exception {
         try (JmxClient jmx = JmxClient.connect()) {
-            ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(jmx.connection(),
-                    ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+            MBeanServerConnection threads = jmx.connection();
             Set<String> before = selectorThreads(threads);
             deployer.deploy(FORWARD);
             List<String> ids = new ArrayList<>();
@@ -170,11 +167,12 @@ class InboundUndeployIT {
                 .collect(Collectors.toList());
     }
 
-    private static Set<String> selectorThreads(ThreadMXBean threads) {
-        return Arrays.stream(threads.dumpAllThreads(false, false))
-                .map(ThreadInfo::getThreadName)
-                .filter(name -> name.startsWith("HttpClient-") && name.endsWith(SELECTOR))
-                .collect(Collectors.toSet());
+    private static Set<String> selectorThreads(MBeanServerConnection server) {
+        try {
+            return ServerThreads.httpClientSelectors(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Set<String> intersection(Set<String> a, Set<String> b) {
