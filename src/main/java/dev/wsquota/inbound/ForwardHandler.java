@@ -14,6 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -37,14 +40,22 @@ public final class ForwardHandler implements InboundHandler {
     private final Optional<String> secret;
     private final boolean lifecycle;
     private final InboundStatistics statistics;
+    /**
+     * Ends each call's wait at the timeout. The application's own scheduler, not {@code CompletableFuture.orTimeout}:
+     * the JDK's one delay thread behind that keeps the context class loader of the application that first used it,
+     * so that version would stay loaded after its undeploy.
+     */
+    private final ScheduledExecutorService timeouts;
 
-    public ForwardHandler(InboundSettings settings, Executor executor, InboundStatistics statistics) {
+    public ForwardHandler(InboundSettings settings, Executor executor, ScheduledExecutorService timeouts,
+                          InboundStatistics statistics) {
         this.url = settings.forwardUrl().orElseThrow(() -> new IllegalArgumentException(
                 InboundSettings.FORWARD_URL + " is not set"));
         this.timeoutMillis = settings.forwardTimeoutMillis();
         this.secret = settings.forwardSecret();
         this.lifecycle = settings.forwardLifecycle();
         this.statistics = statistics;
+        this.timeouts = timeouts;
         this.client = HttpClient.newBuilder()
                 .executor(executor)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -120,7 +131,16 @@ public final class ForwardHandler implements InboundHandler {
             return CompletableFuture.failedFuture(new HandlerFailure(HandlerFailure.Kind.FORWARD_FAILURE,
                     "backend call failed", e));
         }
-        CompletableFuture<HttpResponse<String>> bounded = call.copy().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        CompletableFuture<HttpResponse<String>> bounded = call.copy();
+        try {
+            ScheduledFuture<?> timer = timeouts.schedule(() -> bounded.completeExceptionally(new TimeoutException()),
+                    timeoutMillis, TimeUnit.MILLISECONDS);
+            bounded.whenComplete((response, failure) -> timer.cancel(false));
+        } catch (RejectedExecutionException e) {
+            call.cancel(true); // the application is stopping: the call is abandoned, as at its stop
+            return CompletableFuture.failedFuture(new HandlerFailure(HandlerFailure.Kind.FORWARD_FAILURE,
+                    "backend call failed", e));
+        }
         call.whenComplete((response, failure) -> {
             if (response != null && bounded.isCompletedExceptionally() && success(response.statusCode())) {
                 statistics.countLate();

@@ -65,7 +65,8 @@ public class InboundRuntime implements ServletContextListener {
             executor = handlerThreads(settings.threads());
             handler = settings.mode() == InboundMode.CDI
                     ? new CdiHandler(CDI.current().getBeanManager())
-                    : new ForwardHandler(settings, executor, statistics);
+                    : new ForwardHandler(settings, executor,
+                            lookup("java:comp/DefaultManagedScheduledExecutorService"), statistics);
             factory = lookup("java:module/ManagerFactory");
             // Replies and error frames take the managers' outbound queues, as the application's messages do.
             InboundLanes built = new InboundLanes(executor, handler, factory.replies(), statistics,

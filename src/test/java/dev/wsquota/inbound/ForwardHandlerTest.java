@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,7 @@ class ForwardHandlerTest {
     private static final int TIMEOUT_MILLIS = 300;
 
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService backendThreads = Executors.newCachedThreadPool();
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), System::currentTimeMillis);
     private final InboundStatistics statistics = new InboundStatistics();
@@ -63,6 +65,7 @@ class ForwardHandlerTest {
         hang.countDown();
         backend.stop(0);
         executor.shutdownNow();
+        timeouts.shutdownNow();
         backendThreads.shutdownNow();
         assertTrue(executor.awaitTermination(5, TimeUnit.SECONDS));
     }
@@ -105,7 +108,7 @@ class ForwardHandlerTest {
                 InboundSettings.FORWARD_TIMEOUT, String.valueOf(timeoutMillis),
                 InboundSettings.FORWARD_SECRET, "s3cret",
                 InboundSettings.FORWARD_LIFECYCLE, String.valueOf(lifecycle)).get(key)));
-        InboundLanes lanes = new InboundLanes(executor, new ForwardHandler(settings, executor, statistics),
+        InboundLanes lanes = new InboundLanes(executor, new ForwardHandler(settings, executor, timeouts, statistics),
                 DirectOutbox.INSTANCE, statistics, settings.maxInFlight());
         registry.setReleaseListener(lanes::released);
         return lanes;
@@ -147,7 +150,7 @@ class ForwardHandlerTest {
     void stopEndsTheClientsSelectorThreadAndLaterCallsFail() throws Exception {
         InboundSettings settings = InboundSettings.load(key -> Optional.ofNullable(Map.of(
                 InboundSettings.MODE, "forward", InboundSettings.FORWARD_URL, url()).get(key)));
-        ForwardHandler handler = new ForwardHandler(settings, executor, statistics);
+        ForwardHandler handler = new ForwardHandler(settings, executor, timeouts, statistics);
         Manager alice = admit("alice");
         ClientMessage hello = new ClientMessage(alice, "hello", new Replies(DirectOutbox.INSTANCE, statistics));
         handler.message(hello).toCompletableFuture().get(10, TimeUnit.SECONDS);

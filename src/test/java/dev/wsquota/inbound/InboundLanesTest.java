@@ -1,12 +1,14 @@
 package dev.wsquota.inbound;
 
 import dev.wsquota.quota.Admission;
+import dev.wsquota.quota.CloseCodes;
 import dev.wsquota.quota.FakeConnection;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.OnLimitPolicy;
 import dev.wsquota.quota.QuotaLimits;
 import dev.wsquota.quota.ReleaseCause;
+import dev.wsquota.quota.ServerActions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -218,6 +220,22 @@ class InboundLanesTest {
         registry.release(alice, ReleaseCause.CLOSE);
         Thread.sleep(50);
         assertEquals(List.of(), handler.events, "a manager never welcomed has no events");
+    }
+
+    @Test
+    void fencingAndTheStopEachCloseEveryManagerOnceWithTheirCause() throws InterruptedException {
+        InboundLanes lanes = lanes(16);
+        ServerActions actions = new ServerActions(registry);
+        lanes.open(admit("alice")).start(1);
+        lanes.open(admit("bob")).start(1);
+        // What a cluster node that lost its leases does (ClusterWideActions.fence); only reachable with a cluster.
+        assertEquals(2, actions.releaseAll(ReleaseCause.FENCED, CloseCodes.GOING_AWAY, "lost contact"));
+        lanes.open(admit("carol")).start(1);
+        assertEquals(1, actions.closeAllForShutdown(0).released());
+        await("three closed events", () -> handler.events.stream().filter(e -> e.startsWith("closed")).count() == 3);
+        assertTrue(lanes.awaitIdle(5_000));
+        assertEquals(List.of("closed FENCED", "closed FENCED", "closed SHUTDOWN"),
+                handler.events.stream().filter(e -> e.startsWith("closed")).sorted().toList());
     }
 
     @Test
