@@ -1,5 +1,6 @@
 package dev.wsquota.jmx;
 
+import dev.wsquota.quota.UserMessagesView;
 import dev.wsquota.quota.UserView;
 
 import java.util.Date;
@@ -182,6 +183,9 @@ public interface ManagerFactoryMXBean {
 
     @Description(value = "One row per user holding a manager, sorted by user: user, active, quota, oldestManagerAgeSeconds (seconds since their oldest live manager was admitted), lastActivitySecondsAgo (seconds since any of their peers sent anything). JMX clients see an array of CompositeData (JConsole: a table).")
     List<UserView> getUsers();
+
+    @Description(value = "One row per user holding a manager on this node, sorted by user: user, managers, messagesIn, messagesOut (summed over the user's live managers here: a closed manager takes its counts with it), queuedBytes (waiting in their outbound queues now).")
+    List<UserMessagesView> getUserMessages();
 
     @Description(value = "One row per live manager of the user, oldest first: managerId, remoteAddress, openedAt (date), idleSeconds, messagesIn, messagesOut. Empty for a user with none.", params = {"user"})
     List<ManagerRow> listManagers(String user);
