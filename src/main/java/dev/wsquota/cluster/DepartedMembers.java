@@ -6,14 +6,17 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.map.IMap;
 import dev.wsquota.quota.WeakLogger;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Frees a departed member's slots at once instead of a lease later; the oldest remaining member does it, so
- * exactly one member scans the map. Also tells the operator who joined and who left.
+ * Holds a departed member's slots for a grace after it left, then frees them, instead of letting their leases
+ * decide; the oldest remaining member does it, so exactly one member scans the map. Also tells the operator
+ * who joined and who left.
  */
 final class DepartedMembers implements MembershipListener {
 
@@ -23,14 +26,21 @@ final class DepartedMembers implements MembershipListener {
     private final ClusterEvents events;
     private final Executor background;
     private final int leaseSeconds;
+    private final long graceMillis;
     private final AtomicLong purgedSlots = new AtomicLong();
 
-    /** @param background runs the purge, off Hazelcast's event thread */
-    DepartedMembers(IMap<String, Slots> slots, ClusterEvents events, Executor background, int leaseSeconds) {
+    /**
+     * @param background  runs the purge, off Hazelcast's event thread
+     * @param graceMillis how long after the departure the purge runs: a member cut off with a minority fences
+     *                    (closes its connections) within it, so its slots are never given away while it serves them
+     */
+    DepartedMembers(IMap<String, Slots> slots, ClusterEvents events, Executor background,
+                    int leaseSeconds, long graceMillis) {
         this.slots = slots;
         this.events = events;
         this.background = background;
         this.leaseSeconds = leaseSeconds;
+        this.graceMillis = graceMillis;
     }
 
     static String describe(Member member) {
@@ -39,6 +49,16 @@ final class DepartedMembers implements MembershipListener {
 
     long purgedSlots() {
         return purgedSlots.get();
+    }
+
+    /** Keeps the departed member's slots until the purge, so no lease ends one while that member may serve it. */
+    private void hold(String gone, String where, long until) {
+        try {
+            ForeignThreadCalls.run(() -> slots.executeOnEntries(new HoldMember(gone, until)));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not hold the slots of departed member " + where + " until its purge; "
+                    + "a slot whose lease ends first is free before the purge", e);
+        }
     }
 
     @Override
@@ -58,7 +78,9 @@ final class DepartedMembers implements MembershipListener {
             events.memberLeft(where, members, -1);
             return;
         }
-        background.execute(() -> {
+        long until = System.currentTimeMillis() + graceMillis;
+        background.execute(() -> hold(gone, where, until));
+        CompletableFuture.delayedExecutor(graceMillis, TimeUnit.MILLISECONDS, background).execute(() -> {
             try {
                 int purged = ForeignThreadCalls.call(() -> slots.executeOnEntries(new PurgeMember(gone)).values()
                         .stream().mapToInt(Integer::intValue).sum());
