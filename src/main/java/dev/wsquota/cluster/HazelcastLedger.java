@@ -9,15 +9,12 @@ import dev.wsquota.quota.SlotLedger;
 import dev.wsquota.quota.WeakLogger;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,10 +52,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      * manager only after the claim returns, so a renewal that listed the held managers just before would
      * otherwise drop the slot of a live connection and let another node give it away.
      */
-    private final Map<Grant, Long> recentGrants = new ConcurrentHashMap<>();
-
-    private record Grant(String user, String managerId) {
-    }
+    private final RecentClaims recentClaims = new RecentClaims();
 
     HazelcastLedger(HazelcastInstance hazelcast, ClusterSettings settings, ClusterEvents events, Executor background,
                     LongSupplier clock) {
@@ -94,8 +88,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
     @Override
     public Claim claim(String user, String managerId, int limit) {
-        Grant grant = new Grant(user, managerId);
-        recentGrants.put(grant, clock.getAsLong()); // before the claim runs: a renewal may run in between
+        recentClaims.note(user, managerId, clock.getAsLong()); // before the claim runs: a renewal may run in between
         Claim claim = null;
         try {
             claim = ForeignThreadCalls.call(() -> slots.executeOnKey(user,
@@ -103,7 +96,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
             return claim;
         } finally {
             if (claim == null || !claim.granted()) {
-                recentGrants.remove(grant);
+                recentClaims.forget(user, managerId);
             }
         }
     }
@@ -114,7 +107,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      */
     @Override
     public void release(String user, String managerId) {
-        recentGrants.remove(new Grant(user, managerId));
+        recentClaims.forget(user, managerId);
         ForeignThreadCalls.run(() -> releaseHere(user, managerId));
     }
 
@@ -168,13 +161,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
     /** The claims in flight or granted in the last renewal round, by user; older ones are forgotten here. */
     Map<String, Set<String>> recentClaims() {
-        long since = clock.getAsLong() - 2 * settings.renewalMillis(); // a claim may wait a round for its owner
-        recentGrants.values().removeIf(askedAt -> askedAt < since);
-        Map<String, Set<String>> claims = new HashMap<>();
-        for (Grant grant : recentGrants.keySet()) {
-            claims.computeIfAbsent(grant.user(), u -> new HashSet<>()).add(grant.managerId());
-        }
-        return claims;
+        return recentClaims.since(clock.getAsLong() - 2 * settings.renewalMillis()); // a claim may wait a round
     }
 
     /**
