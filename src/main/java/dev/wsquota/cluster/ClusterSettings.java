@@ -23,6 +23,12 @@ import java.util.function.Function;
 public record ClusterSettings(boolean enabled, String name, int port, List<String> members, int leaseSeconds,
                               int minMembers, String address) {
 
+    /**
+     * What the purge waits beyond a lease after the departed member's last renewal: its last heartbeat may precede
+     * that renewal by a heartbeat interval (1 s), its fence waits for its next tick (1 s), and a second for the rest.
+     */
+    public static final long PURGE_MARGIN_MILLIS = 3_000;
+
     public static final String MODE = "wsquota.cluster";
     public static final String NAME = "wsquota.cluster.name";
     public static final String PORT = "wsquota.cluster.port";
@@ -93,23 +99,25 @@ public record ClusterSettings(boolean enabled, String name, int port, List<Strin
     }
 
     /**
-     * After how long without a heartbeat a member is dropped: half a lease (at least 3 s). The timing rule: a
-     * member that loses one peer retries its renewal every second and succeeds soon after the drop, inside the
-     * two thirds of a lease left since its last renewal, so a majority never fences itself; a minority fences
-     * once it sees fewer than min-members, and the majority frees the departed slots only
-     * {@link #purgeGraceMillis} after it saw the member go, so the two never overlap.
+     * After how long without a heartbeat a member is dropped: half a lease (at least 3 s). A member that loses one
+     * peer retries its renewal every second and succeeds soon after the drop, inside the lease it renewed at most a
+     * third of a lease before, so a majority never fences itself.
      */
     public int detectionSeconds() {
         return Math.max(3, leaseSeconds / 2);
     }
 
     /**
-     * How long after a member left the oldest member holds, then frees, its slots: half a lease. A member cut off
-     * into a minority notices it (its own member list drops) up to several seconds after the majority does, and
-     * fences then; the grace covers that difference.
+     * How long after a member left the oldest member holds, then frees, its slots: the rest of a lease after the
+     * detection, plus {@link #PURGE_MARGIN_MILLIS}. The timing rule: a member that cannot renew (cut off, below
+     * min-members, frozen) fences when its lease runs out, a lease after its last renewal; the others heard its
+     * heartbeats until about then, so they drop it no sooner than a detection later and free its slots no sooner
+     * than a lease plus the margin after that renewal. The fence always comes first, whenever each side notices,
+     * and a member that only briefly sees fewer than min-members (a stalled peer) refuses meanwhile but keeps its
+     * connections.
      */
     public long purgeGraceMillis() {
-        return leaseMillis() / 2;
+        return leaseMillis() - detectionSeconds() * 1000L + PURGE_MARGIN_MILLIS;
     }
 
     /** The hosts of the entries with this member's port: the candidates for this member's own entry. */

@@ -31,8 +31,9 @@ final class DepartedMembers implements MembershipListener {
 
     /**
      * @param background  runs the purge, off Hazelcast's event thread
-     * @param graceMillis how long after the departure the purge runs: a member cut off with a minority fences
-     *                    (closes its connections) within it, so its slots are never given away while it serves them
+     * @param graceMillis how long after the departure the purge runs: a member cut off from the others fences
+     *                    (closes its connections) when its lease runs out, within it, so its slots are never given
+     *                    away while it serves them (see {@link ClusterSettings#purgeGraceMillis})
      */
     DepartedMembers(IMap<String, Slots> slots, ClusterEvents events, Executor background,
                     int leaseSeconds, long graceMillis) {

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Keeps a departed member's slots until a given time, even where their leases would end sooner: a member cut off
- * from the others may still serve those connections until it notices it is in the minority and fences, so its
- * slots must not be given away before that (see {@link ClusterSettings#purgeGraceMillis}).
+ * from the others may still serve those connections until its lease runs out and it fences, so its slots must not
+ * be given away before that (see {@link ClusterSettings#purgeGraceMillis}).
  */
 final class HoldMember implements EntryProcessor<String, Slots, Integer> {
 

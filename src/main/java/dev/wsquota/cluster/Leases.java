@@ -44,8 +44,6 @@ final class Leases {
     private volatile String lastRenewalError = "";
     /** A failed round is retried on the next tick: a majority that just lost a member must not run out of lease. */
     private volatile boolean lastRoundFailed;
-    /** Set by a renewal with at least min-members: from then on, dropping below them fences at once. */
-    private volatile boolean hadQuorum;
     /** Users this member renewed last round: a user that is gone since gets one more round that drops its slots. */
     private Set<String> renewedUsers = Set.of();
 
@@ -80,32 +78,14 @@ final class Leases {
                     + settings.leaseSeconds() + " s): " + (lastRenewalError.isEmpty() ? "this node was not running"
                     : lastRenewalError));
         }
-        if (!fenced && hadQuorum && settings.minMembers() > 1) {
-            int now = memberCount();
-            if (now < settings.minMembers()) {
-                // The minority side: the majority frees these slots a grace after it saw this member go; close first.
-                return fence("only " + now + " of " + settings.minMembers() + " cluster members");
-            }
-        }
         if (lastRoundFailed || clock.getAsLong() - lastRenewalAttemptMillis >= settings.renewalMillis()) {
             renew(liveByUser.get());
         }
         return false;
     }
 
-    /** The members this one sees; none when its Hazelcast member stopped (then nothing can be renewed either). */
-    private int memberCount() {
-        try {
-            return members.getAsInt();
-        } catch (RuntimeException e) {
-            lastRenewalError = String.valueOf(e); // the fence that follows reports it
-            return 0;
-        }
-    }
-
     private boolean fence(String why) {
         fenced = true;
-        hadQuorum = false;
         fencedAtMillis = clock.getAsLong();
         fencings.incrementAndGet();
         LOG.warning(() -> "wsquota fenced this node: " + why);
@@ -143,7 +123,6 @@ final class Leases {
             lastRenewedMillis = started;
             lastRenewalError = "";
             lastRoundFailed = false;
-            hadQuorum = true;
             if (fenced && started - fencedAtMillis >= settings.leaseMillis()) {
                 fenced = false;
                 LOG.info("wsquota renewed its cluster leases again: this node admits again");

@@ -27,17 +27,25 @@ class TimingRuleTest {
     }
 
     @Test
-    void detectionIsHalfALeaseAndThePurgeGraceHalfALease() {
+    void detectionIsHalfALeaseAndThePurgeComesAMarginAfterTheDepartedMembersLeaseRanOut() {
         ClusterSettings settings = new ClusterSettings(true, "t", 5701, List.of("127.0.0.1:5701"), 15, 2);
         assertEquals(7, settings.detectionSeconds());
-        assertEquals(7_500, settings.purgeGraceMillis());
+        assertEquals(11_000, settings.purgeGraceMillis());
         assertEquals(3, new ClusterSettings(true, "t", 5701, List.of("127.0.0.1:5701"), 3, 2).detectionSeconds());
         assertEquals("7", HazelcastMember.config(settings, getClass().getClassLoader()).getProperty(
                 "hazelcast.max.no.heartbeat.seconds"));
+        for (int lease = ClusterSettings.MIN_LEASE_SECONDS; lease <= 120; lease++) {
+            ClusterSettings s = new ClusterSettings(true, "t", 5701, List.of("127.0.0.1:5701"), lease, 2);
+            // heard until its last renewal R: dropped >= R + detection, purged >= R + detection + grace
+            assertEquals(s.leaseMillis() + ClusterSettings.PURGE_MARGIN_MILLIS,
+                    s.detectionSeconds() * 1000L + s.purgeGraceMillis(), "lease " + lease);
+            assertTrue(s.detectionSeconds() * 1000L + s.renewalMillis() + 1_000 < s.leaseMillis() || lease < 7,
+                    "a majority renews after the drop inside its lease: lease " + lease);
+        }
     }
 
     @Test
-    void aMemberLeftBelowMinMembersFencesAtOnceNotALeaseLater() throws Exception {
+    void aMemberLeftBelowMinMembersRefusesAtOnceAndFencesWhenItsLeaseRunsOut() throws Exception {
         List<String> addresses = new ArrayList<>();
         for (int port : FreePorts.of(2)) {
             addresses.add("127.0.0.1:" + port);
@@ -68,8 +76,12 @@ class TimingRuleTest {
         while (members.get(0).getCluster().getMembers().size() > 1 && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
-        assertTrue(a.tick(() -> Map.of("hana", Set.of("m1"))), "fences on the first tick below min-members, "
-                + "although its lease (clock not moved) still runs");
+        assertFalse(a.tick(() -> Map.of("hana", Set.of("m1"))), "below min-members within its lease: no fence");
+        assertFalse(a.isFenced());
+        assertEquals("quota service unavailable: 1 of 2 cluster members", a.unavailable().orElseThrow(),
+                "but it refuses at once");
+        clock.addAndGet(settings.leaseMillis() + 1);
+        assertTrue(a.tick(() -> Map.of("hana", Set.of("m1"))), "fences once its lease ran out without a renewal");
         assertTrue(a.isFenced());
         assertFalse(a.tick(Map::of), "fences once");
     }

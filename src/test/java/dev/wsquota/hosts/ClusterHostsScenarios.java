@@ -104,6 +104,13 @@ class ClusterHostsScenarios {
         return event.map(e -> (e.at() - from) + " ms").orElse("never");
     }
 
+    /** Each STALL a node recorded after {@code from}: node, length, and when it ended relative to {@code from}. */
+    private static String stalls(List<HistoryChecker.Event> events, long from) {
+        List<String> seen = events.stream().filter(e -> e.at() >= from && e.type().equals("STALL"))
+                .map(e -> e.node() + " " + e.detail() + " ending " + (e.at() - from) + " ms").toList();
+        return seen.isEmpty() ? "none" : String.join("; ", seen);
+    }
+
     private static long count(List<HistoryChecker.Event> events, Predicate<HistoryChecker.Event> match) {
         return events.stream().filter(match).count();
     }
@@ -144,6 +151,8 @@ class ClusterHostsScenarios {
                     cut) + " after the cut"
                     + "\n- fences on node1/node2 (the majority): " + count(events, e -> e.type().equals("FENCED")
                     && !e.node().equals("node3"))
+                    + "\n- stalls (a node's own 100 ms ticks late by more than " + HostMember.STALL_MILLIS
+                    + " ms), from the cut: " + stalls(events, cut)
                     + "\n- node3 welcomed again " + ms(first(events, heal, is("node3", "WELCOME")), heal)
                     + " after the heal\n");
             for (HistoryChecker.UserResult r : results.values()) {
@@ -223,7 +232,11 @@ class ClusterHostsScenarios {
                     "MEMBER-LEFT") && !e.detail().endsWith("purged -1") && e.detail().startsWith(Hosts.address(3))),
                     stop) + " after SIGSTOP"
                     + "\n- fences on node1/node2: " + count(events, e -> e.type().equals("FENCED")
-                    && !e.node().equals("node3"))
+                    && !e.node().equals("node3")) + first(events, stop, e -> e.type().equals("FENCED")
+                    && !e.node().equals("node3")).map(e -> " (first: " + e.node() + " " + (e.at() - stop)
+                    + " ms after SIGSTOP: " + e.detail() + ")").orElse("")
+                    + "\n- stalls (a node's own 100 ms ticks late by more than " + HostMember.STALL_MILLIS
+                    + " ms), from SIGSTOP: " + stalls(events, stop)
                     + "\n- node3 welcomed again " + ms(first(events, cont, is("node3", "WELCOME")), cont)
                     + " after SIGCONT\n");
             assertTrue(first(events, cont, is("node3", "FENCED")).isPresent(), "the resumed node fences");

@@ -41,6 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HostMember {
 
+    /** A gap in this process's own 100 ms ticks longer than this is recorded as a stall. */
+    static final long STALL_MILLIS = 1_500;
+
     private final String node;
     private final PrintWriter history;
     private final AtomicLong serial = new AtomicLong();
@@ -91,6 +94,9 @@ public final class HostMember {
             }
         }, background);
 
+        Thread watch = new Thread(this::watchStalls, node + "-stall-watch");
+        watch.setDaemon(true);
+        watch.start();
         ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor();
         keeper.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
 
@@ -125,6 +131,28 @@ public final class HostMember {
             }
         } catch (RuntimeException e) {
             record("TICK-ERROR", "-", "-", String.valueOf(e));
+        }
+    }
+
+    /**
+     * Records every stretch of more than {@link #STALL_MILLIS} in which this process did not run a 100 ms sleep on
+     * time (the whole JVM paused: GC, safepoint, CPU starvation, SIGSTOP): it tells a stalled node from a network
+     * that lost its heartbeats.
+     */
+    private void watchStalls() {
+        long last = System.nanoTime();
+        while (true) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return; // the process is leaving
+            }
+            long now = System.nanoTime();
+            long gap = (now - last) / 1_000_000;
+            if (gap > STALL_MILLIS) {
+                record("STALL", "-", "-", gap + " ms");
+            }
+            last = now;
         }
     }
 

@@ -60,7 +60,9 @@ final class Hosts implements AutoCloseable {
     void start(int i, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", "wsqh" + i, javaBin(),
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", classPath(), HostMember.class.getName(),
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Xlog:gc,safepoint:file=" + dir.resolve("gc" + i + ".log").toAbsolutePath() + ":time,uptime",
+                "-cp", classPath(), HostMember.class.getName(),
                 "node=node" + i, "history=" + dir.resolve("node" + i + ".tsv").toAbsolutePath()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
