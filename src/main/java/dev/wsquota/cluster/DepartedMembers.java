@@ -1,11 +1,14 @@
 package dev.wsquota.cluster;
 
+import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.map.IMap;
 import dev.wsquota.quota.WeakLogger;
 
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +26,13 @@ final class DepartedMembers implements MembershipListener {
     private static final Logger LOG = WeakLogger.of(DepartedMembers.class);
 
     private final IMap<String, Slots> slots;
+    private final Cluster cluster;
     private final ClusterEvents events;
     private final Executor background;
     private final int leaseSeconds;
     private final long graceMillis;
     private final AtomicLong purgedSlots = new AtomicLong();
+    private final AtomicLong skippedPurges = new AtomicLong();
 
     /**
      * @param background  runs the purge, off Hazelcast's event thread
@@ -35,9 +40,10 @@ final class DepartedMembers implements MembershipListener {
      *                    (closes its connections) when its lease runs out, within it, so its slots are never given
      *                    away while it serves them (see {@link ClusterSettings#purgeGraceMillis})
      */
-    DepartedMembers(IMap<String, Slots> slots, ClusterEvents events, Executor background,
+    DepartedMembers(IMap<String, Slots> slots, Cluster cluster, ClusterEvents events, Executor background,
                     int leaseSeconds, long graceMillis) {
         this.slots = slots;
+        this.cluster = cluster;
         this.events = events;
         this.background = background;
         this.leaseSeconds = leaseSeconds;
@@ -50,6 +56,27 @@ final class DepartedMembers implements MembershipListener {
 
     long purgedSlots() {
         return purgedSlots.get();
+    }
+
+    /** Purges not run because the member was back, or this one no longer the oldest, when the grace ended. */
+    long skippedPurges() {
+        return skippedPurges.get();
+    }
+
+    /**
+     * Why the purge of {@code gone} must not run now, or empty: a member that only looked gone (this member was
+     * the one cut off, then merged back) keeps its id and its live slots, and after a merge another member may be
+     * the oldest.
+     */
+    private Optional<String> purgeNotDue(String gone) {
+        Set<Member> now = cluster.getMembers();
+        if (now.stream().anyMatch(member -> member.getUuid().toString().equals(gone))) {
+            return Optional.of("it is a member again");
+        }
+        if (!now.iterator().next().localMember()) {
+            return Optional.of("this member is no longer the oldest");
+        }
+        return Optional.empty();
     }
 
     /** Keeps the departed member's slots until the purge, so no lease ends one while that member may serve it. */
@@ -83,6 +110,14 @@ final class DepartedMembers implements MembershipListener {
         background.execute(() -> hold(gone, where, until));
         CompletableFuture.delayedExecutor(graceMillis, TimeUnit.MILLISECONDS, background).execute(() -> {
             try {
+                Optional<String> notDue = ForeignThreadCalls.call(() -> purgeNotDue(gone));
+                if (notDue.isPresent()) {
+                    skippedPurges.incrementAndGet();
+                    LOG.info(() -> "wsquota cluster member " + where + " left " + graceMillis + " ms ago; its slots "
+                            + "are not purged: " + notDue.get());
+                    events.memberLeft(where, members, -1);
+                    return;
+                }
                 int purged = ForeignThreadCalls.call(() -> slots.executeOnEntries(new PurgeMember(gone)).values()
                         .stream().mapToInt(Integer::intValue).sum());
                 purgedSlots.addAndGet(purged);

@@ -62,8 +62,8 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         this.clock = clock;
         this.leases = new Leases(slots, this::memberId, () -> hazelcast.getCluster().getMembers().size(), settings,
                 events, clock, this::recentClaims);
-        this.departed = new DepartedMembers(slots, events, background, settings.leaseSeconds(),
-                settings.purgeGraceMillis());
+        this.departed = new DepartedMembers(slots, hazelcast.getCluster(), events, background,
+                settings.leaseSeconds(), settings.purgeGraceMillis());
         hazelcast.getCluster().addMembershipListener(departed);
         this.managers = new ClusterManagers(hazelcast, slots);
         this.sharedQuotaOverrides = new SharedOverrides(hazelcast.getMap(OVERRIDES_MAP));
