@@ -49,6 +49,7 @@ class ClusterHostsScenarios {
         }
         Assumptions.assumeTrue(why == null, why);
         Files.createDirectories(OUT);
+        Files.deleteIfExists(OUT.resolve("RESULTS.md")); // the tables of this run only
     }
 
     private static List<String> args(String members, int min, int seconds) {

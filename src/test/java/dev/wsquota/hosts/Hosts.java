@@ -41,6 +41,11 @@ final class Hosts implements AutoCloseable {
 
     static Hosts up(Path dir, int count) throws IOException, InterruptedException {
         Files.createDirectories(dir);
+        try (var old = Files.list(dir)) { // the histories append: an earlier run's must not enter this one's
+            for (Path file : old.filter(f -> f.toString().matches(".*\\.(tsv|log)$")).toList()) {
+                Files.delete(file);
+            }
+        }
         script("down"); // whatever an earlier run that was killed itself left behind
         Hosts hosts = new Hosts(dir);
         try {
