@@ -28,8 +28,18 @@ final class LibertyNode {
     private LibertyNode() {
     }
 
-    /** Lays out the node's user directory and returns it. */
+    /**
+     * Lays out the node's user directory, from nothing, and returns it: an earlier run's keys were made with that
+     * run's keystore password and cannot be read with this one's (CWWKS4106E, then every login is refused 401).
+     */
     static Path layOut(Path userDir, Path war, String members, int minMembers, int quota) throws IOException {
+        if (Files.exists(userDir)) {
+            try (var tree = Files.walk(userDir)) {
+                for (Path path : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
         Path server = userDir.resolve("servers/wsquota");
         Files.createDirectories(server.resolve("dropins"));
         Files.createDirectories(server.resolve("configDropins/overrides"));
