@@ -62,7 +62,7 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Removes one user's own quota so the default applies again. Returns what changed.", params = {"user"})
     String clearUserQuota(String user);
 
-    @Description(value = "Closes (1008, \"over quota: closed by an operator\") the managers above each user's quota, newest first; returns how many.")
+    @Description(value = "Closes (1008, \"over quota: closed by an operator\") the managers above each user's quota, newest first; returns how many. In a cluster it counts each user's managers on every node and closes the newest excess wherever it is (1008, \"closed by an operator\").")
     int enforceQuotas();
 
     // ---- timing settings ----
