@@ -149,6 +149,7 @@ public class ManagerFactory {
         slowSendCheck = scheduler.scheduleWithFixedDelay(this::closeSlowSends, SLOW_SEND_CHECK_MILLIS,
                 SLOW_SEND_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         cluster.keepLeases(operatorActions::heldIdsByUser, operatorActions::fence);
+        cluster.restoreQuotasAfterMerge(operatorActions::enforceQuotas);
         LOG.info(() -> "wsquota started: " + settings + ", " + outboxes.limits() + ", cleanup timer active="
                 + cleanupTimer.exists());
     }
@@ -410,7 +411,7 @@ public class ManagerFactory {
     }
 
     public int enforceQuotas() {
-        return closes.enforceQuotas();
+        return operatorActions.enforceQuotas();
     }
 
     /**

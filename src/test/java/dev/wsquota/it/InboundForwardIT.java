@@ -177,6 +177,21 @@ class InboundForwardIT {
     }
 
     @Test
+    @Order(4)
+    void anOperatorsCloseIsForwardedAsClosedAdmin() {
+        WsClient carol = open("carol");
+        String id = carol.welcomeField("managerId");
+        factory.closeManager(id);
+        assertEquals(1008, carol.awaitClose().code());
+        clients.remove(carol);
+        String closed = "{\"event\":\"closed\",\"user\":\"carol\",\"managerId\":\"" + id + "\",\"cause\":\"ADMIN\"}";
+        Await.until("the closed post", Duration.ofSeconds(15), () -> backend.bodies.contains(closed),
+                found -> found);
+        long posts = backend.bodies.stream().filter(body -> body.contains("\"closed\"") && body.contains(id)).count();
+        assertEquals(1, posts, "closed posts of " + id);
+    }
+
+    @Test
     @Order(5)
     void aRefusedConnectionIsAnErrorFrame() throws InterruptedException {
         WsClient bob = open("bob");
