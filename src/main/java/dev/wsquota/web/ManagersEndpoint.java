@@ -48,8 +48,8 @@ import java.util.logging.Logger;
  * silent managers are being probed; until it comes the connection holds no slot and gets no echo.
  *
  * <p>Only open, close and error are annotated; text, pong and binary frames reach message handlers that
- * {@link #onOpen} adds: Liberty keeps a per-session copy of every annotated method's data (about 140
- * bytes each), while a message handler costs a few bytes.
+ * {@link #onOpen} adds: Liberty keeps a per-session copy of every annotated method's data, while a message handler
+ * costs a few bytes (docs/performance.md).
  */
 @ServerEndpoint(value = "/ws", configurator = PlainEndpointConfigurator.class)
 public class ManagersEndpoint implements MessageHandler.Partial<String> {
@@ -368,7 +368,7 @@ public class ManagersEndpoint implements MessageHandler.Partial<String> {
     /**
      * An I/O error reported by the container is a broken connection, and the container closes it itself (Liberty's
      * read-error path closes with 1011 right after this callback): a close frame from here could not reach the peer,
-     * and Liberty's close from this thread would first wait up to 8.5 s for the failed read. Any other error leaves
+     * and Liberty's close from this thread would first wait for the failed read to time out. Any other error leaves
      * the connection open, so it is closed here.
      */
     @OnError
