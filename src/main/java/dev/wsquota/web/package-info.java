@@ -10,8 +10,9 @@
  * <p>While it lives, text passes the inbound guard and is echoed, or handed to the application's lanes
  * ({@link dev.wsquota.web.InboundRuntime}); every write goes through the connection's queue, and server-side closes
  * run on the {@link dev.wsquota.web.CloseLane}. On close or error the endpoint gives the slot back.
- * <p>Around it: {@link dev.wsquota.web.GuardRuntime} loads the guard settings at start and closes every connection
- * at the stop; {@link dev.wsquota.web.SessionServlet} and {@link dev.wsquota.web.TokenSessionServlet} sign the
- * browser page in; {@link dev.wsquota.web.DrainServlet} drains the node.
+ * <p>Around it: {@link dev.wsquota.web.GuardRuntime} loads the guard settings at start, the gate's filter closes
+ * every connection at the stop (1001), {@link dev.wsquota.web.SessionServlet} and
+ * {@link dev.wsquota.web.TokenSessionServlet} sign the browser page in, {@link dev.wsquota.web.DrainServlet} drains
+ * the node.
  */
 package dev.wsquota.web;
