@@ -1,5 +1,12 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.OpsHttp;
+import dev.wsquota.it.support.SecondNode;
+import dev.wsquota.it.support.ServerLog;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.ClusterMXBean;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import org.jboss.arquillian.container.test.api.Deployer;

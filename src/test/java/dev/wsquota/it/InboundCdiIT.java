@@ -2,6 +2,12 @@ package dev.wsquota.it;
 
 import dev.wsquota.example.NotesApp;
 import dev.wsquota.example.TestObservers;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.InboundConfig;
+import dev.wsquota.it.support.InboundFrames;
+import dev.wsquota.it.support.RawWs;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.InboundAdmin;
 import dev.wsquota.jmx.InboundMXBean;
 import dev.wsquota.jmx.ManagerFactoryAdmin;

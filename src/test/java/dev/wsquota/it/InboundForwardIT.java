@@ -2,6 +2,12 @@ package dev.wsquota.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.InboundConfig;
+import dev.wsquota.it.support.InboundFrames;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.InboundAdmin;
 import dev.wsquota.jmx.InboundMXBean;
 import dev.wsquota.jmx.ManagerFactoryMXBean;

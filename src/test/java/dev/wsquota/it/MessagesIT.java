@@ -1,6 +1,10 @@
 package dev.wsquota.it;
 
 import dev.wsquota.ejb.UserMessages;
+import dev.wsquota.it.support.Api;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.ManagerFactoryAdmin;
 import dev.wsquota.quota.Delivery;
 import dev.wsquota.quota.PushFrame;

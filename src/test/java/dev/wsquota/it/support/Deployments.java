@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
