@@ -22,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public final class RedeployRounds {
 
-    public static final String PREFIX = "dev.wsquota.";
-    public static final String FACTORY = "dev.wsquota.ejb.ManagerFactory";
-    public static final String REGISTRY = "dev.wsquota.quota.ManagerRegistry";
+    static final String PREFIX = "dev.wsquota.";
+    static final String FACTORY = "dev.wsquota.ejb.ManagerFactory";
+    static final String REGISTRY = "dev.wsquota.quota.ManagerRegistry";
     public static final String[] USERS = {"alice", "bob", "carol"};
     /** Held connections per user in each round (the default quota is 5). */
     public static final int PER_USER = 2;
@@ -48,7 +48,7 @@ public final class RedeployRounds {
      * last undeploy.
      */
     public static void check(Deployer deployer, String name, int redeploys, JmxClient jmx, int knownExtra, String why,
-                      WhileHeld whileHeld) throws Exception {
+                             WhileHeld whileHeld) throws Exception {
         ServerHeap heap = new ServerHeap(jmx.connection());
         // Zero when the test runs alone; whatever earlier tests' deployments still hold otherwise (the checks below
         // then allow at most that much more, so a version of theirs let go meanwhile cannot fail this one).

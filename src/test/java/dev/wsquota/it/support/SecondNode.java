@@ -48,9 +48,24 @@ public final class SecondNode {
 
     /** Waits until the process is gone, e.g. after kill -9. */
     public void awaitGone() throws IOException {
-        long pid = pid();
-        Await.until("node 2 process gone", Duration.ofSeconds(30),
+        awaitGone(pid());
+    }
+
+    private static void awaitGone(long pid) {
+        Await.until("node 2 process gone", Duration.ofSeconds(60),
                 () -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), alive -> !alive);
+    }
+
+    /** Stops the server, or what a kill or a freeze left of it, and starts it again. */
+    public void restart() throws IOException, InterruptedException {
+        long pid = pid();
+        signal("CONT"); // a frozen JVM cannot stop; a running or dead one ignores it
+        stop();
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            run("kill", "-KILL", Long.toString(pid)); // a stop that did not end the JVM
+        }
+        awaitGone(pid);
+        start();
     }
 
     public int readyStatus() {
