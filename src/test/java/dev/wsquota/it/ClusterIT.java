@@ -3,7 +3,6 @@ package dev.wsquota.it;
 import dev.wsquota.it.support.Await;
 import dev.wsquota.it.support.ClusterNodes;
 import dev.wsquota.it.support.JmxClient;
-import dev.wsquota.it.support.SecondNode;
 import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.ClusterMXBean;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
@@ -12,10 +11,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,63 +29,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two real Liberty servers sharing one quota through embedded Hazelcast: node 1 is the IT server with this
- * test's archive (the product in cluster mode), node 2 a second server started once for the class. The quota is
- * 5 per user across both. Each test ends with no manager left in the cluster; a test that kills or freezes node 2
- * marks it, and the next test starts it again.
+ * test's archive (the product in cluster mode), node 2 a second server ({@link ClusterItBase}). The quota is 5 per
+ * user across both.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class ClusterIT {
-
-    private static final SecondNode NODE2 = new SecondNode();
-    private static final List<WsClient> CLIENTS = WsClient.newList();
-    /** Set by a test that kills or freezes node 2: the next test restarts it first. */
-    private static volatile boolean node2Disturbed;
+class ClusterIT extends ClusterItBase {
 
     @Deployment(testable = false)
     static WebArchive node1() throws IOException {
         return ClusterNodes.nodeOne("cluster");
     }
 
-    @BeforeAll
-    static void startNode2() throws Exception {
-        NODE2.start();
-        ClusterNodes.awaitMembers(2);
-    }
-
-    @BeforeEach
-    void bothNodesUp() throws Exception {
-        if (node2Disturbed) {
-            NODE2.restart();
-            node2Disturbed = false;
-        }
-        ClusterNodes.awaitMembers(2);
-    }
-
-    @AfterEach
-    void closeClients() throws IOException {
-        WsClient.closeAll(CLIENTS);
-        ClusterNodes.awaitNoManagers();
-    }
-
-    @AfterAll
-    static void stopNode2() throws Exception {
-        NODE2.stop();
-    }
-
-    private static WsClient onNode1(String user) {
-        WsClient client = WsClient.open(user);
-        CLIENTS.add(client);
-        return client;
-    }
-
-    private static WsClient onNode2(String user) {
-        WsClient client = WsClient.open(NODE2.endpoint(), user);
-        CLIENTS.add(client);
-        return client;
-    }
-
-    /** Opens {@code count} connections of {@code user} on node 2, then {@code onOne} on node 1, all admitted. */
+    /** Opens {@code onTwo} connections of {@code user} on node 2, then {@code onOne} on node 1, all admitted. */
     private static List<WsClient> holdQuota(String user, int onTwo, int onOne) {
         List<WsClient> held = new ArrayList<>();
         for (int i = 0; i < onTwo; i++) {
@@ -211,7 +162,7 @@ class ClusterIT {
         holdQuota("carol", 3, 2);
         assertEquals(1013, onNode1("carol").answer().close().code());
         long killed = System.nanoTime();
-        node2Disturbed = true;
+        node2Disturbed();
         NODE2.signal("KILL");
         Duration withinTheLease = Duration.ofSeconds(ClusterNodes.LEASE_SECONDS + 10L);
         Await.until("carol admitted on node 1 after node 2 died", withinTheLease, () -> onNode1("carol"),
@@ -225,7 +176,7 @@ class ClusterIT {
     void aFrozenNodeFencesItselfAndTheUserNeverHoldsMoreThanTheQuota() throws Exception {
         List<WsClient> onTwo = holdQuota("dave", 3, 0);
         List<WsClient> onOne = new ArrayList<>(holdQuota("dave", 0, 2));
-        node2Disturbed = true;
+        node2Disturbed();
         NODE2.signal("STOP");
         try {
             // Node 1 drops the frozen node after a lease without heartbeats and frees its three slots.

@@ -2,21 +2,16 @@ package dev.wsquota.it;
 
 import dev.wsquota.it.support.Api;
 import dev.wsquota.it.support.ClusterNodes;
-import dev.wsquota.it.support.SecondNode;
 import dev.wsquota.it.support.WsClient;
 import dev.wsquota.quota.PushFrame;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -28,10 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The application's messages across two Liberty nodes: to a user with managers on both, and a disconnect. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class ClusterMessagesIT {
+class ClusterMessagesIT extends ClusterItBase {
 
-    private static final SecondNode NODE2 = new SecondNode();
-    private static final List<WsClient> CLIENTS = WsClient.newList();
     private static final String NODE1_PORT = System.getProperty("httpPort");
     private static final String NODE2_PORT = System.getProperty("node2HttpPort");
 
@@ -40,26 +33,7 @@ class ClusterMessagesIT {
         return ClusterNodes.nodeOne("clustermessages");
     }
 
-    @BeforeAll
-    static void startNode2() throws Exception {
-        NODE2.start();
-        ClusterNodes.awaitMembers(2);
-    }
-
-    @AfterEach
-    void closeClients() throws IOException {
-        WsClient.closeAll(CLIENTS);
-        ClusterNodes.awaitNoManagers();
-    }
-
-    @AfterAll
-    static void stopNode2() throws Exception {
-        NODE2.stop();
-    }
-
-    private static WsClient open(URI endpoint, String user) {
-        WsClient client = WsClient.open(endpoint, user);
-        CLIENTS.add(client);
+    private static WsClient welcomed(WsClient client) {
         client.welcome();
         return client;
     }
@@ -70,9 +44,9 @@ class ClusterMessagesIT {
 
     @Test
     void aMessageToAUserReachesHerManagersOnBothNodesAndNobodyElse() throws Exception {
-        WsClient aliceHere = open(WsClient.endpoint(), "alice");
-        WsClient aliceThere = open(NODE2.endpoint(), "alice");
-        WsClient bobThere = open(NODE2.endpoint(), "bob");
+        WsClient aliceHere = welcomed(onNode1("alice"));
+        WsClient aliceThere = welcomed(onNode2("alice"));
+        WsClient bobThere = welcomed(onNode2("bob"));
 
         long t0 = System.nanoTime();
         HttpResponse<String> sent = post(NODE1_PORT, "/api/users/alice/messages", "to alice everywhere");
@@ -90,8 +64,8 @@ class ClusterMessagesIT {
 
     @Test
     void aMessageToAUserGoesOnlyToTheNodesThatHoldHerSlots() throws Exception {
-        open(WsClient.endpoint(), "alice");
-        WsClient bobThere = open(NODE2.endpoint(), "bob");
+        welcomed(onNode1("alice"));
+        WsClient bobThere = welcomed(onNode2("bob"));
 
         HttpResponse<String> toBob = post(NODE1_PORT, "/api/users/bob/messages", "bob only");
 
@@ -101,7 +75,7 @@ class ClusterMessagesIT {
 
     @Test
     void aMessageToOneManagerReachesItOnTheOtherNode() throws Exception {
-        WsClient there = open(NODE2.endpoint(), "carol");
+        WsClient there = welcomed(onNode2("carol"));
 
         HttpResponse<String> one = post(NODE1_PORT, "/api/managers/" + there.welcomeField("managerId")
                 + "/messages", "the one on node 2");
@@ -112,9 +86,9 @@ class ClusterMessagesIT {
 
     @Test
     void aBroadcastReachesEveryManagerOnEveryNode() throws Exception {
-        WsClient here = open(WsClient.endpoint(), "alice");
-        WsClient there = open(NODE2.endpoint(), "alice");
-        WsClient other = open(NODE2.endpoint(), "bob");
+        WsClient here = welcomed(onNode1("alice"));
+        WsClient there = welcomed(onNode2("alice"));
+        WsClient other = welcomed(onNode2("bob"));
 
         HttpResponse<String> all = post(NODE2_PORT, "/api/messages", "all");
 
@@ -127,8 +101,8 @@ class ClusterMessagesIT {
 
     @Test
     void eitherNodeListsAUsersManagersOnBothNodes() {
-        WsClient here = open(WsClient.endpoint(), "dave");
-        WsClient there = open(NODE2.endpoint(), "dave");
+        WsClient here = welcomed(onNode1("dave"));
+        WsClient there = welcomed(onNode2("dave"));
 
         HttpResponse<String> list = Api.get(NODE2_PORT, "/api/users/dave/managers", "publisher");
 
@@ -138,8 +112,8 @@ class ClusterMessagesIT {
 
     @Test
     void deleteOnNodeOneClosesHerManagersOnNodeTwo() {
-        WsClient there = open(NODE2.endpoint(), "carol");
-        WsClient here = open(WsClient.endpoint(), "carol");
+        WsClient there = welcomed(onNode2("carol"));
+        WsClient here = welcomed(onNode1("carol"));
 
         HttpResponse<String> gone = Api.delete(NODE1_PORT, "/api/users/carol/managers", "publisher");
 

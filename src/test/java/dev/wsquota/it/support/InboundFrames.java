@@ -39,4 +39,18 @@ public final class InboundFrames {
         }
         return text.toString();
     }
+
+    /** The next frame from the server within 15 s; no frame by then fails the test. */
+    public static String next(WsClient client) throws InterruptedException {
+        String frame = client.next(15);
+        if (frame == null) {
+            throw new AssertionError("no message from the server within 15 s");
+        }
+        return frame;
+    }
+
+    /** The application's reply text in the next frame from the server within 15 s. */
+    public static String nextText(WsClient client) throws InterruptedException {
+        return text(next(client));
+    }
 }
