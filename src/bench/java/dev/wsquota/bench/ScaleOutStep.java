@@ -325,7 +325,8 @@ final class ScaleOutStep {
             activeAfter += node.activeAfterSweep;
             left += node.left;
             rows.add(List.of(node.server.name() + " (" + node.server.managed() + ")", node.held + " / " + node.planned,
-                    node.active, Results.fmt(node.fill, 1), Results.mib(node.heapBefore) + " / " + Results.mib(node.heapHeld),
+                    node.active, Results.fmt(node.fill, 1),
+                    Results.mib(node.heapBefore) + " / " + Results.mib(node.heapHeld),
                     Results.kib((node.heapHeld - node.heapBefore) / (double) Math.max(1, node.held)),
                     Results.mib(node.rssBefore) + " / " + Results.mib(node.rssHeld),
                     Results.kib((node.rssHeld - node.rssBefore) / (double) Math.max(1, node.held)), node.fds,
@@ -341,15 +342,16 @@ final class ScaleOutStep {
                 "heap before / held (after full GCs)", "heap per held connection", "RSS before / held",
                 "RSS per held connection (outside the pre-touched heap)", "server fds held",
                 "forceCleanup while held: reclaimed, server ms", "scheduled pass while held: server ms",
-                "pong timeouts in the sweep", "ActiveManagers after the sweep", "after closing all: ActiveManagers, heap"), rows);
+                "pong timeouts in the sweep", "ActiveManagers after the sweep",
+                "after closing all: ActiveManagers, heap"), rows);
         results.item(SECTION, "held at once, all servers", held + " of " + planned);
-        results.item(SECTION, "fill rate, all servers", Results.fmt(held / fill, 0) + " connections/s (" + Results.fmt(fill, 1)
-                + " s wall; each client at most " + window + " handshakes in flight)");
+        results.item(SECTION, "fill rate, all servers", Results.fmt(held / fill, 0) + " connections/s ("
+                + Results.fmt(fill, 1) + " s wall; each client at most " + window + " handshakes in flight)");
         results.item(SECTION, "ping sweep, interval 2 s for 8 s on every server: pings the clients got",
                 pings + " (" + Results.fmt(pings / (double) Math.max(1, held), 2) + " per connection), pong timeouts "
                         + pongTimeouts);
-        results.item(SECTION, "CPU of all servers over 8 s: without pings / with pings (per ping)", Results.fmt(idleCpu / 1e6, 0)
-                + " ms / " + Results.fmt(pingCpu / 1e6, 0) + " ms (" + (pings == 0 ? "-"
+        results.item(SECTION, "CPU of all servers over 8 s: without pings / with pings (per ping)",
+                Results.fmt(idleCpu / 1e6, 0) + " ms / " + Results.fmt(pingCpu / 1e6, 0) + " ms (" + (pings == 0 ? "-"
                 : Results.fmt((pingCpu - idleCpu) / 1e3 / pings, 1) + " us)"));
         for (Node node : nodes) {
             results.item(SECTION, "released by the server from the start of the fill until held was read, "
