@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A real one-member cluster; each call runs on a new plain thread, as on a container's thread. */
+@StartsHazelcastMembers
 class ForeignThreadCallsTest {
 
     private static HazelcastInstance member;

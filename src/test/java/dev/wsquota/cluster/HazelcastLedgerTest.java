@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several real Hazelcast members in one JVM, on loopback ports of their own. */
+@StartsHazelcastMembers
 class HazelcastLedgerTest {
 
     private final List<HazelcastInstance> started = new ArrayList<>();
