@@ -144,7 +144,8 @@ class ClusterManagersTest {
             Delivery sent = one.managers().sendToUser("dave", "hi");
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(new Delivery(0, 0, 0, 1), sent);
-            assertTrue(millis < ClusterManagers.SEND_WAIT_MILLIS + 5_000, "bounded by the send wait: " + millis + " ms");
+            assertTrue(millis < ClusterManagers.SEND_WAIT_MILLIS + 5_000, "bounded by the send wait: " + millis
+                    + " ms");
             assertEquals(1, one.managers().unreachableSends());
         } finally {
             nodeTwo.hang.countDown();

@@ -56,7 +56,8 @@ class HazelcastLedgerTest {
     }
 
     private static HazelcastLedger ledger(HazelcastInstance member, int leaseSeconds, AtomicLong clock) {
-        ClusterSettings settings = new ClusterSettings(true, "ignored", 5701, List.of("127.0.0.1:5701"), leaseSeconds, 1);
+        ClusterSettings settings = new ClusterSettings(true, "ignored", 5701, List.of("127.0.0.1:5701"),
+                leaseSeconds, 1);
         return new HazelcastLedger(member, settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
                 clock == null ? System::currentTimeMillis : clock::get);
     }

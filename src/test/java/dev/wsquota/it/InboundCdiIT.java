@@ -57,7 +57,8 @@ class InboundCdiIT {
 
     @BeforeEach
     void proxies() {
-        inbound = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), InboundAdmin.OBJECT_NAME, InboundMXBean.class);
+        inbound = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), InboundAdmin.OBJECT_NAME,
+                InboundMXBean.class);
         factory = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), ManagerFactoryAdmin.OBJECT_NAME,
                 ManagerFactoryMXBean.class);
     }

@@ -56,7 +56,8 @@ class MessagesIT {
 
     @AfterEach
     void closeClients() throws Exception {
-        ManagementFactory.getPlatformMBeanServer().removeNotificationListener(ManagerFactoryAdmin.OBJECT_NAME, listener);
+        ManagementFactory.getPlatformMBeanServer().removeNotificationListener(ManagerFactoryAdmin.OBJECT_NAME,
+                listener);
         clients.closeAll();
     }
 
@@ -101,7 +102,8 @@ class MessagesIT {
         HttpResponse<String> all = Api.post("/api/messages", "publisher", "everyone");
         assertEquals(200, all.statusCode(), all.body());
         assertTrue(Api.field(all.body(), "delivered") >= 2, all.body());
-        assertEquals(PushFrame.of("everyone"), first.nextMessage(10_000), "nothing before it: 'just you' was not for it");
+        assertEquals(PushFrame.of("everyone"), first.nextMessage(10_000),
+                "nothing before it: 'just you' was not for it");
         assertEquals(PushFrame.of("everyone"), second.nextMessage(10_000));
     }
 
@@ -134,10 +136,13 @@ class MessagesIT {
         assertEquals(403, Api.get(port(), "/api/users/alice/managers", "bob").statusCode());
         assertEquals(415, Api.post(port(), path, "publisher", "application/json", hi).statusCode());
         assertEquals(415, Api.post(port(), path, "publisher", null, hi).statusCode());
-        assertEquals(415, Api.post(port(), path, "publisher", "text/plain", new byte[]{(byte) 0xC3, 0x28}).statusCode());
-        assertEquals(413, Api.post(port(), path, "publisher", "text/plain", "x".repeat(65_537).getBytes(StandardCharsets.UTF_8))
+        byte[] notUtf8 = {(byte) 0xC3, 0x28};
+        assertEquals(415, Api.post(port(), path, "publisher", "text/plain", notUtf8).statusCode());
+        assertEquals(413, Api.post(port(), path, "publisher", "text/plain",
+                "x".repeat(65_537).getBytes(StandardCharsets.UTF_8))
                 .statusCode());
-        assertEquals(404, Api.post(port(), "/api/managers/no-such-id/messages", "publisher", "text/plain", hi).statusCode());
+        assertEquals(404, Api.post(port(), "/api/managers/no-such-id/messages", "publisher", "text/plain", hi)
+                .statusCode());
         assertEquals(400, Api.post(port(), "/api/users/" + "u".repeat(257) + "/messages", "publisher", "text/plain", hi)
                 .statusCode());
         assertNull(alice.nextMessage(500), "nothing was sent by a refused call");
@@ -155,8 +160,8 @@ class MessagesIT {
         Await.until("the audit record of a refused call", Duration.ofSeconds(10), this::audited,
                 log -> log.contains("wsquota admin: POST /api/users/alice/messages: refused with 413"));
         Await.until("the audit record naming the caller", Duration.ofSeconds(10), this::audited,
-                log -> log.contains("wsquota admin: POST /api/users/alice/messages: message of 65536 characters to alice "
-                        + "{\"delivered\":1,\"nodes\":1,\"refused\":0,\"unreachable\":0} (by publisher)"));
+                log -> log.contains("wsquota admin: POST /api/users/alice/messages: message of 65536 characters"
+                        + " to alice {\"delivered\":1,\"nodes\":1,\"refused\":0,\"unreachable\":0} (by publisher)"));
     }
 
     @Test

@@ -14,7 +14,8 @@ public final class Await {
         T last = probe.get();
         while (!done.test(last)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " not reached within " + timeout.toSeconds() + " s; last seen: " + last);
+                throw new AssertionError(what + " not reached within " + timeout.toSeconds() + " s; last seen: "
+                        + last);
             }
             try {
                 Thread.sleep(50);

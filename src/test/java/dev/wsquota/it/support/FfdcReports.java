@@ -20,7 +20,8 @@ public final class FfdcReports {
     }
 
     public static Path directory() {
-        return Path.of(System.getProperty("wlpHome"), "usr", "servers", System.getProperty("serverName"), "logs", "ffdc");
+        return Path.of(System.getProperty("wlpHome"), "usr", "servers", System.getProperty("serverName"),
+                "logs", "ffdc");
     }
 
     /**
@@ -32,7 +33,8 @@ public final class FfdcReports {
         Set<String> names = new TreeSet<>();
         Path dir = directory();
         if (!Files.isRegularFile(dir.resolveSibling("messages.log"))) {
-            throw new IllegalStateException("no server log next to " + dir + ": wlpHome/serverName do not name the test server");
+            throw new IllegalStateException("no server log next to " + dir + ": wlpHome/serverName do not name the "
+                    + "test server");
         }
         if (!Files.isDirectory(dir)) {
             return names;

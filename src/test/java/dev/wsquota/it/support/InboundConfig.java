@@ -15,6 +15,7 @@ public final class InboundConfig {
 
     public static JavaArchive jar(String properties) {
         return ShrinkWrap.create(JavaArchive.class, "inbound-test-config.jar")
-                .addAsManifestResource(new StringAsset("config_ordinal=200\n" + properties), "microprofile-config.properties");
+                .addAsManifestResource(new StringAsset("config_ordinal=200\n" + properties),
+                        "microprofile-config.properties");
     }
 }

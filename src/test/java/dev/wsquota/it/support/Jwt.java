@@ -36,7 +36,8 @@ public final class Jwt {
     /** The trusted public key as PEM, for mp.jwt.verify.publickey. */
     public static String trustedPublicKeyPem() {
         return "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(TRUSTED.getPublic().getEncoded())
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(TRUSTED.getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----";
     }
 

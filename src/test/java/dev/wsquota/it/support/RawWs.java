@@ -101,7 +101,8 @@ public final class RawWs implements AutoCloseable {
         return handshake("GET", "/ws", "HTTP/1.1", headers);
     }
 
-    public static RawWs handshake(String method, String target, String version, Map<String, String> headers) throws IOException {
+    public static RawWs handshake(String method, String target, String version,
+            Map<String, String> headers) throws IOException {
         StringBuilder request = new StringBuilder(method + " " + target + " " + version + "\r\n");
         headers.forEach((name, value) -> {
             if (value != null) {
@@ -145,7 +146,8 @@ public final class RawWs implements AutoCloseable {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                responseHeaders.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                responseHeaders.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
         }
     }

@@ -82,7 +82,8 @@ public final class RedeployRounds {
         try {
             holdClients(clients);
             whileHeld.accept(redeploys + 1, clients);
-            live = settle(heap, baseline + 1 + knownExtra, "with one version deployed after " + redeploys + " redeploys");
+            live = settle(heap, baseline + 1 + knownExtra, "with one version deployed after " + redeploys
+                    + " redeploys");
         } finally {
             WsClient.closeAll(clients);
             deployer.undeploy(name);

@@ -55,10 +55,14 @@ public final class RemoteJmx {
         return password.toCharArray();
     }
 
-    /** Connects as this user; the returned connector must be closed. Failing to connect throws, as it does to JConsole. */
+    /**
+     * Connects as this user; the returned connector must be closed. Failing to connect throws, as it does to
+     * JConsole.
+     */
     public static JMXConnector connect(String user, String password) throws IOException, GeneralSecurityException {
         Map<String, Object> env = new HashMap<>();
-        ClassLoader client = new URLClassLoader(new URL[] {clientJar().toUri().toURL()}, RemoteJmx.class.getClassLoader());
+        ClassLoader client = new URLClassLoader(new URL[] {clientJar().toUri().toURL()},
+                RemoteJmx.class.getClassLoader());
         env.put(JMXConnectorFactory.PROTOCOL_PROVIDER_PACKAGES, "com.ibm.ws.jmx.connector.client");
         env.put(JMXConnectorFactory.PROTOCOL_PROVIDER_CLASS_LOADER, client);
         env.put("com.ibm.ws.jmx.connector.client.CUSTOM_SSLSOCKETFACTORY", trustingTheServer().getSocketFactory());

@@ -74,7 +74,10 @@ public final class ServerHeap {
         return new Counts(classes, instances);
     }
 
-    /** Writes a heap dump of the server JVM (live objects only) to a file on this machine; for finding what pins a leak. */
+    /**
+     * Writes a heap dump of the server JVM (live objects only) to a file on this machine; for finding what pins a
+     * leak.
+     */
     public void dump(String file) {
         try {
             server.invoke(name("com.sun.management:type=HotSpotDiagnostic"), "dumpHeap", new Object[]{file, true},

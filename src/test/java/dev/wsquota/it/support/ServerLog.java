@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The test server's log file, read from the test JVM: Liberty's messages.log, or the file {@code serverLog} names (WildFly's server.log). */
+/**
+ * The test server's log file, read from the test JVM: Liberty's messages.log, or the file {@code serverLog} names
+ * (WildFly's server.log).
+ */
 public final class ServerLog {
 
     private ServerLog() {
@@ -14,7 +17,8 @@ public final class ServerLog {
     public static Path path() {
         String configured = System.getProperty("serverLog", "");
         return configured.isBlank()
-                ? Path.of(System.getProperty("wlpHome"), "usr", "servers", System.getProperty("serverName"), "logs", "messages.log")
+                ? Path.of(System.getProperty("wlpHome"), "usr", "servers", System.getProperty("serverName"),
+                        "logs", "messages.log")
                 : Path.of(configured);
     }
 

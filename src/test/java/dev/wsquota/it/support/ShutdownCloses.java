@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** How a set of held clients were closed, counted by close code and reason, so a failure shows every outcome at once. */
+/**
+ * How a set of held clients were closed, counted by close code and reason, so a failure shows every outcome at
+ * once.
+ */
 public final class ShutdownCloses {
 
     public static final WsClient.Close GOING_AWAY = new WsClient.Close(1001, "server shutting down");

@@ -97,7 +97,10 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
-    /** Opens a connection to this server's endpoint from a builder the caller set headers on; returns after the handshake. */
+    /**
+     * Opens a connection to this server's endpoint from a builder the caller set headers on; returns after the
+     * handshake.
+     */
     public static WsClient connect(WebSocket.Builder builder) {
         WsClient client = new WsClient();
         client.socket = builder.buildAsync(endpoint(), client.listener()).orTimeout(20, TimeUnit.SECONDS).join();
@@ -259,7 +262,10 @@ public final class WsClient implements AutoCloseable {
         return new CopyOnWriteArrayList<>();
     }
 
-    /** Joins the fragments of a text message as the JDK's {@code WebSocket.Listener} hands them over; one per socket. */
+    /**
+     * Joins the fragments of a text message as the JDK's {@code WebSocket.Listener} hands them over; one per
+     * socket.
+     */
     public static final class TextMessages {
 
         private final StringBuilder partial = new StringBuilder();
