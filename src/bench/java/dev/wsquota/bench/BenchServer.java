@@ -43,7 +43,10 @@ final class BenchServer {
     private final int users;
     private final String heap;
     private final int maxTotal;
-    /** Set for a server beside the bench server: its settings as system properties, and the server whose config it copies. */
+    /**
+     * Set for a server beside the bench server: its settings as system properties, and the server whose config it
+     * copies.
+     */
     private List<String> nodeJvmArgs = List.of();
     /** Test classes added to this node's product WAR (e.g. a CDI observer), by class file path; none by default. */
     private List<String> extraClasses = List.of();
@@ -158,14 +161,17 @@ final class BenchServer {
         return started;
     }
 
-    /** Starts the server with the product's handshake limit, or with it raised to {@code bench.raisedHandshakeLimit}. */
+    /**
+     * Starts the server with the product's handshake limit, or with it raised to {@code bench.raisedHandshakeLimit}.
+     */
     void start(Results results, boolean raiseHandshakeLimit) throws Exception {
         Path dir = serverDir();
         if (templateName != null) {
             layOutNode(dir);
         }
         if (!Files.isRegularFile(dir.resolve("server.xml"))) {
-            throw new IllegalStateException("no server " + name + " under " + wlp + ": run through ./mvnw -Pbench verify");
+            throw new IllegalStateException("no server " + name + " under " + wlp
+                    + ": run through ./mvnw -Pbench verify");
         }
         if (!Files.isRegularFile(productWar)) {
             throw new IllegalStateException("no product WAR at " + productWar);
@@ -178,14 +184,38 @@ final class BenchServer {
                 raiseHandshakeLimit ? raisedHandshakeLimit() : "-Dbench.handshakeLimit=product",
                 Props.text("bench.serverJvmArgs", "-Dbench.server=1").replace(' ', '\n'),
                 String.join("\n", nodeJvmArgs), productJvmOptions(), ""), StandardCharsets.UTF_8);
-        Path dropins = dir.resolve("dropins");
+        String variant = Props.text("bench.productVariant", "asis");
+        // Cluster nodes and the scale-out step need only the product: no comparison WARs to start there.
+        boolean baselines = templateName == null && Boolean.parseBoolean(Props.text("bench.baselineWars", "true"));
+        deployApplications(dir.resolve("dropins"), variant, baselines);
+        deleteTree(dir.resolve("logs"));
+        launch(dir, baselines);
+        if (results == null) {
+            System.out.println("[bench] server " + name + " started, pid " + pid);
+            return;
+        }
+        String section = "Server";
+        if (handshakesRaised != null) { // a restart: only what changed
+            results.item(section, "restarted", (raiseHandshakeLimit ? "with the handshake limit raised"
+                    : "with the product's handshake limit") + " ("
+                    + String.join(" ", Files.readAllLines(dir.resolve("jvm.options"))) + ")");
+            handshakesRaised = raiseHandshakeLimit;
+            System.out.println("[bench] server " + name + " restarted, pid " + pid);
+            return;
+        }
+        handshakesRaised = raiseHandshakeLimit;
+        describe(results, dir, variant);
+        System.out.println("[bench] server " + name + " started, pid " + pid);
+    }
+
+    /** Empties dropins, then puts the product WAR there (as it is, or a what-if variant) and the comparison WARs. */
+    private void deployApplications(Path dropins, String variant, boolean baselines) throws IOException {
         Files.createDirectories(dropins);
         try (Stream<Path> old = Files.list(dropins)) {
             for (Path p : (Iterable<Path>) old::iterator) {
                 deleteTree(p);
             }
         }
-        String variant = Props.text("bench.productVariant", "asis");
         switch (variant) {
             case "asis" -> {
                 if (extraClasses.isEmpty()) {
@@ -196,57 +226,52 @@ final class BenchServer {
             }
             // What-if experiment, never the default: the product WAR with CDI bean discovery off for the module.
             case "beans-none" -> copyWithBeansXml(productWar, dropins.resolve("wsquota.war"));
-            default -> throw new IllegalArgumentException("bench.productVariant must be asis or beans-none, was " + variant);
+            default -> throw new IllegalArgumentException("bench.productVariant must be asis or beans-none, was "
+                    + variant);
         }
-        // Cluster nodes and the scale-out step need only the product: no comparison WARs to start there.
-        boolean baselines = templateName == null && Boolean.parseBoolean(Props.text("bench.baselineWars", "true"));
         if (baselines) {
             writeBareWar(dropins.resolve("bare.war"), "bare", false);
             writeBareWar(dropins.resolve("fair.war"), "fair", true);
         }
-        deleteTree(dir.resolve("logs"));
+    }
 
+    /** Runs "server start", waits for the applications, and connects over JMX. */
+    private void launch(Path dir, boolean baselines) throws Exception {
         int nofile = Props.integer("bench.serverOpenFiles", 65536);
         launched = true;
         // A large pre-touched heap on busy cores can take minutes before "server start" returns.
-        int rc = exec(Props.integer("bench.serverStartSeconds", 120), "bash", "-c", "ulimit -n " + nofile + " 2>/dev/null || ulimit -n $(ulimit -Hn); exec \""
-                + wlp.resolve("bin/server") + "\" start " + name + " --clean");
+        int rc = exec(Props.integer("bench.serverStartSeconds", 120), "bash", "-c", "ulimit -n " + nofile
+                + " 2>/dev/null || ulimit -n $(ulimit -Hn); exec \"" + wlp.resolve("bin/server") + "\" start " + name
+                + " --clean");
         if (rc != 0) {
             throw new IllegalStateException("server start exited " + rc + "; see " + dir.resolve("logs"));
         }
-        waitForLog(baselines ? List.of("CWWKZ0001I: Application wsquota started", "CWWKZ0001I: Application bare started",
-                "CWWKZ0001I: Application fair started", "CWWKF0011I")
+        waitForLog(baselines ? List.of("CWWKZ0001I: Application wsquota started",
+                "CWWKZ0001I: Application bare started", "CWWKZ0001I: Application fair started", "CWWKF0011I")
                 : List.of("CWWKZ0001I: Application wsquota started", "CWWKF0011I"), 300);
         connector = JMXConnectorFactory.connect(new JMXServiceURL(Files.readString(
                 dir.resolve("logs/state/com.ibm.ws.jmx.local.address")).trim()));
         pid = (Long) jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "Pid");
         started = true;
-        if (results == null) {
-            System.out.println("[bench] server " + name + " started, pid " + pid);
-            return;
-        }
+    }
 
+    /** The server's section of RESULTS.md: runtime, JVM, limits, users and endpoints. */
+    private void describe(Results results, Path dir, String variant) throws Exception {
         String section = "Server";
-        if (handshakesRaised != null) { // a restart: only what changed
-            results.item(section, "restarted", (raiseHandshakeLimit ? "with the handshake limit raised" : "with the product's "
-                    + "handshake limit") + " (" + String.join(" ", Files.readAllLines(dir.resolve("jvm.options"))) + ")");
-            handshakesRaised = raiseHandshakeLimit;
-            System.out.println("[bench] server " + name + " restarted, pid " + pid);
-            return;
-        }
-        handshakesRaised = raiseHandshakeLimit;
-        results.item(section, "Open Liberty", libertyVersion() + " (server " + name + ", http://127.0.0.1:" + port + ")");
+        results.item(section, "Open Liberty", libertyVersion() + " (server " + name + ", http://127.0.0.1:" + port
+                + ")");
         results.item(section, "server JVM", String.join(" ", Files.readAllLines(dir.resolve("jvm.options"))));
         results.item(section, "server JDK", jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "VmName") + " "
                 + jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "SpecVersion"));
         results.item(section, "server open-file limit", openFileLimit(pid));
         results.item(section, "users in the bench registry", users + " (u0000..." + user(users - 1)
                 + ", configDropins/overrides/bench-users.xml, bench only)");
-        results.item(section, "endpoints", "managed " + managed() + (variant.equals("asis") ? " (product WAR, unchanged)"
+        results.item(section, "endpoints", "managed " + managed() + (variant.equals("asis")
+                ? " (product WAR, unchanged)"
                 : " (EXPERIMENT: product WAR + WEB-INF/beans.xml bean-discovery-mode=none)") + ", bare " + bare()
-                + " (bench WAR: same container, same BASIC auth, same welcome + echo, no quota factory, no CDI), fair " + fair()
-                + " (the same endpoint in a WAR with WEB-INF/beans.xml bean-discovery-mode=all: CDI on, as in the product)");
-        System.out.println("[bench] server " + name + " started, pid " + pid);
+                + " (bench WAR: same container, same BASIC auth, same welcome + echo, no quota factory, no CDI), fair "
+                + fair() + " (the same endpoint in a WAR with WEB-INF/beans.xml bean-discovery-mode=all: CDI on, as in"
+                + " the product)");
     }
 
     /** The bench server's configuration (server.xml, server.env) with this node's ports; no logs, apps or state. */
@@ -452,7 +477,8 @@ final class BenchServer {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("server not ready within " + seconds + " s, missing " + missing + "; see " + log);
+        throw new IllegalStateException("server not ready within " + seconds + " s, missing " + missing + "; see "
+                + log);
     }
 
     private String libertyVersion() {
