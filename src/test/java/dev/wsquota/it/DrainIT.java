@@ -40,10 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Draining a node before a planned stop, on the real server: 200 connections of four users closed with 1001 over
- * 5 s as the clients see it, readiness DOWN and new handshakes refused meanwhile; then, with two cluster nodes, a
- * drained user at its quota reconnects to the other node and is admitted at once. Each part runs on its own
- * deployment, undeployed at its end, so the drain (a node-wide state) never reaches another test.
+ * Draining a node before a planned stop, on the real server: refused drain calls change nothing; 200 connections
+ * of four users closed with 1001 over 5 s as the clients see it, readiness DOWN and new handshakes refused
+ * meanwhile; then, with two cluster nodes, a drained user at its quota reconnects to the other node and is admitted
+ * at once. Each test runs on its own deployment, undeployed at its end, so the drain (a node-wide state) never
+ * reaches another test.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -73,14 +74,14 @@ class DrainIT {
     }
 
     @Test
-    void twoHundredConnectionsDrainedOverFiveSecondsAllGet1001SpreadOverTheWindow() throws Exception {
+    void drainCallsWithoutTheRightsOrWithBadInputAreRefusedAndChangeNothing() throws Exception {
         deployer.deploy(SINGLE);
         List<WsClient> clients = new ArrayList<>();
         try (JmxClient jmx = JmxClient.connect()) {
-            ManagerFactoryMXBean factory = jmx.factory();
-            clients.addAll(openAll(CONNECTIONS));
-            assertEquals(CONNECTIONS, clients.stream().filter(WsClient::admitted).count(), "every connection welcomed");
-            assertEquals(200, OpsHttp.get("/health/ready").statusCode(), "ready before the drain");
+            for (String user : USERS) {
+                clients.add(WsClient.open(user));
+            }
+            assertTrue(clients.stream().allMatch(WsClient::admitted), "every connection welcomed");
 
             assertEquals(401, postDrain(null, "?seconds=5").statusCode(), "no credentials");
             assertEquals(403, postDrain("alice", "?seconds=5").statusCode(), "a user without the wsquota-admin role");
@@ -91,8 +92,26 @@ class DrainIT {
             HttpResponse<String> foreign = postDrain("ops", "?seconds=5", "http://evil.example");
             assertEquals(403, foreign.statusCode(), "a foreign page posting with the operator's credentials: "
                     + foreign.body());
-            assertFalse(factory.isDraining(), "refused calls change nothing");
-            assertTrue(clients.stream().noneMatch(WsClient::isClosed));
+
+            assertFalse(jmx.factory().isDraining(), "refused calls change nothing");
+            assertEquals(200, OpsHttp.get("/health/ready").statusCode(), "still ready");
+            assertTrue(clients.stream().noneMatch(WsClient::isClosed), "no connection closed");
+        } finally {
+            endDrainQuietly();
+            WsClient.closeAll(clients);
+            deployer.undeploy(SINGLE);
+        }
+    }
+
+    @Test
+    void twoHundredConnectionsDrainedOverFiveSecondsAllGet1001SpreadOverTheWindow() throws Exception {
+        deployer.deploy(SINGLE);
+        List<WsClient> clients = new ArrayList<>();
+        try (JmxClient jmx = JmxClient.connect()) {
+            ManagerFactoryMXBean factory = jmx.factory();
+            clients.addAll(openAll(CONNECTIONS));
+            assertEquals(CONNECTIONS, clients.stream().filter(WsClient::admitted).count(), "every connection welcomed");
+            assertEquals(200, OpsHttp.get("/health/ready").statusCode(), "ready before the drain");
             ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(jmx.connection(),
                     ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
             int threadsBefore = threads.getThreadCount();
