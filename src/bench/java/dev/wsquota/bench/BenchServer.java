@@ -140,6 +140,11 @@ final class BenchServer {
         return URI.create("ws://127.0.0.1:" + port + "/bare/ws");
     }
 
+    /** The base of the bench-only fan-out senders: {@code /bench-fanout} in the product WAR, {@code /bare/fanout}. */
+    URI http(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
     /** The fair baseline: the bare endpoint in a WAR with CDI on, in the same server with the same features. */
     URI fair() {
         return URI.create("ws://127.0.0.1:" + port + "/fair/ws");
@@ -267,7 +272,8 @@ final class BenchServer {
         results.item(section, "users in the bench registry", users + " (u0000..." + user(users - 1)
                 + ", configDropins/overrides/bench-users.xml, bench only)");
         results.item(section, "endpoints", "managed " + managed() + (variant.equals("asis")
-                ? " (product WAR, unchanged)"
+                ? (extraClasses.isEmpty() ? " (product WAR, unchanged)"
+                        : " (product WAR plus the bench's " + extraClasses + ")")
                 : " (EXPERIMENT: product WAR + WEB-INF/beans.xml bean-discovery-mode=none)") + ", bare " + bare()
                 + " (bench WAR: same container, same BASIC auth, same welcome + echo, no quota factory, no CDI), fair "
                 + fair() + " (the same endpoint in a WAR with WEB-INF/beans.xml bean-discovery-mode=all: CDI on, as in"
@@ -389,8 +395,8 @@ final class BenchServer {
      * endpoint instances the container creates through CDI, as it does for the product.
      */
     private void writeBareWar(Path war, String name, boolean cdi) throws IOException {
-        String cls = "dev/wsquota/bench/bare/BareEndpoint.class";
-        byte[] bytes = Files.readAllBytes(testClasses.resolve(cls));
+        List<String> classes = List.of("dev/wsquota/bench/bare/BareEndpoint.class",
+                "dev/wsquota/bench/bare/BareFanoutServlet.class", "dev/wsquota/bench/fanout/FanoutServlet.class");
         String webXml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -417,7 +423,9 @@ final class BenchServer {
                 </web-ext>
                 """.formatted(name);
         try (OutputStream os = Files.newOutputStream(war); ZipOutputStream zip = new ZipOutputStream(os)) {
-            put(zip, "WEB-INF/classes/" + cls, bytes);
+            for (String cls : classes) { // the endpoint, and the fan-out sender the fanout step calls
+                put(zip, "WEB-INF/classes/" + cls, Files.readAllBytes(testClasses.resolve(cls)));
+            }
             put(zip, "WEB-INF/web.xml", webXml.getBytes(StandardCharsets.UTF_8));
             put(zip, "WEB-INF/ibm-web-ext.xml", ext.getBytes(StandardCharsets.UTF_8));
             if (cdi) {

@@ -204,7 +204,7 @@ final class ClusterNodesStep {
         }
     }
 
-    private static void awaitMembers(BenchServer node, int count) throws Exception {
+    static void awaitMembers(BenchServer node, int count) throws Exception {
         ObjectName cluster = new ObjectName("dev.wsquota:type=Cluster");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         int seen = -1;

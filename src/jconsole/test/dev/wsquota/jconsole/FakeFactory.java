@@ -2,6 +2,7 @@ package dev.wsquota.jconsole;
 
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import dev.wsquota.jmx.ManagerRow;
+import dev.wsquota.quota.UserMessagesView;
 import dev.wsquota.quota.UserView;
 
 import javax.management.MBeanNotificationInfo;
@@ -88,6 +89,14 @@ public final class FakeFactory extends NotificationBroadcasterSupport implements
     public List<UserView> getUsers() {
         List<UserView> rows = new ArrayList<>();
         counts.forEach((user, count) -> rows.add(new UserView(user, count, overrides.getOrDefault(user, maxPerUser), 30, 2)));
+        return rows;
+    }
+
+    @Override
+    public List<UserMessagesView> getUserMessages() {
+        List<UserMessagesView> rows = new ArrayList<>();
+        counts.forEach((user, count) -> rows.add(new UserMessagesView(user, count, 10L * count, 20L * count,
+                user.equals("alice") ? 4_096 : 0)));
         return rows;
     }
 

@@ -14,6 +14,7 @@ import dev.wsquota.jconsole.model.UserColumn;
 import dev.wsquota.jconsole.model.UserRow;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import dev.wsquota.jmx.ManagerRow;
+import dev.wsquota.quota.UserMessagesView;
 import dev.wsquota.quota.UserView;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -140,6 +141,24 @@ class JConsolePluginIT {
         assertEquals("6 of " + factory.getMaxManagersTotal() + " (cap)", model.header().managers());
         assertTrue(model.header().users().startsWith("3 (0 at quota)"), model.header().users());
         assertEquals("off (this server keeps its own quota)", model.header().cluster(), "the IT server runs alone");
+    }
+
+    @Test
+    void theMessageColumnsAreTheUserMessagesOfTheLiveManagers() throws InterruptedException {
+        WsClient bob = clients.get(2);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(bob.echo("hello " + i).contains("hello " + i));
+        }
+        // The endpoint counts an echo just after writing it: the client may read it a moment before.
+        UserRow row = Await.until("bob's three echoes counted", Duration.ofSeconds(10), () -> {
+            model.apply(poll(null));
+            return model.users().row(model.users().indexOf("bob"));
+        }, read -> read.messagesOut() >= 3);
+        assertEquals(3, row.messagesIn(), row.toString());
+        assertEquals(0, row.queuedBytes(), row.toString());
+        assertEquals(List.of("alice", "bob", "carol"),
+                factory.getUserMessages().stream().map(UserMessagesView::user).toList());
+        assertEquals(0, model.users().row(model.users().indexOf("carol")).messagesIn());
     }
 
     @Test

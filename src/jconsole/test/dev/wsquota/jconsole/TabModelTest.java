@@ -4,6 +4,7 @@ import dev.wsquota.jconsole.model.FactoryConnection;
 import dev.wsquota.jconsole.model.Outcome;
 import dev.wsquota.jconsole.model.Poll;
 import dev.wsquota.jconsole.model.TabModel;
+import dev.wsquota.jconsole.model.UserColumn;
 import dev.wsquota.jconsole.model.UserRow;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import dev.wsquota.jmx.ManagerRow;
@@ -52,8 +53,13 @@ class TabModelTest {
         Poll poll = model.poll("alice");
         assertEquals(Poll.State.PRESENT, poll.state(), poll.message());
         model.apply(poll);
-        assertEquals(List.of(new UserRow("alice", 2, 5, false, 30, 2), new UserRow("bob", 5, 5, false, 30, 2),
-                new UserRow("carol", 1, 1, true, 30, 2)), model.users().rows());
+        assertEquals(List.of(new UserRow("alice", 2, 5, false, 30, 2, 20, 40, 4_096),
+                new UserRow("bob", 5, 5, false, 30, 2, 50, 100, 0),
+                new UserRow("carol", 1, 1, true, 30, 2, 10, 20, 0)), model.users().rows());
+        model.users().sortBy(UserColumn.QUEUED_BYTES);
+        assertEquals(4_096L, UserColumn.QUEUED_BYTES.cell(model.users().row(0)), "the fullest queue first");
+        assertEquals(20L, UserColumn.MESSAGES_IN.cell(model.users().row(0)));
+        assertEquals(40L, UserColumn.MESSAGES_OUT.cell(model.users().row(0)));
         assertEquals(2, model.users().usersAtQuota());
         assertEquals(List.of("m-1", "m-2"), poll.managers().stream().map(m -> m.managerId()).toList());
         assertEquals("127.0.0.1", poll.managers().get(0).remoteAddress());

@@ -17,11 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BinaryOperator;
+import java.util.function.ToIntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -75,6 +77,20 @@ public final class ClusterManagers implements OtherNodes {
                     return both;
                 });
         return rows.stream().sorted(Comparator.comparingLong(ManagerView::openedAtMillis)).toList();
+    }
+
+    /** The users whose live slots across the cluster exceed their quota (after a healed split), sorted. */
+    public Set<String> usersAboveQuota(ToIntFunction<String> limitFor) {
+        return ForeignThreadCalls.call(() -> {
+            long now = System.currentTimeMillis();
+            Set<String> above = new TreeSet<>();
+            for (Map.Entry<String, Slots> entry : slots.entrySet()) {
+                if (entry.getValue().liveAt(now).size() > limitFor.applyAsInt(entry.getKey())) {
+                    above.add(entry.getKey());
+                }
+            }
+            return above;
+        });
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Logger;
 
 /**
@@ -90,6 +91,38 @@ public final class ClusterWideActions {
     public int disconnect(String user) {
         UserIds.check(user);
         return cluster != null ? cluster.disconnect(user) : actions.disconnectUser(user);
+    }
+
+    /**
+     * Closes (1008) every manager above its user's quota, newest first: on this node alone, or in a cluster
+     * counting the user's managers on every node and closing the newest wherever they are (after a healed split
+     * each side may hold up to the quota). Returns how many were closed.
+     */
+    public int enforceQuotas() {
+        if (cluster == null) {
+            return actions.enforceQuotas();
+        }
+        Set<String> users = new TreeSet<>(cluster.usersAboveQuota(registry.limits()::limitFor));
+        for (String user : registry.users()) {
+            if (!actions.excessOf(user).isEmpty()) {
+                users.add(user);
+            }
+        }
+        int closed = 0;
+        for (String user : users) {
+            List<ManagerView> oldestFirst = cluster.list(user);
+            int excess = oldestFirst.size() - registry.limits().limitFor(user);
+            for (int i = oldestFirst.size() - 1; i >= 0 && excess > 0; i--, excess--) {
+                if (cluster.close(oldestFirst.get(i).managerId()).isPresent()) {
+                    closed++;
+                }
+            }
+        }
+        int total = closed;
+        if (total > 0) {
+            LOG.warning(() -> "wsquota closed " + total + " managers above their user's quota across the cluster");
+        }
+        return closed;
     }
 
     /** The ids of the managers this node holds, by user: what it renews in the cluster. */

@@ -1,36 +1,53 @@
 package dev.wsquota.cluster;
 
+import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.map.IMap;
 import dev.wsquota.quota.WeakLogger;
 
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Frees a departed member's slots at once instead of a lease later; the oldest remaining member does it, so
- * exactly one member scans the map. Also tells the operator who joined and who left.
+ * Holds a departed member's slots for a grace after it left, then frees them, instead of letting their leases
+ * decide; the oldest remaining member does it, so exactly one member scans the map. Also tells the operator
+ * who joined and who left.
  */
 final class DepartedMembers implements MembershipListener {
 
     private static final Logger LOG = WeakLogger.of(DepartedMembers.class);
 
     private final IMap<String, Slots> slots;
+    private final Cluster cluster;
     private final ClusterEvents events;
     private final Executor background;
     private final int leaseSeconds;
+    private final long graceMillis;
     private final AtomicLong purgedSlots = new AtomicLong();
+    private final AtomicLong skippedPurges = new AtomicLong();
 
-    /** @param background runs the purge, off Hazelcast's event thread */
-    DepartedMembers(IMap<String, Slots> slots, ClusterEvents events, Executor background, int leaseSeconds) {
+    /**
+     * @param background  runs the purge, off Hazelcast's event thread
+     * @param graceMillis how long after the departure the purge runs: a member cut off from the others fences
+     *                    (closes its connections) when its lease runs out, within it, so its slots are never given
+     *                    away while it serves them (see {@link ClusterSettings#purgeGraceMillis})
+     */
+    DepartedMembers(IMap<String, Slots> slots, Cluster cluster, ClusterEvents events, Executor background,
+                    int leaseSeconds, long graceMillis) {
         this.slots = slots;
+        this.cluster = cluster;
         this.events = events;
         this.background = background;
         this.leaseSeconds = leaseSeconds;
+        this.graceMillis = graceMillis;
     }
 
     static String describe(Member member) {
@@ -39,6 +56,37 @@ final class DepartedMembers implements MembershipListener {
 
     long purgedSlots() {
         return purgedSlots.get();
+    }
+
+    /** Purges not run because the member was back, or this one no longer the oldest, when the grace ended. */
+    long skippedPurges() {
+        return skippedPurges.get();
+    }
+
+    /**
+     * Why the purge of {@code gone} must not run now, or empty: a member that only looked gone (this member was
+     * the one cut off, then merged back) keeps its id and its live slots, and after a merge another member may be
+     * the oldest.
+     */
+    private Optional<String> purgeNotDue(String gone) {
+        Set<Member> now = cluster.getMembers();
+        if (now.stream().anyMatch(member -> member.getUuid().toString().equals(gone))) {
+            return Optional.of("it is a member again");
+        }
+        if (!now.iterator().next().localMember()) {
+            return Optional.of("this member is no longer the oldest");
+        }
+        return Optional.empty();
+    }
+
+    /** Keeps the departed member's slots until the purge, so no lease ends one while that member may serve it. */
+    private void hold(String gone, String where, long until) {
+        try {
+            ForeignThreadCalls.run(() -> slots.executeOnEntries(new HoldMember(gone, until)));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not hold the slots of departed member " + where + " until its purge; "
+                    + "a slot whose lease ends first is free before the purge", e);
+        }
     }
 
     @Override
@@ -58,8 +106,18 @@ final class DepartedMembers implements MembershipListener {
             events.memberLeft(where, members, -1);
             return;
         }
-        background.execute(() -> {
+        long until = System.currentTimeMillis() + graceMillis;
+        background.execute(() -> hold(gone, where, until));
+        CompletableFuture.delayedExecutor(graceMillis, TimeUnit.MILLISECONDS, background).execute(() -> {
             try {
+                Optional<String> notDue = ForeignThreadCalls.call(() -> purgeNotDue(gone));
+                if (notDue.isPresent()) {
+                    skippedPurges.incrementAndGet();
+                    LOG.info(() -> "wsquota cluster member " + where + " left " + graceMillis + " ms ago; its slots "
+                            + "are not purged: " + notDue.get());
+                    events.memberLeft(where, members, -1);
+                    return;
+                }
                 int purged = ForeignThreadCalls.call(() -> slots.executeOnEntries(new PurgeMember(gone)).values()
                         .stream().mapToInt(Integer::intValue).sum());
                 purgedSlots.addAndGet(purged);

@@ -2,6 +2,7 @@ package dev.wsquota.cluster;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import dev.wsquota.quota.LogSafe;
 import dev.wsquota.quota.SlotLedger;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,6 +47,12 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     private final Map<String, Integer> sharedQuotaOverrides;
     private final AtomicLong releaseFailures = new AtomicLong();
     private final LongSupplier clock;
+    /**
+     * Claims in flight or granted within the last renewal round, with when they were asked: the caller keeps its
+     * manager only after the claim returns, so a renewal that listed the held managers just before would
+     * otherwise drop the slot of a live connection and let another node give it away.
+     */
+    private final RecentClaims recentClaims = new RecentClaims();
 
     HazelcastLedger(HazelcastInstance hazelcast, ClusterSettings settings, ClusterEvents events, Executor background,
                     LongSupplier clock) {
@@ -53,8 +61,9 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.leases = new Leases(slots, this::memberId, () -> hazelcast.getCluster().getMembers().size(), settings,
-                events, clock);
-        this.departed = new DepartedMembers(slots, events, background, settings.leaseSeconds());
+                events, clock, this::recentClaims);
+        this.departed = new DepartedMembers(slots, hazelcast.getCluster(), events, background,
+                settings.leaseSeconds(), settings.purgeGraceMillis());
         hazelcast.getCluster().addMembershipListener(departed);
         this.managers = new ClusterManagers(hazelcast, slots);
         this.sharedQuotaOverrides = new SharedOverrides(hazelcast.getMap(OVERRIDES_MAP));
@@ -79,8 +88,17 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
 
     @Override
     public Claim claim(String user, String managerId, int limit) {
-        return ForeignThreadCalls.call(() -> slots.executeOnKey(user,
-                new ClaimSlot(memberId(), managerId, limit, settings.leaseMillis())));
+        recentClaims.note(user, managerId, clock.getAsLong()); // before the claim runs: a renewal may run in between
+        Claim claim = null;
+        try {
+            claim = ForeignThreadCalls.call(() -> slots.executeOnKey(user,
+                    new ClaimSlot(memberId(), managerId, limit, settings.leaseMillis())));
+            return claim;
+        } finally {
+            if (claim == null || !claim.granted()) {
+                recentClaims.forget(user, managerId);
+            }
+        }
     }
 
     /**
@@ -89,6 +107,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      */
     @Override
     public void release(String user, String managerId) {
+        recentClaims.forget(user, managerId);
         ForeignThreadCalls.run(() -> releaseHere(user, managerId));
     }
 
@@ -138,6 +157,26 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      */
     public boolean tick(Supplier<Map<String, Set<String>>> liveByUser) {
         return ForeignThreadCalls.call(() -> leases.tick(liveByUser));
+    }
+
+    /** The claims in flight or granted in the last renewal round, by user; older ones are forgotten here. */
+    Map<String, Set<String>> recentClaims() {
+        return recentClaims.since(clock.getAsLong() - 2 * settings.renewalMillis()); // a claim may wait a round
+    }
+
+    /**
+     * Runs {@code restore} two renewal rounds after this member merged back into the cluster (a split healed), when
+     * every member has re-asserted the slots it holds, so the cluster-wide count shows what each side admitted.
+     */
+    public void afterMerge(Runnable restore, Executor background) {
+        ForeignThreadCalls.run(() -> hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                LOG.info("wsquota merged back into the cluster after a split; it enforces the quotas across the "
+                        + "cluster in " + 2 * settings.renewalMillis() + " ms");
+                CompletableFuture.delayedExecutor(2 * settings.renewalMillis(), TimeUnit.MILLISECONDS, background)
+                        .execute(restore);
+            }
+        }));
     }
 
     /** Re-asserts this member's slots now (the lease keeper does it every third of a lease). */

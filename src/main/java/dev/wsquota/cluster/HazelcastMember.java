@@ -11,7 +11,8 @@ import com.hazelcast.core.HazelcastInstance;
 /**
  * Starts this node's embedded Hazelcast member: TCP-IP join on the configured list only, bound to the
  * configured address and port (no auto-increment, no multicast, no auto-detection, no phone-home), with a
- * heartbeat timeout of one lease so a frozen member is dropped within about a lease.
+ * heartbeat timeout of half a lease, so the others drop a silent member while they still hold a lease
+ * (see {@link ClusterSettings#detectionSeconds}).
  */
 final class HazelcastMember {
 
@@ -34,14 +35,14 @@ final class HazelcastMember {
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "jdk");
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(settings.leaseSeconds()));
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(settings.detectionSeconds()));
         // Two members started at the same moment find each other in seconds, and a split heals in seconds too.
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         // An admission waits at most this long for its partition owner, never the default minute.
         config.setProperty("hazelcast.operation.call.timeout.millis", "5000");
-        settings.bindHost().ifPresent(host -> config.setProperty("hazelcast.local.localAddress", host));
+        config.setProperty("hazelcast.local.localAddress", BindAddress.of(settings));
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);

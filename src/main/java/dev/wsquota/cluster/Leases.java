@@ -42,12 +42,18 @@ final class Leases {
      */
     private volatile long fencedAtMillis;
     private volatile String lastRenewalError = "";
+    /** A failed round is retried on the next tick: a majority that just lost a member must not run out of lease. */
+    private volatile boolean lastRoundFailed;
     /** Users this member renewed last round: a user that is gone since gets one more round that drops its slots. */
     private Set<String> renewedUsers = Set.of();
 
+    /** Claims in flight or granted in the last round, by user: their slots are kept though nobody lists them yet. */
+    private final Supplier<Map<String, Set<String>>> claimed;
+
     Leases(IMap<String, Slots> slots, Supplier<String> memberId, IntSupplier members, ClusterSettings settings,
-           ClusterEvents events, LongSupplier clock) {
+           ClusterEvents events, LongSupplier clock, Supplier<Map<String, Set<String>>> claimed) {
         this.slots = slots;
+        this.claimed = claimed;
         this.memberId = memberId;
         this.members = members;
         this.settings = settings;
@@ -68,34 +74,39 @@ final class Leases {
     /** See {@link HazelcastLedger#tick}. */
     boolean tick(Supplier<Map<String, Set<String>>> liveByUser) {
         if (!fenced && lapsed()) {
-            fenced = true;
-            fencedAtMillis = clock.getAsLong();
-            fencings.incrementAndGet();
-            String why = "no lease renewal for " + (clock.getAsLong() - lastRenewedMillis) + " ms (lease "
+            return fence("no lease renewal for " + (clock.getAsLong() - lastRenewedMillis) + " ms (lease "
                     + settings.leaseSeconds() + " s): " + (lastRenewalError.isEmpty() ? "this node was not running"
-                    : lastRenewalError);
-            LOG.warning(() -> "wsquota fenced this node: " + why);
-            events.fenced(why);
-            return true; // the caller closes its connections first; renewal resumes on the next tick
+                    : lastRenewalError));
         }
-        if (clock.getAsLong() - lastRenewalAttemptMillis >= settings.renewalMillis()) {
+        if (lastRoundFailed || clock.getAsLong() - lastRenewalAttemptMillis >= settings.renewalMillis()) {
             renew(liveByUser.get());
         }
         return false;
+    }
+
+    private boolean fence(String why) {
+        fenced = true;
+        fencedAtMillis = clock.getAsLong();
+        fencings.incrementAndGet();
+        LOG.warning(() -> "wsquota fenced this node: " + why);
+        events.fenced(why);
+        return true; // the caller closes its connections first; renewal resumes on the next tick
     }
 
     /** Re-asserts this member's slots, user by user; a round counts only if every user's renewal succeeded. */
     void renew(Map<String, Set<String>> liveByUser) {
         long started = clock.getAsLong();
         lastRenewalAttemptMillis = started;
+        Map<String, Set<String>> claimedByUser = claimed.get(); // after the held list, so no claim falls between
         Set<String> users = new HashSet<>(liveByUser.keySet());
         users.addAll(renewedUsers);
+        users.addAll(claimedByUser.keySet());
         try {
             String member = memberId.get();
             List<CompletableFuture<Integer>> rounds = new ArrayList<>(users.size());
             for (String user : users) {
                 rounds.add(slots.submitToKey(user, new RenewSlots(member, liveByUser.getOrDefault(user, Set.of()),
-                        settings.leaseMillis())).toCompletableFuture());
+                        claimedByUser.getOrDefault(user, Set.of()), settings.leaseMillis())).toCompletableFuture());
             }
             if (users.isEmpty()) {
                 slots.containsKey(""); // no slots to renew: still prove that the cluster answers
@@ -106,9 +117,12 @@ final class Leases {
             if (now < settings.minMembers()) {
                 throw new IllegalStateException("only " + now + " of " + settings.minMembers() + " members");
             }
-            renewedUsers = liveByUser.keySet();
+            Set<String> renewed = new HashSet<>(liveByUser.keySet());
+            renewed.addAll(claimedByUser.keySet());
+            renewedUsers = renewed;
             lastRenewedMillis = started;
             lastRenewalError = "";
+            lastRoundFailed = false;
             if (fenced && started - fencedAtMillis >= settings.leaseMillis()) {
                 fenced = false;
                 LOG.info("wsquota renewed its cluster leases again: this node admits again");
@@ -119,6 +133,7 @@ final class Leases {
                 Thread.currentThread().interrupt();
             }
             renewalFailures.incrementAndGet();
+            lastRoundFailed = true;
             lastRenewalError = String.valueOf(e);
             LOG.log(Level.WARNING, "wsquota could not renew its cluster leases (" + users.size() + " users); "
                     + "it fences itself if this lasts " + settings.leaseSeconds() + " s", e);

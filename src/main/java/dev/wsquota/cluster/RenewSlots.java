@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * One member re-asserts the slots it really holds for one user: their leases restart, the ones it no longer
- * holds go, and the ones missing (a split-brain merge kept the other side's value) come back. Returns how
+ * holds go (unless a claim of it is in flight or just granted), and the ones missing (a split-brain merge kept the
+ * other side's value) come back. Returns how
  * many of this user's slots are live after it.
  */
 final class RenewSlots implements EntryProcessor<String, Slots, Integer> {
@@ -19,12 +20,19 @@ final class RenewSlots implements EntryProcessor<String, Slots, Integer> {
 
     private final String memberId;
     private final Set<String> managerIds;
+    /** Claims in flight or just granted: kept (renewed) if present, never added, as they may still be refused. */
+    private final Set<String> claimedIds;
     private final long leaseMillis;
     private transient Slots result;
 
     RenewSlots(String memberId, Set<String> managerIds, long leaseMillis) {
+        this(memberId, managerIds, Set.of(), leaseMillis);
+    }
+
+    RenewSlots(String memberId, Set<String> managerIds, Set<String> claimedIds, long leaseMillis) {
         this.memberId = memberId;
         this.managerIds = new HashSet<>(managerIds);
+        this.claimedIds = new HashSet<>(claimedIds);
         this.leaseMillis = leaseMillis;
     }
 
@@ -42,7 +50,7 @@ final class RenewSlots implements EntryProcessor<String, Slots, Integer> {
                 if (!slot.expiredAt(nowMillis)) {
                     kept.add(slot);
                 }
-            } else if (missing.remove(slot.managerId())) {
+            } else if (missing.remove(slot.managerId()) || claimedIds.contains(slot.managerId())) {
                 kept.add(slot.renewedUntil(expiresAt));
             }
         }

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -79,6 +80,26 @@ public class ClusterNode {
                 LOG.log(Level.SEVERE, "wsquota lease keeper failed; it tries again in " + TICK_MILLIS + " ms", e);
             }
         }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * After a healed split, brings every user back to the quota across the cluster: {@code enforceQuotas} closes
+     * the newest excess wherever it is and returns how many it closed.
+     */
+    public void restoreQuotasAfterMerge(IntSupplier enforceQuotas) {
+        HazelcastLedger cluster = ledger;
+        if (cluster == null) {
+            return;
+        }
+        cluster.afterMerge(() -> {
+            try {
+                int closed = enforceQuotas.getAsInt();
+                LOG.info(() -> "wsquota closed " + closed + " managers above quota after the split healed");
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "wsquota could not enforce the quotas after the split healed; users above "
+                        + "their quota are refused until under it, and enforceQuotas() closes the excess", e);
+            }
+        }, scheduler);
     }
 
     @PreDestroy

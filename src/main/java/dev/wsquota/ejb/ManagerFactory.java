@@ -145,6 +145,7 @@ public class ManagerFactory {
         slowSendCheck = scheduler.scheduleWithFixedDelay(this::closeSlowSends, SLOW_SEND_CHECK_MILLIS,
                 SLOW_SEND_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         cluster.keepLeases(clusterWide::heldIdsByUser, clusterWide::fence);
+        cluster.restoreQuotasAfterMerge(clusterWide::enforceQuotas);
         LOG.info(() -> "wsquota started: " + settings + ", " + outboxes.limits() + ", cleanup timer active="
                 + cleanupTimer.exists());
     }
@@ -404,7 +405,7 @@ public class ManagerFactory {
     }
 
     public int enforceQuotas() {
-        return actions.enforceQuotas();
+        return clusterWide.enforceQuotas();
     }
 
     /**

@@ -14,6 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -30,20 +33,29 @@ public final class ForwardHandler implements InboundHandler {
 
     private static final Logger LOG = WeakLogger.of(ForwardHandler.class);
 
-    private final HttpClient client;
+    /** Null once stopped: the client is dropped with its selector thread. */
+    private volatile HttpClient client;
     private final URI url;
     private final long timeoutMillis;
     private final Optional<String> secret;
     private final boolean lifecycle;
     private final InboundStatistics statistics;
+    /**
+     * Ends each call's wait at the timeout. The application's own scheduler, not {@code CompletableFuture.orTimeout}:
+     * the JDK's one delay thread behind that keeps the context class loader of the application that first used it,
+     * so that version would stay loaded after its undeploy.
+     */
+    private final ScheduledExecutorService timeouts;
 
-    public ForwardHandler(InboundSettings settings, Executor executor, InboundStatistics statistics) {
+    public ForwardHandler(InboundSettings settings, Executor executor, ScheduledExecutorService timeouts,
+                          InboundStatistics statistics) {
         this.url = settings.forwardUrl().orElseThrow(() -> new IllegalArgumentException(
                 InboundSettings.FORWARD_URL + " is not set"));
         this.timeoutMillis = settings.forwardTimeoutMillis();
         this.secret = settings.forwardSecret();
         this.lifecycle = settings.forwardLifecycle();
         this.statistics = statistics;
+        this.timeouts = timeouts;
         this.client = HttpClient.newBuilder()
                 .executor(executor)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -85,8 +97,28 @@ public final class ForwardHandler implements InboundHandler {
                 + ",\"cause\":" + Json.string(closed.cause().name()) + "}");
     }
 
+    /**
+     * Ends the HTTP client with the application: its selector thread would otherwise outlive the undeploy, holding
+     * the executor and so the application's class loader, until a GC found the client unreferenced. A call still in
+     * flight is abandoned; a call after this fails as "backend call failed".
+     */
+    @Override
+    public void stop() {
+        HttpClient stopping = client;
+        client = null;
+        if (stopping != null && !HttpClientShutdown.stop(stopping)) {
+            LOG.warning(() -> "the forward's HTTP client thread did not end within " + HttpClientShutdown.JOIN_MILLIS
+                    + " ms of the stop");
+        }
+    }
+
     /** The 2xx body, or a {@link HandlerFailure}. */
     private CompletableFuture<String> post(String json) {
+        HttpClient current = client;
+        if (current == null) {
+            return CompletableFuture.failedFuture(new HandlerFailure(HandlerFailure.Kind.FORWARD_FAILURE,
+                    "backend call failed", new IllegalStateException("the application is stopping")));
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(Duration.ofMillis(2 * timeoutMillis))
                 .header("Content-Type", "application/json")
@@ -94,12 +126,21 @@ public final class ForwardHandler implements InboundHandler {
         secret.ifPresent(value -> request.header(InboundSettings.SECRET_HEADER, value));
         CompletableFuture<HttpResponse<String>> call;
         try {
-            call = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+            call = current.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new HandlerFailure(HandlerFailure.Kind.FORWARD_FAILURE,
                     "backend call failed", e));
         }
-        CompletableFuture<HttpResponse<String>> bounded = call.copy().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        CompletableFuture<HttpResponse<String>> bounded = call.copy();
+        try {
+            ScheduledFuture<?> timer = timeouts.schedule(() -> bounded.completeExceptionally(new TimeoutException()),
+                    timeoutMillis, TimeUnit.MILLISECONDS);
+            bounded.whenComplete((response, failure) -> timer.cancel(false));
+        } catch (RejectedExecutionException e) {
+            call.cancel(true); // the application is stopping: the call is abandoned, as at its stop
+            return CompletableFuture.failedFuture(new HandlerFailure(HandlerFailure.Kind.FORWARD_FAILURE,
+                    "backend call failed", e));
+        }
         call.whenComplete((response, failure) -> {
             if (response != null && bounded.isCompletedExceptionally() && success(response.statusCode())) {
                 statistics.countLate();

@@ -14,4 +14,8 @@ public interface InboundHandler {
     CompletionStage<?> opened(ManagerOpened opened);
 
     CompletionStage<?> closed(ManagerClosed closed);
+
+    /** The application stops: after the lanes' last events, release what outlives the application otherwise. */
+    default void stop() {
+    }
 }

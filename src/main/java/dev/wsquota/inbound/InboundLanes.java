@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +36,7 @@ public final class InboundLanes {
     public static final String HANDLER_FAILED = "handler failed";
 
     private static final Logger LOG = WeakLogger.of(InboundLanes.class);
+    private static final long IDLE_POLL_MILLIS = 10;
 
     private final Executor executor;
     private final InboundHandler handler;
@@ -41,6 +44,8 @@ public final class InboundLanes {
     private final InboundStatistics statistics;
     private final int maxInFlight;
     private final ConcurrentHashMap<Manager, Lane> lanes = new ConcurrentHashMap<>();
+    /** Lanes with a step handed to the executor or running: a closed lane stays here until its closed event ran. */
+    private final AtomicInteger busy = new AtomicInteger();
 
     public InboundLanes(Executor executor, InboundHandler handler, ManagerOutbox outbox, InboundStatistics statistics,
                         int maxInFlight) {
@@ -80,6 +85,26 @@ public final class InboundLanes {
             sum += lane.inFlight();
         }
         return sum;
+    }
+
+    /**
+     * Waits, at most {@code millis}, until no lane has an event waiting or running, e.g. the closed events of the
+     * managers the application's stop released; returns whether they all ran.
+     */
+    public boolean awaitIdle(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (busy.get() > 0) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(IDLE_POLL_MILLIS);
+        }
+        return true;
+    }
+
+    /** Lanes with an event waiting or running now. */
+    public int busyLanes() {
+        return busy.get();
     }
 
     public int maxInFlight() {
@@ -165,6 +190,7 @@ public final class InboundLanes {
                     return;
                 }
                 running = true;
+                busy.incrementAndGet();
             }
             try {
                 executor.execute(this::runNext);
@@ -179,6 +205,7 @@ public final class InboundLanes {
                 step = steps.poll();
                 if (step == null) {
                     running = false;
+                    busy.decrementAndGet();
                     return;
                 }
             }
@@ -232,7 +259,10 @@ public final class InboundLanes {
                 dropped = steps.size();
                 steps.clear();
                 messages = 0;
-                running = false;
+                if (running) {
+                    running = false;
+                    busy.decrementAndGet();
+                }
             }
             statistics.countDropped(dropped);
             // At shutdown this happens to every lane at once: counted, and logged only at FINE.

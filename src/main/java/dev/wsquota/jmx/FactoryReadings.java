@@ -6,6 +6,7 @@ import dev.wsquota.quota.Admission;
 import dev.wsquota.quota.CleanupStatistics;
 import dev.wsquota.quota.MessageCounters;
 import dev.wsquota.quota.RegistryCounters;
+import dev.wsquota.quota.UserMessagesView;
 import dev.wsquota.quota.UserView;
 
 import java.util.Date;
@@ -48,6 +49,11 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
     @Override
     public List<UserView> getUsers() {
         return call(() -> factory.readings().users());
+    }
+
+    @Override
+    public List<UserMessagesView> getUserMessages() {
+        return call(() -> factory.readings().userMessages());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.wsquota.jmx;
 
+import dev.wsquota.quota.UserMessagesView;
 import dev.wsquota.quota.UserView;
 
 import java.util.Date;
@@ -61,7 +62,7 @@ public interface ManagerFactoryMXBean {
     @Description(value = "Removes one user's own quota so the default applies again. Returns what changed.", params = {"user"})
     String clearUserQuota(String user);
 
-    @Description(value = "Closes (1008, \"over quota: closed by an operator\") the managers above each user's quota, newest first; returns how many.")
+    @Description(value = "Closes (1008, \"over quota: closed by an operator\") the managers above each user's quota, newest first; returns how many. In a cluster it counts each user's managers on every node and closes the newest excess wherever it is (1008, \"closed by an operator\").")
     int enforceQuotas();
 
     // ---- timing settings ----
@@ -182,6 +183,9 @@ public interface ManagerFactoryMXBean {
 
     @Description(value = "One row per user holding a manager, sorted by user: user, active, quota, oldestManagerAgeSeconds (seconds since their oldest live manager was admitted), lastActivitySecondsAgo (seconds since any of their peers sent anything). JMX clients see an array of CompositeData (JConsole: a table).")
     List<UserView> getUsers();
+
+    @Description(value = "One row per user holding a manager on this node, sorted by user: user, managers, messagesIn, messagesOut (summed over the user's live managers here: a closed manager takes its counts with it), queuedBytes (waiting in their outbound queues now).")
+    List<UserMessagesView> getUserMessages();
 
     @Description(value = "One row per live manager of the user, oldest first: managerId, remoteAddress, openedAt (date), idleSeconds, messagesIn, messagesOut. Empty for a user with none.", params = {"user"})
     List<ManagerRow> listManagers(String user);

@@ -40,6 +40,11 @@ public final class QuotaReadings {
         return UserView.rows(registry);
     }
 
+    /** What each user's live managers on this node carried, sorted by user. */
+    public List<UserMessagesView> userMessages() {
+        return UserMessagesView.rows(registry);
+    }
+
     /** Since-start totals: admissions, rejections by reason, releases by cause. */
     public RegistryCounters counters() {
         return registry.counters();

@@ -35,6 +35,12 @@ import java.util.logging.Logger;
 @WebListener
 public class InboundRuntime implements ServletContextListener {
 
+    /**
+     * How long the stop waits for the lanes' last events (the closed events of the managers the stop released)
+     * before it drops what is left.
+     */
+    static final long STOP_WAIT_MILLIS = 5_000;
+
     private static final Logger LOG = WeakLogger.of(InboundRuntime.class);
 
     /** The running application's inbound state; one application, one class loader, one value. */
@@ -47,26 +53,28 @@ public class InboundRuntime implements ServletContextListener {
     private InboundAdmin admin;
     private ManagerFactory factory;
     private ThreadPoolExecutor executor;
+    private InboundHandler handler;
+    private InboundLanes lanes;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         InboundSettings settings = InboundSettings.load(
                 key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
         InboundStatistics statistics = new InboundStatistics();
-        Optional<InboundLanes> lanes = Optional.empty();
         if (settings.mode() != InboundMode.ECHO) {
             executor = handlerThreads(settings.threads());
-            InboundHandler handler = settings.mode() == InboundMode.CDI
+            handler = settings.mode() == InboundMode.CDI
                     ? new CdiHandler(CDI.current().getBeanManager())
-                    : new ForwardHandler(settings, executor, statistics);
+                    : new ForwardHandler(settings, executor,
+                            lookup("java:comp/DefaultManagedScheduledExecutorService"), statistics);
             factory = lookup("java:module/ManagerFactory");
             // Replies and error frames take the managers' outbound queues, as the application's messages do.
             InboundLanes built = new InboundLanes(executor, handler, factory.replies(), statistics,
                     settings.maxInFlight());
             factory.setReleaseListener(built::released);
-            lanes = Optional.of(built);
+            this.lanes = built;
         }
-        State state = new State(settings, statistics, lanes);
+        State state = new State(settings, statistics, Optional.ofNullable(this.lanes));
         current = state;
         admin = InboundAdmin.register(settings, statistics, () -> state.lanes().map(InboundLanes::inFlight).orElse(0));
         LOG.info(() -> "wsquota inbound: " + settings);
@@ -82,13 +90,36 @@ public class InboundRuntime implements ServletContextListener {
                 LOG.log(Level.FINE, "could not detach the inbound release listener", e);
             }
         }
+        awaitLastEvents();
         if (admin != null) {
             admin.unregister();
         }
         if (executor != null) {
-            executor.shutdown(); // events still queued run out; a handler that never returns is the application's
+            executor.shutdown(); // a lane's next step is refused from now on: the lane drops the rest, counted
+        }
+        if (handler != null) {
+            handler.stop();
         }
         current = null;
+    }
+
+    /**
+     * The stop released every manager before this listener runs (Liberty stops the EJB first; on WildFly the
+     * handshake filter, destroyed before the listeners, does it), so their closed events are queued: they get a
+     * bounded time to run while the handlers can still work.
+     */
+    private void awaitLastEvents() {
+        if (lanes == null) {
+            return;
+        }
+        try {
+            if (!lanes.awaitIdle(STOP_WAIT_MILLIS)) {
+                LOG.info(() -> lanes.busyLanes() + " managers' inbound events had not run " + STOP_WAIT_MILLIS
+                        + " ms into the stop: dropped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the stop is being cut short: what is left is dropped, counted
+        }
     }
 
     /**

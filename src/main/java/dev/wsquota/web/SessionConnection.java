@@ -11,6 +11,7 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -22,7 +23,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,19 +30,18 @@ import java.util.logging.Logger;
  * Adapts a container WebSocket session to the registry's {@link Connection}, and lets the drift check
  * ask the container. Liberty refuses a write while another is in progress ("write not allowed"), and
  * the echo, the welcome, a server event, a ping and a close come from different threads: every write
- * goes through one lock per connection. Pings run on the managed executor and server-side closes on a
- * {@link CloseLane} over it, never on the caller's thread: Liberty's ping and close block while an earlier
+ * goes through the connection's {@link WriteLane}, one at a time. Pings run on the managed executor and server-side
+ * closes on a {@link CloseLane} over it, never on the caller's thread: Liberty's ping and close block while an earlier
  * write to a slow peer is pending, and the caller is the sweep or cleanup timer that serves every other
  * connection (a blocked timer would hold its bean's lock and stall everything queued behind a waiting writer).
  *
- * <p>The write lock is this object itself (a non-reentrant mutex on {@link AbstractQueuedSynchronizer}):
- * one object per connection instead of three (a ReentrantLock and its Sync besides this one).
- *
- * <p>At most one ping and one close per connection are queued at a time, and a ping waits for the write lock
- * only {@value #PING_WAIT_MILLIS} ms: a peer that does not read must cost one blocked executor thread at most,
- * not one per sweep or per probe (its pong deadline reclaims it either way).
+ * <p>No executor thread waits for a write to end: Liberty runs the completion of an asynchronous write on the same
+ * pool as the managed executor, so a ping or message parked there for the write in progress can hold the very thread
+ * that completion needs. A ping or message that finds a write in progress is queued in the lane and started by the
+ * write that ends before it; only a basic write (welcome, echo) and a close wait on their own thread, bounded.
+ * At most one ping and one close per connection are queued at a time.
  */
-final class SessionConnection extends AbstractQueuedSynchronizer implements Connection, ContainerView {
+final class SessionConnection implements Connection, ContainerView {
 
     /** The user property under which the endpoint records the manager of an admitted session. */
     static final String MANAGER_ID = "wsquota.managerId";
@@ -50,8 +49,8 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     static final String CLOSING = "wsquota.closing";
     /** How long a server-side close waits for a write in progress before it closes anyway. */
     private static final long CLOSE_WAIT_MILLIS = 200;
-    /** How long a ping waits for a write in progress before it is skipped. */
-    static final long PING_WAIT_MILLIS = 1_000;
+    /** How long a basic write (welcome, echo) waits for a write in progress before it fails. */
+    static final long BASIC_WAIT_MILLIS = 10_000;
     private static final int PING_QUEUED = 1;
     private static final int CLOSE_QUEUED = 2;
     private static final AtomicIntegerFieldUpdater<SessionConnection> QUEUED =
@@ -65,6 +64,8 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     private final String remoteAddress;
     private final Executor io;
     private final Executor closes;
+    private final WriteLane lane = new WriteLane();
+    private final long basicWaitMillis;
     /** Bits: a ping queued and not yet done; a close asked for (never cleared: a session is closed once). */
     private volatile int queued;
 
@@ -74,6 +75,12 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
 
     /** {@code closes} runs server-side closes (a {@link CloseLane} over {@code io} in the container), {@code io} pings. */
     SessionConnection(Session session, String remoteAddress, Executor io, Executor closes) {
+        this(session, remoteAddress, io, closes, BASIC_WAIT_MILLIS);
+    }
+
+    /** As above, with the bound of a basic write's wait for a write in progress (tests shorten it). */
+    SessionConnection(Session session, String remoteAddress, Executor io, Executor closes, long basicWaitMillis) {
+        this.basicWaitMillis = basicWaitMillis;
         this.session = session;
         this.remoteAddress = remoteAddress;
         this.io = io;
@@ -82,6 +89,11 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
 
     Session session() {
         return session;
+    }
+
+    /** This connection's writes (tests look at it). */
+    WriteLane lane() {
+        return lane;
     }
 
     @Override
@@ -139,11 +151,12 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         }
     }
 
+    /** Runs on the close lane's own threads (or the stopping application's), never on the managed executor. */
     private void closeNow(int code, String reason) {
-        boolean locked = false;
+        boolean mine = false;
         boolean interrupted = false;
         try {
-            locked = tryAcquireNanos(1, TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS));
+            mine = lane.awaitTurn(TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS));
         } catch (InterruptedException e) {
             interrupted = true; // the container is stopping this thread; the peer still gets its close frame
         }
@@ -153,8 +166,8 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
             // The slot was released before the close; a peer we cannot tell is gone or going anyway.
             LOG.log(Level.FINE, "close " + code + " of session " + session.getId() + " failed", e);
         } finally {
-            if (locked) {
-                release(1);
+            if (mine) {
+                lane.finished();
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -163,12 +176,26 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     }
 
     /**
-     * Sends a whole text message, after any write in progress on this connection. A write refused because the
-     * session is closing or closed (Liberty: "write not allowed") is a {@link ConnectionClosingException}.
+     * Sends a whole text message, after any write in progress on this connection, waiting for it at most
+     * {@value #BASIC_WAIT_MILLIS} ms. A write refused because the session is closing or closed (Liberty: "write not
+     * allowed") is a {@link ConnectionClosingException}.
      */
     @Override
     public void send(String text) throws IOException {
-        acquire(1);
+        boolean mine;
+        try {
+            mine = lane.awaitTurn(TimeUnit.MILLISECONDS.toNanos(basicWaitMillis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("session " + session.getId() + ": interrupted waiting to write");
+        }
+        if (!mine) {
+            if (closing()) {
+                throw new ConnectionClosingException("session " + session.getId() + " is closing", null);
+            }
+            throw new IOException("session " + session.getId() + ": a write has been in progress for more than "
+                    + basicWaitMillis + " ms");
+        }
         try {
             session.getBasicRemote().sendText(text);
         } catch (IOException | IllegalStateException e) {
@@ -177,41 +204,18 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
             }
             throw e;
         } finally {
-            release(1);
+            lane.finished();
         }
     }
 
     /**
-     * Starts an asynchronous write of the text and returns: on this thread when no other write is in progress,
-     * else on the executor once that one ends. The write lock is held until the container calls back, so a
-     * basic write (welcome, echo), a ping or a close never overlaps it; {@code done} runs after the lock is free.
+     * Starts an asynchronous write of the text and returns: on this thread when no other write is in progress, else
+     * from the end of the write before it (a welcome, echo, ping or close waiting goes first). The lane stays taken
+     * until the container calls back, so nothing else overlaps it; {@code done} runs after the next write started.
      */
     @Override
     public void sendAsync(String text, long timeoutMillis, Consumer<Throwable> done) {
-        // A welcome, echo, ping or close waiting for the lock goes first: a stream of messages must not starve it.
-        if (!hasQueuedThreads() && tryAcquire(1)) {
-            startAsync(text, timeoutMillis, done);
-        } else if (!runOn(io, () -> sendAsyncAfterWrite(text, timeoutMillis, done))) {
-            done.accept(new ConnectionClosingException("session " + session.getId() + ": the application is stopping",
-                    null));
-        }
-    }
-
-    /** Waits for the write in progress in slices, and gives up once the session is closing (a slow peer's end). */
-    private void sendAsyncAfterWrite(String text, long timeoutMillis, Consumer<Throwable> done) {
-        try {
-            while (!tryAcquireNanos(1, TimeUnit.MILLISECONDS.toNanos(PING_WAIT_MILLIS))) {
-                if (closing()) {
-                    done.accept(new ConnectionClosingException("session " + session.getId() + " is closing", null));
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            done.accept(e);
-            return;
-        }
-        startAsync(text, timeoutMillis, done);
+        lane.message(() -> startAsync(text, timeoutMillis, done));
     }
 
     /**
@@ -225,11 +229,11 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
                 remote.setSendTimeout(timeoutMillis);
             }
             remote.sendText(text, result -> {
-                release(1);
+                lane.finished();
                 done.accept(result.isOK() ? null : result.getException());
             });
         } catch (RuntimeException e) {
-            release(1);
+            lane.finished();
             done.accept(e);
         }
     }
@@ -241,8 +245,8 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     }
 
     /**
-     * Closes a connection whose peer does not read. The write in flight holds the write lock, so the close does not
-     * wait for it; it runs on the close lane like every server-side close.
+     * Closes a connection whose peer does not read. The close does not wait for the write in flight beyond its
+     * bound; it runs on the close lane like every server-side close.
      */
     @Override
     public void abort(int code, String reason) {
@@ -256,45 +260,37 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
     }
 
     /**
-     * Queues the ping on the executor; it is written after any write in progress. False if it cannot be queued,
+     * Queues the ping: it goes to the executor once no other write is in progress. False if it cannot be queued,
      * which includes while an earlier ping is still queued: that one's pong may already have been counted, so the
-     * caller must not wait for another (the sweep counts it and tries again next time).
+     * caller must not wait for another (the sweep counts it and tries again next time). A ping behind a write that
+     * does not end is not written; the sweep judges it by its deadline from the queueing.
      */
     @Override
     public boolean ping(Runnable written) {
         if (!mark(PING_QUEUED)) {
             return false;
         }
-        if (runOn(io, () -> pingNow(written))) {
-            return true;
-        }
-        unmark(PING_QUEUED);
-        return false;
+        boolean[] refused = {false};
+        lane.urgent(() -> {
+            if (!runOn(io, () -> pingNow(written))) {
+                refused[0] = true; // the application is stopping
+                unmark(PING_QUEUED);
+                lane.finished();
+            }
+        });
+        return !refused[0];
     }
 
     private void pingNow(Runnable written) {
-        boolean locked = false;
         try {
-            locked = tryAcquireNanos(1, TimeUnit.MILLISECONDS.toNanos(PING_WAIT_MILLIS));
-            if (!locked) {
-                // A write to this peer has been stuck for a second: no pong can come back sooner than it ends.
-                // Unwritten, the ping is judged by the sweep's deadline from its queueing; a probe leaves it alone.
-                LOG.fine(() -> "ping to session " + session.getId() + " skipped: a write has been in progress for "
-                        + PING_WAIT_MILLIS + " ms");
-                return;
-            }
             session.getBasicRemote().sendPing(ByteBuffer.wrap(PING_PAYLOAD));
             written.run();
         } catch (IOException | RuntimeException e) {
             // A broken connection: the container reports it through onError/onClose, or the pong timeout does.
             LOG.log(Level.FINE, "ping to session " + session.getId() + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
-            if (locked) {
-                release(1);
-            }
             unmark(PING_QUEUED);
+            lane.finished();
         }
     }
 
@@ -306,17 +302,6 @@ final class SessionConnection extends AbstractQueuedSynchronizer implements Conn
         } catch (RejectedExecutionException e) {
             return false;
         }
-    }
-
-    @Override
-    protected boolean tryAcquire(int ignored) {
-        return compareAndSetState(0, 1);
-    }
-
-    @Override
-    protected boolean tryRelease(int ignored) {
-        setState(0);
-        return true;
     }
 
     @Override

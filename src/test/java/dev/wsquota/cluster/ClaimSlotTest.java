@@ -87,4 +87,24 @@ class ClaimSlotTest {
         assertEquals(1, entry.getValue().size());
         assertEquals(0, new PurgeMember("A").process(entry));
     }
+
+    @Test
+    void aRenewalKeepsAClaimedSlotItDoesNotListButNeverAddsOne() {
+        java.util.Map.Entry<String, Slots> entry = new java.util.AbstractMap.SimpleEntry<>("u",
+                new Slots(java.util.List.of(new Slot("m1", "A", 10_000))));
+        new RenewSlots("A", Set.of(), Set.of("m1", "m2"), 5_000).apply(entry, 1_000);
+        assertEquals(1, entry.getValue().size(), "m1 kept, m2 (claimed, maybe refused) not added");
+        assertEquals(6_000, entry.getValue().list().get(0).expiresAtMillis());
+    }
+
+    @Test
+    void aDepartedMembersSlotsAreHeldUntilThePurgeAndOthersAreUntouched() {
+        Map.Entry<String, Slots> entry = new AbstractMap.SimpleEntry<>("u", new Slots(List.of(
+                new Slot("m1", "gone", 2_000), new Slot("m2", "other", 3_000), new Slot("m3", "gone", 9_000))));
+        assertEquals(1, new HoldMember("gone", 5_000).process(entry));
+        assertEquals(List.of(new Slot("m1", "gone", 5_000), new Slot("m2", "other", 3_000),
+                new Slot("m3", "gone", 9_000)), entry.getValue().list());
+        assertEquals(3, new ClaimSlot("x", "m4", 5, 1_000).apply(entry, 4_000).count(),
+                "at 4 s the other member's slot ended, the departed member's held one did not");
+    }
 }

@@ -1,5 +1,7 @@
 package dev.wsquota.cluster;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,7 +105,7 @@ class HazelcastLedgerTest {
     }
 
     @Test
-    void aDepartedMembersSlotsAreFreedAtOnceByTheOldestMember() throws Exception {
+    void aDepartedMembersSlotsAreHeldForTheGraceThenFreedByTheOldestMember() throws Exception {
         List<HazelcastInstance> members = cluster(2, 15);
         HazelcastLedger a = ledger(members.get(0), 15, null);
         HazelcastLedger b = ledger(members.get(1), 15, null);
@@ -111,10 +114,31 @@ class HazelcastLedgerTest {
         }
         long killed = System.nanoTime();
         members.get(1).getLifecycleService().terminate(); // no goodbye, as kill -9
-        await(() -> a.count("carol") == 0, 10_000);
+        await(() -> a.count("carol") == 0, 14_000);
         long freedMillis = (System.nanoTime() - killed) / 1_000_000;
+        long grace = a.settings().purgeGraceMillis();
+        assertTrue(freedMillis >= grace, "held for the grace (" + grace + " ms): freed after " + freedMillis + " ms");
         assertTrue(freedMillis < 15_000, "freed by the purge, not by the 15 s lease: " + freedMillis + " ms");
         await(() -> a.purgedSlots() == 3, 5_000);
+    }
+
+    @Test
+    void aMemberThatOnlyLookedGoneKeepsItsSlotsWhenTheGraceEnds() throws Exception {
+        List<HazelcastInstance> members = cluster(2, 15);
+        HazelcastLedger b = ledger(members.get(1), 15, null);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(b.claim("dora", "m" + i, 5).granted());
+        }
+        // Member 0 saw member 1 leave (as a member that was cut off, then merged back, sees it), but 1 is a member.
+        Member local = members.get(0).getCluster().getLocalMember();
+        Member other = members.get(1).getCluster().getLocalMember();
+        DepartedMembers departed = new DepartedMembers(members.get(0).getMap(HazelcastLedger.SLOTS_MAP),
+                members.get(0).getCluster(), ClusterEvents.NONE, ForkJoinPool.commonPool(), 15, 200);
+        departed.memberRemoved(new MembershipEvent(members.get(0).getCluster(), other,
+                MembershipEvent.MEMBER_REMOVED, new LinkedHashSet<>(List.of(local))));
+        await(() -> departed.skippedPurges() == 1, 5_000);
+        assertEquals(0, departed.purgedSlots());
+        assertEquals(3, b.count("dora"), "the member's live slots stay");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +51,7 @@ class DocSnippetsTest {
     void theForwardBackendExampleAnswersThroughTheForward() throws Exception {
         HttpServer backend = UpperCaseBackend.start(0, "s3cret");
         ExecutorService executor = Executors.newFixedThreadPool(2);
+        ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor();
         try {
             ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 10), System::currentTimeMillis);
             Manager alice = registry.admit("alice", new FakeConnection()).manager();
@@ -59,7 +61,8 @@ class DocSnippetsTest {
                         InboundSettings.FORWARD_URL, "http://127.0.0.1:" + backend.getAddress().getPort() + "/hook",
                         InboundSettings.FORWARD_SECRET, secret).get(key)));
                 InboundStatistics statistics = new InboundStatistics();
-                InboundLanes lanes = new InboundLanes(executor, new ForwardHandler(settings, executor, statistics),
+                ForwardHandler forward = new ForwardHandler(settings, executor, timeouts, statistics);
+                InboundLanes lanes = new InboundLanes(executor, forward,
                         DirectOutbox.INSTANCE, statistics, 16);
                 InboundLanes.Lane lane = lanes.open(alice);
                 lane.start(1);
@@ -76,6 +79,7 @@ class DocSnippetsTest {
         } finally {
             backend.stop(0);
             executor.shutdownNow();
+            timeouts.shutdownNow();
         }
     }
 }

@@ -17,17 +17,24 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The forward against a JDK HttpServer on 127.0.0.1 whose answer depends on the text it gets. */
@@ -36,6 +43,7 @@ class ForwardHandlerTest {
     private static final int TIMEOUT_MILLIS = 300;
 
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService backendThreads = Executors.newCachedThreadPool();
     private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), System::currentTimeMillis);
     private final InboundStatistics statistics = new InboundStatistics();
@@ -57,6 +65,7 @@ class ForwardHandlerTest {
         hang.countDown();
         backend.stop(0);
         executor.shutdownNow();
+        timeouts.shutdownNow();
         backendThreads.shutdownNow();
         assertTrue(executor.awaitTermination(5, TimeUnit.SECONDS));
     }
@@ -99,7 +108,7 @@ class ForwardHandlerTest {
                 InboundSettings.FORWARD_TIMEOUT, String.valueOf(timeoutMillis),
                 InboundSettings.FORWARD_SECRET, "s3cret",
                 InboundSettings.FORWARD_LIFECYCLE, String.valueOf(lifecycle)).get(key)));
-        InboundLanes lanes = new InboundLanes(executor, new ForwardHandler(settings, executor, statistics),
+        InboundLanes lanes = new InboundLanes(executor, new ForwardHandler(settings, executor, timeouts, statistics),
                 DirectOutbox.INSTANCE, statistics, settings.maxInFlight());
         registry.setReleaseListener(lanes::released);
         return lanes;
@@ -135,6 +144,32 @@ class ForwardHandlerTest {
                 "{\"event\":\"message\",\"user\":\"alice\",\"managerId\":\"" + id + "\",\"data\":\"hello \\\"world\\\"\"}",
                 "{\"event\":\"closed\",\"user\":\"alice\",\"managerId\":\"" + id + "\",\"cause\":\"CLOSE\"}"), bodies);
         assertEquals(List.of("s3cret", "s3cret", "s3cret"), secrets);
+    }
+
+    @Test
+    void stopEndsTheClientsSelectorThreadAndLaterCallsFail() throws Exception {
+        InboundSettings settings = InboundSettings.load(key -> Optional.ofNullable(Map.of(
+                InboundSettings.MODE, "forward", InboundSettings.FORWARD_URL, url()).get(key)));
+        ForwardHandler handler = new ForwardHandler(settings, executor, timeouts, statistics);
+        Manager alice = admit("alice");
+        ClientMessage hello = new ClientMessage(alice, "hello", new Replies(DirectOutbox.INSTANCE, statistics));
+        handler.message(hello).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Set<String> selectors = selectorThreads();
+        assertFalse(selectors.isEmpty(), "a selector thread while the client lives");
+        handler.stop();
+        // Not after a GC: at once, the handler still referenced here.
+        Set<String> left = selectorThreads();
+        left.retainAll(selectors);
+        assertEquals(Set.of(), left);
+        Throwable failure = assertThrows(ExecutionException.class,
+                () -> handler.message(hello).toCompletableFuture().get(10, TimeUnit.SECONDS)).getCause();
+        assertEquals("backend call failed", ((HandlerFailure) failure).reason());
+    }
+
+    private static Set<String> selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("HttpClient-") && name.endsWith("-SelectorManager"))
+                .collect(Collectors.toCollection(HashSet::new));
     }
 
     @Test

@@ -1,12 +1,14 @@
 package dev.wsquota.inbound;
 
 import dev.wsquota.quota.Admission;
+import dev.wsquota.quota.CloseCodes;
 import dev.wsquota.quota.FakeConnection;
 import dev.wsquota.quota.Manager;
 import dev.wsquota.quota.ManagerRegistry;
 import dev.wsquota.quota.OnLimitPolicy;
 import dev.wsquota.quota.QuotaLimits;
 import dev.wsquota.quota.ReleaseCause;
+import dev.wsquota.quota.ServerActions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -177,6 +179,28 @@ class InboundLanesTest {
     }
 
     @Test
+    void awaitIdleWaitsForTheClosedEventsOfReleasedManagersAndIsBounded() throws InterruptedException {
+        InboundLanes lanes = lanes(16);
+        CompletableFuture<Void> backend = new CompletableFuture<>();
+        handler.onMessage = message -> backend; // a call in flight when the application stops
+        Manager alice = admit("alice");
+        Manager bob = admit("bob");
+        InboundLanes.Lane aliceLane = lanes.open(alice);
+        aliceLane.start(1);
+        lanes.open(bob).start(1);
+        aliceLane.message("in flight");
+        registry.release(alice, ReleaseCause.SHUTDOWN);
+        registry.release(bob, ReleaseCause.SHUTDOWN);
+        assertFalse(lanes.awaitIdle(100), "alice's closed event waits behind her message");
+        assertEquals(1, lanes.busyLanes());
+        backend.complete(null);
+        assertTrue(lanes.awaitIdle(5_000));
+        assertEquals(0, lanes.busyLanes());
+        assertEquals(2, handler.events.stream().filter("closed SHUTDOWN"::equals).count(), handler.events.toString());
+        assertEquals("closed SHUTDOWN", handler.events.get(handler.events.size() - 1), "alice's closed runs last");
+    }
+
+    @Test
     void aManagerReleasedBeforeItsLaneExistedGetsOpenedThenClosed() throws InterruptedException {
         InboundLanes lanes = lanes(16);
         Manager alice = admit("alice");
@@ -196,6 +220,22 @@ class InboundLanesTest {
         registry.release(alice, ReleaseCause.CLOSE);
         Thread.sleep(50);
         assertEquals(List.of(), handler.events, "a manager never welcomed has no events");
+    }
+
+    @Test
+    void fencingAndTheStopEachCloseEveryManagerOnceWithTheirCause() throws InterruptedException {
+        InboundLanes lanes = lanes(16);
+        ServerActions actions = new ServerActions(registry);
+        lanes.open(admit("alice")).start(1);
+        lanes.open(admit("bob")).start(1);
+        // What a cluster node that lost its leases does (ClusterWideActions.fence); only reachable with a cluster.
+        assertEquals(2, actions.releaseAll(ReleaseCause.FENCED, CloseCodes.GOING_AWAY, "lost contact"));
+        lanes.open(admit("carol")).start(1);
+        assertEquals(1, actions.closeAllForShutdown(0).released());
+        await("three closed events", () -> handler.events.stream().filter(e -> e.startsWith("closed")).count() == 3);
+        assertTrue(lanes.awaitIdle(5_000));
+        assertEquals(List.of("closed FENCED", "closed FENCED", "closed SHUTDOWN"),
+                handler.events.stream().filter(e -> e.startsWith("closed")).sorted().toList());
     }
 
     @Test

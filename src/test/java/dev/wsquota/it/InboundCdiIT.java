@@ -217,6 +217,8 @@ class InboundCdiIT {
 
         Thread.sleep(200);
         assertEquals(List.of("opened 1", "closed CLOSE"), TestObservers.lifecycle(closingId), "still once");
+        assertEquals(List.of("opened 1", "closed " + abortEvents.get(1).substring("closed ".length())),
+                TestObservers.lifecycle(abortedId), "still once");
         assertEquals(List.of("opened 1", "closed ADMIN"), TestObservers.lifecycle(operatedId), "still once");
     }
 
@@ -234,6 +236,40 @@ class InboundCdiIT {
         } finally {
             factory.setPingIntervalSeconds(interval);
             factory.setPongTimeoutSeconds(pongTimeout);
+        }
+    }
+
+    @Test
+    void aSilentManagerIsClosedWithIdle() {
+        int interval = factory.getPingIntervalSeconds();
+        int idle = factory.getIdleTimeoutSeconds();
+        try {
+            factory.setPingIntervalSeconds(0); // no pings, so no pongs count as traffic
+            factory.setIdleTimeoutSeconds(2);
+            WsClient silent = clients.open("dave");
+            String id = silent.welcomeField("managerId");
+            assertEquals(List.of("opened 1", "closed IDLE"), awaitClosed(id));
+            assertEquals(1001, silent.awaitClose().code());
+        } finally {
+            factory.setIdleTimeoutSeconds(idle);
+            factory.setPingIntervalSeconds(interval);
+        }
+    }
+
+    @Test
+    void aDrainClosesEveryManagerWithDrained() {
+        WsClient first = clients.open("alice");
+        WsClient second = clients.open("bob");
+        String firstId = first.welcomeField("managerId");
+        String secondId = second.welcomeField("managerId");
+        try {
+            factory.drain(1);
+            assertEquals(List.of("opened 1", "closed DRAINED"), awaitClosed(firstId));
+            assertEquals(List.of("opened 1", "closed DRAINED"), awaitClosed(secondId));
+            assertEquals(1001, first.awaitClose().code());
+            assertEquals(1001, second.awaitClose().code());
+        } finally {
+            factory.endDrain();
         }
     }
 

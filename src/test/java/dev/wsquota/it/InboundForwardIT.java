@@ -162,6 +162,20 @@ class InboundForwardIT {
     }
 
     @Test
+    void anOperatorsCloseIsForwardedAsClosedAdmin() {
+        WsClient carol = clients.open("carol");
+        String id = carol.welcomeField("managerId");
+        factory.closeManager(id);
+        assertEquals(1008, carol.awaitClose().code());
+        clients.forget(carol);
+        String closed = "{\"event\":\"closed\",\"user\":\"carol\",\"managerId\":\"" + id + "\",\"cause\":\"ADMIN\"}";
+        Await.until("the closed post", Duration.ofSeconds(15), () -> backend.bodies.contains(closed),
+                found -> found);
+        long posts = backend.bodies.stream().filter(body -> body.contains("\"closed\"") && body.contains(id)).count();
+        assertEquals(1, posts, "closed posts of " + id);
+    }
+
+    @Test
     void aRefusedConnectionIsAnErrorFrame() throws InterruptedException {
         WsClient bob = clients.open("bob");
         String opened = "{\"event\":\"opened\",\"user\":\"bob\",\"managerId\":\"" + bob.welcomeField("managerId")

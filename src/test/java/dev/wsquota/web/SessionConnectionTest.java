@@ -110,7 +110,8 @@ class SessionConnectionTest {
     }
 
     /** A session whose asynchronous writes complete only when the test runs their handler. */
-    private Session asyncPeer(List<jakarta.websocket.SendHandler> handlers, List<Long> timeouts, List<String> basic) {
+    private Session asyncPeer(List<jakarta.websocket.SendHandler> handlers, List<Long> timeouts, List<String> basic,
+            AtomicInteger pings) {
         long[] timeout = {0};
         RemoteEndpoint.Async async = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> switch (method.getName()) {
@@ -128,7 +129,11 @@ class SessionConnectionTest {
                 });
         RemoteEndpoint.Basic remote = (RemoteEndpoint.Basic) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RemoteEndpoint.Basic.class}, (proxy, method, args) -> {
-                    basic.add((String) args[0]);
+                    if (method.getName().equals("sendPing")) {
+                        pings.incrementAndGet();
+                    } else {
+                        basic.add((String) args[0]);
+                    }
                     return null;
                 });
         return (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
@@ -138,26 +143,27 @@ class SessionConnectionTest {
                     case "getUserProperties" -> properties;
                     case "isOpen" -> open.get();
                     case "getId" -> "s3";
+                    case "close" -> closes.incrementAndGet();
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
 
     @Test
-    void anAsyncSendHoldsTheWriteLockUntilTheContainerCallsBackAndCarriesTheTimeout() throws Exception {
+    void anAsyncSendHoldsTheLaneUntilTheContainerCallsBackAndCarriesTheTimeout() throws Exception {
         List<jakarta.websocket.SendHandler> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Long> timeouts = new ArrayList<>();
         List<String> basic = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Runnable> queued = new ArrayList<>();
-        SessionConnection connection = new SessionConnection(asyncPeer(handlers, timeouts, basic), "127.0.0.1",
-                queued::add);
-        List<Throwable> results = new ArrayList<>();
+        SessionConnection connection = new SessionConnection(asyncPeer(handlers, timeouts, basic, new AtomicInteger()),
+                "127.0.0.1", queued::add);
+        List<Throwable> results = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         connection.sendAsync("one", 10_000, results::add);
         assertEquals(1, handlers.size());
         assertEquals(List.of(10_000L), timeouts);
         connection.sendAsync("two", 10_000, results::add);
         assertEquals(1, handlers.size(), "the second waits for the first");
-        assertEquals(1, queued.size(), "on the executor, not on the sender's thread");
+        assertEquals(List.of(), queued, "in the lane: no executor thread waits for the first to end");
 
         Thread echo = new Thread(() -> {
             try {
@@ -167,39 +173,58 @@ class SessionConnectionTest {
             }
         });
         echo.start();
-        echo.join(300);
+        while (connection.lane().waiting() < 2) {
+            Thread.onSpinWait();
+        }
         assertEquals(List.of(), basic, "a basic write waits for the async one in flight");
 
         handlers.get(0).onResult(new jakarta.websocket.SendResult());
-        echo.join(5_000);
-        assertEquals(List.of("echo"), basic);
+        echo.join(60_000);
+        assertEquals(List.of("echo"), basic, "the echo went before the queued message");
         assertEquals(1, results.size());
         assertEquals(null, results.get(0));
+        assertEquals(2, handlers.size(), "the queued message started when the echo ended");
 
-        queued.get(0).run();
-        assertEquals(2, handlers.size(), "the queued one went once the lock was free");
         handlers.get(1).onResult(new jakarta.websocket.SendResult(new IOException("broken pipe")));
         assertEquals("broken pipe", results.get(1).getMessage());
+        assertFalse(connection.lane().busy());
     }
 
+    /**
+     * The container runs write completions on the same pool as the pings. A ping behind a write in flight must not
+     * take a pool thread to wait for that write: the write's completion may be queued behind it.
+     */
     @Test
-    void aPingWhileOneIsQueuedIsNotQueuedAgain() {
+    void aPingBehindAnAsyncWriteTakesNoThreadUntilTheWriteEnds() {
+        List<jakarta.websocket.SendHandler> handlers = new ArrayList<>();
         AtomicInteger pings = new AtomicInteger();
-        List<Runnable> queued = new ArrayList<>();
-        SessionConnection connection = new SessionConnection(slowPeer(pings, new CountDownLatch(0)), "127.0.0.1", queued::add);
+        List<Runnable> pool = new ArrayList<>();
+        SessionConnection connection = new SessionConnection(asyncPeer(handlers, new ArrayList<>(), new ArrayList<>(),
+                pings), "127.0.0.1", pool::add);
+        List<Throwable> results = new ArrayList<>();
+        AtomicBoolean written = new AtomicBoolean();
 
-        assertTrue(connection.ping(() -> { }));
-        assertFalse(connection.ping(() -> { }), "one is on its way already: this caller must not wait for a pong of its own");
-        assertEquals(1, queued.size(), "one executor task per connection, however many callers ping");
-        queued.get(0).run();
+        connection.sendAsync("one", 10_000, results::add);
+        assertTrue(connection.ping(() -> written.set(true)));
+        assertEquals(List.of(), pool, "nothing on the pool until the write ends");
+        assertFalse(connection.ping(() -> { }), "one ping queued per connection");
+
+        pool.add(() -> handlers.get(0).onResult(new jakarta.websocket.SendResult())); // the container's completion
+        for (int i = 0; i < pool.size(); i++) {
+            pool.get(i).run(); // one pool thread, in order: each task returns without waiting
+        }
+        assertEquals(2, pool.size(), "the completion, then the ping it started");
         assertEquals(1, pings.get());
+        assertTrue(written.get());
+        assertEquals(1, results.size());
+        assertFalse(connection.lane().busy());
 
-        assertTrue(connection.ping(() -> { }));
-        assertEquals(2, queued.size(), "once written, the next ping is queued again");
+        connection.sendAsync("two", 10_000, results::add);
+        assertEquals(2, handlers.size(), "the lane is free again");
     }
 
     @Test
-    void aPingGivesUpOnAWriteThatDoesNotEnd() throws Exception {
+    void aPingBehindABasicWriteThatDoesNotEndIsNotWrittenAndNotRetried() throws Exception {
         AtomicInteger pings = new AtomicInteger();
         CountDownLatch writesMayEnd = new CountDownLatch(1);
         SessionConnection connection = new SessionConnection(slowPeer(pings, writesMayEnd), "127.0.0.1", Runnable::run);
@@ -211,23 +236,49 @@ class SessionConnectionTest {
             }
         });
         writer.start();
-        while (!connection.hasQueuedThreads() && writer.getState() != Thread.State.WAITING) {
+        while (!connection.lane().busy()) {
             Thread.onSpinWait();
         }
         AtomicBoolean written = new AtomicBoolean();
         try {
-            // The bound only keeps a broken build from hanging; the ping waits PING_WAIT_MILLIS, then returns.
-            assertTimeoutPreemptively(Duration.ofMillis(SessionConnection.PING_WAIT_MILLIS * 10),
-                    () -> assertTrue(connection.ping(() -> written.set(true))));
+            assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> assertTrue(connection.ping(() -> written.set(true))), "the caller (the sweep) does not wait");
             assertEquals(0, pings.get(), "no ping behind a stuck write");
             assertFalse(written.get(), "not written, so the pong deadline counts from the queueing");
+            assertFalse(connection.ping(() -> { }), "still queued: not queued twice");
         } finally {
             writesMayEnd.countDown();
             writer.join();
         }
-        assertTrue(connection.ping(() -> written.set(true)), "the skipped ping left nothing queued behind");
-        assertEquals(1, pings.get());
+        assertEquals(1, pings.get(), "written once the write before it ended");
         assertTrue(written.get());
+        assertTrue(connection.ping(() -> { }), "nothing left queued behind");
+        assertEquals(2, pings.get());
+    }
+
+    @Test
+    void aBasicWriteBehindAWriteThatDoesNotEndFailsAfterItsBound() throws Exception {
+        List<jakarta.websocket.SendHandler> handlers = new ArrayList<>();
+        List<String> basic = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SessionConnection connection = new SessionConnection(asyncPeer(handlers, new ArrayList<>(), basic,
+                new AtomicInteger()), "127.0.0.1", Runnable::run, Runnable::run, 50);
+        connection.sendAsync("never called back", 10_000, failure -> { });
+        IOException failure = assertThrows(IOException.class, () -> connection.send("echo"));
+        assertTrue(failure.getMessage().contains("in progress"), failure.getMessage());
+        assertEquals(List.of(), basic);
+        handlers.get(0).onResult(new jakarta.websocket.SendResult());
+        connection.send("echo");
+        assertEquals(List.of("echo"), basic, "the bound left no turn behind");
+    }
+
+    @Test
+    void aCloseDoesNotWaitForAWriteThatDoesNotEnd() {
+        List<jakarta.websocket.SendHandler> handlers = new ArrayList<>();
+        Session peer = asyncPeer(handlers, new ArrayList<>(), new ArrayList<>(), new AtomicInteger());
+        SessionConnection connection = new SessionConnection(peer, "127.0.0.1", Runnable::run);
+        connection.sendAsync("never called back", 10_000, failure -> { });
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> connection.close(4003, "too slow"));
+        assertEquals(1, closes.get(), "closed although the write never ended");
     }
 
     @Test

@@ -34,7 +34,7 @@ public final class FactoryConnection {
             "ActiveManagers", "MaxManagersTotal", "ActiveUsers", "MaxManagersPerUser", "Admissions", "LimitHits",
             "RejectionsByReason", "ReleasesByCause", "LastCleanupTime", "NextCleanupTime", "CleanupLate",
             "TimerActive", "TimerError", "CleanupRuns", "LastCleanupReclaimed", "CleanupFailures",
-            "ConsecutiveCleanupFailures", "CleanupIntervalSeconds", "UserQuotaOverrides", "Users"};
+            "ConsecutiveCleanupFailures", "CleanupIntervalSeconds", "UserQuotaOverrides", "Users", "UserMessages"};
     private static final String[] CLUSTER_ATTRIBUTES = {"Enabled", "ClusterName", "LocalMember", "MemberCount",
             "MinMembers", "LeaseSeconds", "MillisSinceRenewal", "Fenced", "Fencings", "RenewalFailures",
             "ActiveManagers"};
@@ -59,12 +59,18 @@ public final class FactoryConnection {
     public Snapshot snapshot() throws IOException, JMException {
         Map<String, Object> values = read(NAME, SNAPSHOT_ATTRIBUTES);
         Map<String, Long> overrides = longMap((TabularData) values.get("UserQuotaOverrides"));
+        Map<String, CompositeData> messages = new HashMap<>();
+        for (CompositeData row : (CompositeData[]) values.get("UserMessages")) {
+            messages.put((String) row.get("user"), row);
+        }
         List<UserRow> users = new ArrayList<>();
         for (CompositeData row : (CompositeData[]) values.get("Users")) {
             String user = (String) row.get("user");
+            CompositeData mine = messages.get(user); // none: the user's last manager closed between the two reads
             users.add(new UserRow(user, (Integer) row.get("active"), (Integer) row.get("quota"),
                     overrides.containsKey(user), (Long) row.get("oldestManagerAgeSeconds"),
-                    (Long) row.get("lastActivitySecondsAgo")));
+                    (Long) row.get("lastActivitySecondsAgo"), item(mine, "messagesIn"), item(mine, "messagesOut"),
+                    item(mine, "queuedBytes")));
         }
         Snapshot.CleanupHealth cleanup = new Snapshot.CleanupHealth(
                 (Date) values.get("LastCleanupTime"), (Date) values.get("NextCleanupTime"),
@@ -77,6 +83,10 @@ public final class FactoryConnection {
                 (Integer) values.get("MaxManagersPerUser"), (Long) values.get("Admissions"),
                 (Long) values.get("LimitHits"), longMap((TabularData) values.get("RejectionsByReason")),
                 longMap((TabularData) values.get("ReleasesByCause")), cleanup, users);
+    }
+
+    private static long item(CompositeData row, String name) {
+        return row == null ? 0 : (Long) row.get(name);
     }
 
     /** The cluster view, or null when the JVM has no cluster MXBean. */

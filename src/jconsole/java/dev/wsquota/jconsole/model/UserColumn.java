@@ -12,7 +12,10 @@ public enum UserColumn {
     OLDEST_MANAGER_AGE("Oldest manager age", String.class, row -> Durations.format(row.oldestManagerAgeSeconds()),
             Comparator.comparingLong(UserRow::oldestManagerAgeSeconds)),
     LAST_ACTIVITY("Last activity", String.class, row -> Durations.format(row.lastActivitySecondsAgo()) + " ago",
-            Comparator.comparingLong(UserRow::lastActivitySecondsAgo));
+            Comparator.comparingLong(UserRow::lastActivitySecondsAgo)),
+    MESSAGES_IN("Messages in", Long.class, UserRow::messagesIn, Comparator.comparingLong(UserRow::messagesIn)),
+    MESSAGES_OUT("Messages out", Long.class, UserRow::messagesOut, Comparator.comparingLong(UserRow::messagesOut)),
+    QUEUED_BYTES("Queued bytes", Long.class, UserRow::queuedBytes, Comparator.comparingLong(UserRow::queuedBytes));
 
     private final String header;
     private final Class<?> type;
