@@ -35,7 +35,8 @@ final class FanoutStep {
     private static final String BASE_SERVLET = "dev/wsquota/bench/fanout/FanoutServlet.class";
 
     /** Every window's rounds are numbered apart, so a late message is never counted in the next window. */
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_ROUND = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_ROUND =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private FanoutStep() {
     }
@@ -105,7 +106,8 @@ final class FanoutStep {
         int clusterUsers = Math.min(Props.integer("bench.fanout.clusterUsers", 400), server.users());
         if (clusterUsers > 0) { // after the bench server stopped: the nodes have the cores to themselves
             try {
-                cluster(server, http, clusterUsers, perUser, rounds, pacedRounds, rate, pad, clients, failures, windows);
+                cluster(server, http, clusterUsers, perUser, rounds, pacedRounds, rate, pad, clients, failures,
+                        windows);
             } catch (Exception e) {
                 failures.add("cluster: " + e);
                 e.printStackTrace(System.out);
@@ -194,18 +196,18 @@ final class FanoutStep {
         long cpu0 = cpu(servers);
         FanoutConn.window = window;
         long t0 = System.nanoTime();
-        Map<String, String> answer = call(http, URI.create(sender + "?op=rounds&users=" + users + "&first=" + first + "&rounds=" + rounds
-                + "&rate=" + rate + "&pad=" + pad));
+        Map<String, String> answer = call(http, URI.create(sender + "?op=rounds&users=" + users + "&first=" + first
+                + "&rounds=" + rounds + "&rate=" + rate + "&pad=" + pad));
         awaitReceived(window, planned);
         FanoutConn.window = null;
         long cpu1 = cpu(servers);
         double seconds = window.received() == 0 ? Double.NaN : (window.lastArrivalNanos() - t0) / 1e9;
         long delivered = Long.parseLong(answer.getOrDefault("delivered", "0"));
-        Window w = new Window(endpoint, kind, planned, window.received(), seconds, window.percentiles(), window.foreign(),
-                delivered == 0 ? -1 : (cpu1 - cpu0) / 1e3 / delivered, answer, window.late());
+        Window w = new Window(endpoint, kind, planned, window.received(), seconds, window.percentiles(),
+                window.foreign(), delivered == 0 ? -1 : (cpu1 - cpu0) / 1e3 / delivered, answer, window.late());
         System.out.println("[bench] fanout: " + endpoint + " " + kind + ": " + w.received() + "/" + planned + " in "
-                + Results.fmt(seconds, 2) + " s = " + Results.fmt(w.perSecond(), 0) + "/s, p50 " + ms(w.latency().at(50))
-                + " ms, p99 " + ms(w.latency().at(99)) + " ms, sender " + answer);
+                + Results.fmt(seconds, 2) + " s = " + Results.fmt(w.perSecond(), 0) + "/s, p50 "
+                + ms(w.latency().at(50)) + " ms, p99 " + ms(w.latency().at(99)) + " ms, sender " + answer);
         return w;
     }
 
@@ -255,8 +257,8 @@ final class FanoutStep {
             }
             measure(nodes, http, sender, endpoint, "warm-up (unmeasured)", users, 2, 0, pad, held);
             return List.of(
-                    measure(nodes, http, sender, endpoint, "burst: " + rounds + " rounds back to back", users, rounds, 0,
-                            pad, held),
+                    measure(nodes, http, sender, endpoint, "burst: " + rounds + " rounds back to back", users,
+                            rounds, 0, pad, held),
                     measure(nodes, http, sender, endpoint, "paced: " + pacedRounds + " rounds at "
                             + Results.fmt(rate, 1) + "/s", users, pacedRounds, rate, pad, held));
         } finally {
@@ -430,7 +432,8 @@ final class FanoutStep {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(300)).GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException(uri.getPath() + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(uri.getPath() + " answered " + response.statusCode() + ": "
+                    + response.body());
         }
         Map<String, String> values = new HashMap<>();
         for (String pair : response.body().trim().split("\\s+")) {
