@@ -1,5 +1,6 @@
 package dev.wsquota.bench;
 
+import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,58 +27,78 @@ final class AdmissionStep {
     private AdmissionStep() {
     }
 
+    /** The Gatling run's settings ({@code bench.gatling.*}). */
+    private record Plan(int vus, int iterations, int warmup, int rounds, int timeoutSeconds) {
+
+        static Plan read() {
+            return new Plan(Props.integer("bench.gatling.vus", 50), Props.integer("bench.gatling.iterations", 60),
+                    Props.integer("bench.gatling.warmupIterations", 30), Props.integer("bench.gatling.rounds", 2),
+                    Props.integer("bench.gatling.timeoutSeconds", 300));
+        }
+    }
+
+    /** What the forked Gatling left: its exit code, its numbers file, its log, and the server CPU samples. */
+    private record Run(int rc, Properties numbers, String logText, Path log, CpuSampler cpu) {
+    }
+
+    /** Server CPU summed per endpoint over its measured phases, and the connections those phases made. */
+    private record PhaseCpu(double[] nanos, long[] connections) {
+
+        boolean complete() {
+            return connections[0] > 0 && connections[1] > 0 && connections[2] > 0;
+        }
+    }
+
     static void run(Results results, BenchServer server, Path out) throws Exception {
-        int vus = Props.integer("bench.gatling.vus", 50);
-        int iterations = Props.integer("bench.gatling.iterations", 60);
-        int warmup = Props.integer("bench.gatling.warmupIterations", 30);
-        int rounds = Props.integer("bench.gatling.rounds", 2);
-        int timeout = Props.integer("bench.gatling.timeoutSeconds", 300);
+        Plan plan = Plan.read();
+        boolean profile = Props.integer("bench.gatling.jfr", 1) == 1;
+        Path jfrFile = out.resolve("server-admission.jfr");
+        Run run = gatling(server, out, plan, profile, jfrFile);
+        long planned = Long.parseLong(run.numbers().getProperty("plannedRequests"));
+        long counted = -1;
+        String ko = "?";
+        Matcher m = REQUEST_COUNT.matcher(run.logText());
+        while (m.find()) { // the last summary is the final one
+            counted = Long.parseLong(m.group(1).replace(",", ""));
+            ko = m.group(3);
+        }
+        describe(results, plan);
+        endpointTable(results, run.numbers());
+        PhaseCpu cpu = phaseCpu(results, run.numbers(), run.cpu());
+        if (profile && cpu.complete()) {
+            profileTable(results, run.numbers(), jfrFile, cpu.nanos(), cpu.connections());
+        }
+        int rc = run.rc();
+        results.item(SECTION, "requests planned", planned);
+        results.item(SECTION, "requests Gatling counted", counted + " (KO=" + ko + ")");
+        results.item(SECTION, "Gatling assertions (total count == planned, failed == 0)",
+                rc == 0 ? "passed" : "FAILED (exit " + rc + ")");
+        if (rc != 0 || counted != planned) {
+            throw new BenchMain.CheckFailed("Gatling exit " + rc + ", requests " + counted + " of " + planned
+                    + " planned; see " + run.log());
+        }
+    }
+
+    /** Forks Gatling on AdmissionSimulation, samples the server's CPU (and JFR if asked) meanwhile, and waits. */
+    private static Run gatling(BenchServer server, Path out, Plan plan, boolean profile, Path jfrFile)
+            throws Exception {
         Path numbers = out.resolve("admission.properties");
         Path log = out.resolve("gatling.log");
         Files.deleteIfExists(numbers);
-        Path logback = out.resolve("gatling-logback.xml");
-        Files.writeString(logback, """
-                <configuration>
-                  <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
-                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{30} - %msg%n</pattern></encoder>
-                  </appender>
-                  <root level="WARN"><appender-ref ref="CONSOLE"/></root>
-                </configuration>
-                """);
-
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + Props.text("bench.gatling.heap", "1g"),
-                // as Gatling's own launchers do: its log writer reads String internals
-                "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "-Dlogback.configurationFile=" + logback,
-                "-cp", System.getProperty("java.class.path"),
-                "-Dbench.httpPort=" + server.port(),
-                "-Dbench.users=" + server.users(),
-                "-Dbench.gatling.vus=" + vus,
-                "-Dbench.gatling.iterations=" + iterations,
-                "-Dbench.gatling.warmupIterations=" + warmup,
-                "-Dbench.gatling.rounds=" + rounds,
-                "-Dbench.gatling.out=" + numbers,
-                "io.gatling.app.Gatling",
-                "-s", "dev.wsquota.bench.gatling.AdmissionSimulation",
-                "-rf", out.resolve("gatling").toString(),
-                "-rd", "wsquota managed vs bare"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        Process process = new ProcessBuilder(command(server, out, plan, numbers)).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         CpuSampler cpu = new CpuSampler(server::cpuNanos);
         cpu.start();
-        boolean profile = Props.integer("bench.gatling.jfr", 1) == 1;
         JfrProfile jfr = new JfrProfile(server.jmx());
-        Path jfrFile = out.resolve("server-admission.jfr");
         Files.deleteIfExists(jfrFile);
         if (profile) {
             jfr.start();
         }
         try {
-            if (!process.waitFor(timeout, TimeUnit.SECONDS)) {
+            if (!process.waitFor(plan.timeoutSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("Gatling did not finish within " + timeout + " s; see " + log);
+                throw new IllegalStateException("Gatling did not finish within " + plan.timeoutSeconds() + " s; see "
+                        + log);
             }
         } finally {
             cpu.stop();
@@ -94,29 +115,58 @@ final class AdmissionStep {
         try (Reader r = Files.newBufferedReader(numbers)) {
             p.load(r);
         }
-        long planned = Long.parseLong(p.getProperty("plannedRequests"));
-        long counted = -1;
-        String ko = "?";
-        Matcher m = REQUEST_COUNT.matcher(text);
-        while (m.find()) { // the last summary is the final one
-            counted = Long.parseLong(m.group(1).replace(",", ""));
-            ko = m.group(3);
-        }
+        return new Run(rc, p, text, log, cpu);
+    }
 
-        results.line(SECTION, "Each virtual user is its own bench user and does, " + iterations
-                + " times: connect -> wait "
-                + "for the welcome -> 10 echoes (each awaited) -> close. " + vus
-                        + " virtual users at once per phase; phases "
-                + "run one after another: warm-up (managed, fair, bare; " + warmup
-                        + " iterations each), then managed, fair, "
-                + "bare in turn for " + rounds
-                        + " rounds. managed = the product (/ws); fair = the bare endpoint in a WAR "
-                + "with CDI on (beans.xml, all), in the same server with the same features, so fair - bare is the "
-                        + "cost of "
-                + "the platform features in the application and managed - fair the cost of the quota layer; bare = the "
-                + "bare endpoint in a WAR without CDI. connections/s = completed connect..close cycles / summed phase "
-                + "wall time. Latency = just before the connect action until the welcome check passed (the welcome is "
-                + "the admission signal), over every measured connection. Gatling report: target/bench/gatling/.");
+    private static List<String> command(BenchServer server, Path out, Plan plan, Path numbers) throws IOException {
+        Path logback = out.resolve("gatling-logback.xml");
+        Files.writeString(logback, """
+                <configuration>
+                  <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{30} - %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="WARN"><appender-ref ref="CONSOLE"/></root>
+                </configuration>
+                """);
+        return new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + Props.text("bench.gatling.heap", "1g"),
+                // as Gatling's own launchers do: its log writer reads String internals
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "-Dlogback.configurationFile=" + logback,
+                "-cp", System.getProperty("java.class.path"),
+                "-Dbench.httpPort=" + server.port(),
+                "-Dbench.users=" + server.users(),
+                "-Dbench.gatling.vus=" + plan.vus(),
+                "-Dbench.gatling.iterations=" + plan.iterations(),
+                "-Dbench.gatling.warmupIterations=" + plan.warmup(),
+                "-Dbench.gatling.rounds=" + plan.rounds(),
+                "-Dbench.gatling.out=" + numbers,
+                "io.gatling.app.Gatling",
+                "-s", "dev.wsquota.bench.gatling.AdmissionSimulation",
+                "-rf", out.resolve("gatling").toString(),
+                "-rd", "wsquota managed vs bare"));
+    }
+
+    private static void describe(Results results, Plan plan) {
+        int iterations = plan.iterations();
+        int vus = plan.vus();
+        int warmup = plan.warmup();
+        int rounds = plan.rounds();
+        results.line(SECTION, "Each virtual user is its own bench user and does, " + iterations + " times: connect "
+                + "-> wait for the welcome -> 10 echoes (each awaited) -> close. " + vus + " virtual users at once "
+                + "per phase; phases run one after another: warm-up (managed, fair, bare; " + warmup + " iterations "
+                + "each), then managed, fair, bare in turn for " + rounds + " rounds. managed = the product (/ws); "
+                + "fair = the bare endpoint in a WAR with CDI on (beans.xml, all), in the same server with the same "
+                + "features, so fair - bare is the cost of the platform features in the application and managed - "
+                + "fair the cost of the quota layer; bare = the bare endpoint in a WAR without CDI. connections/s = "
+                + "completed connect..close cycles / summed phase wall time. Latency = just before the connect "
+                + "action until the welcome check passed (the welcome is the admission signal), over every measured "
+                + "connection. Gatling report: target/bench/gatling/.");
+    }
+
+    /** The table of rates and latencies per endpoint and their ratios, and the sentence that compares them. */
+    private static void endpointTable(Results results, Properties p) {
         List<List<?>> rows = new ArrayList<>();
         int n = ENDPOINTS.length;
         double[] rate = new double[n];
@@ -140,13 +190,17 @@ final class AdmissionStep {
         }
         results.table(SECTION, List.of("endpoint", "connections", "phase time (s)", "connections/s",
                 "p50 (ms)", "p95 (ms)", "p99 (ms)", "mean (ms)", "max (ms)"), rows);
-        results.line(SECTION, "Managed reaches " + Results.fmt(100 * rate[0] / rate[1], 1)
-                + "% of the fair baseline's connection rate (target: 90%) and "
-                        + Results.fmt(100 * rate[0] / rate[2], 1)
-                + "% of bare's; the fair baseline reaches " + Results.fmt(100 * rate[1] / rate[2], 1) + "% of bare's. "
-                + "Managed's connect-to-welcome latency is " + relative(lat[0][0], lat[1][0])
-                        + " the fair baseline's at p50, "
-                + relative(lat[0][1], lat[1][1]) + " at p95 and " + relative(lat[0][2], lat[1][2]) + " at p99.");
+        results.line(SECTION, "Managed reaches " + Results.fmt(100 * rate[0] / rate[1], 1) + "% of the fair "
+                + "baseline's connection rate (target: 90%) and " + Results.fmt(100 * rate[0] / rate[2], 1) + "% of "
+                + "bare's; the fair baseline reaches " + Results.fmt(100 * rate[1] / rate[2], 1) + "% of bare's. "
+                + "Managed's connect-to-welcome latency is " + relative(lat[0][0], lat[1][0]) + " the fair "
+                + "baseline's at p50, " + relative(lat[0][1], lat[1][1]) + " at p95 and "
+                + relative(lat[0][2], lat[1][2]) + " at p99.");
+    }
+
+    /** The per-phase table, and server CPU per connection by endpoint when every endpoint has its samples. */
+    private static PhaseCpu phaseCpu(Results results, Properties p, CpuSampler cpu) {
+        int n = ENDPOINTS.length;
         List<List<?>> phases = new ArrayList<>();
         double[] cpuNanos = new double[n];
         long[] cpuConns = new long[n];
@@ -163,18 +217,18 @@ final class AdmissionStep {
                 cpuConns[i] += c;
             }
         }
-        boolean allCpu = cpuConns[0] > 0 && cpuConns[1] > 0 && cpuConns[2] > 0;
-        if (allCpu) {
+        PhaseCpu sums = new PhaseCpu(cpuNanos, cpuConns);
+        if (sums.complete()) {
             double cm = cpuNanos[0] / cpuConns[0] / 1e3;
             double cf = cpuNanos[1] / cpuConns[1] / 1e3;
             double cb = cpuNanos[2] / cpuConns[2] / 1e3;
             results.item(SECTION, "server CPU per connection (connect, welcome, 10 echoes, close)",
                     "managed " + Results.fmt(cm, 0) + " us, fair " + Results.fmt(cf, 0) + " us, bare "
-                            + Results.fmt(cb, 0)
-                            + " us; from the server's ProcessCpuTime sampled every 100 ms over each phase");
+                            + Results.fmt(cb, 0) + " us; from the server's ProcessCpuTime sampled every 100 ms over"
+                            + " each phase");
             results.item(SECTION, "cost of the quota layer (managed - fair)", Results.fmt(cm - cf, 0)
-                    + " us per connection ("
-                    + Results.fmt(100 * (cm - cf) / cf, 1) + "% of fair; target: under 300 us)");
+                    + " us per connection (" + Results.fmt(100 * (cm - cf) / cf, 1)
+                    + "% of fair; target: under 300 us)");
             results.item(SECTION, "cost of the platform features in the application (fair - bare)",
                     Results.fmt(cf - cb, 0) + " us per connection (" + Results.fmt(100 * (cf - cb) / cb, 1)
                             + "% of bare)");
@@ -182,17 +236,7 @@ final class AdmissionStep {
         results.line(SECTION, "Per phase (in run order):");
         results.table(SECTION, List.of("phase", "connections", "time (s)", "connections/s",
                 "server CPU per connection (us)", "server CPU use (% of one core)"), phases);
-        if (profile && allCpu) {
-            profileTable(results, p, jfrFile, cpuNanos, cpuConns);
-        }
-        results.item(SECTION, "requests planned", planned);
-        results.item(SECTION, "requests Gatling counted", counted + " (KO=" + ko + ")");
-        results.item(SECTION, "Gatling assertions (total count == planned, failed == 0)", rc == 0 ? "passed"
-                : "FAILED (exit " + rc + ")");
-        if (rc != 0 || counted != planned) {
-            throw new BenchMain.CheckFailed("Gatling exit " + rc + ", requests " + counted + " of " + planned
-                    + " planned; see " + log);
-        }
+        return sums;
     }
 
     /** Server CPU per connection by component and endpoint, from the JFR samples of the measured phases. */

@@ -31,6 +31,9 @@ import java.util.Set;
  */
 public final class BenchMain {
 
+    /** The steps that run against the bench server, which {@link #serverSteps} starts for them. */
+    private static final Set<String> SERVER_STEPS = Set.of("admission", "capacity", "close", "soak", "scale", "storm");
+
     static final String STATUS = "Status";
 
     private BenchMain() {
@@ -66,62 +69,17 @@ public final class BenchMain {
         if (steps.contains("scaleout")) { // not in the default steps: bench/scale-out runs it
             step(results, failures, "scaleout", () -> scaleOut(results, out));
         }
-        List<String> serverSteps = new ArrayList<>(steps);
-        serverSteps.retainAll(List.of("admission", "capacity", "close", "soak", "scale", "storm"));
-        if (!serverSteps.isEmpty()) {
-            BenchServer server = BenchServer.fromProperties(out);
-            Thread hook = new Thread(server::stopQuietly, "bench-server-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                // The single-user admission storms of these steps would meet the product's handshake limit (429),
-                // so they run with it raised; the storm step is about that limit and gets a restart with the default.
-                step(results, failures, "server start", () -> server.start(results, true));
-                if (server.isStarted()) {
-                    if (steps.contains("admission")) {
-                        step(results, failures, "admission", () -> AdmissionStep.run(results, server, out));
-                    }
-                    if (steps.contains("capacity")) {
-                        step(results, failures, "capacity", () -> CapacityStep.run(results, server));
-                    }
-                    if (steps.contains("close")) {
-                        step(results, failures, "mass close", () -> MassCloseStep.run(results, server));
-                    }
-                    if (steps.contains("storm")) { // before the soak, which leaves the server busy for a while
-                        step(results, failures, "storm, handshake limit raised", () -> StormStep.run(results, server,
-                                "For comparison: the handshake limit raised ("
-                                        + Props.text("bench.raisedHandshakeLimit",
-                                        "1000/1000") + " per second / burst), as without it", false, true));
-                    }
-                    if (steps.contains("soak")) {
-                        step(results, failures, "soak", () -> SoakStep.run(results, server));
-                    }
-                    if (steps.contains("scale")) { // not in the default steps: bench/scale runs it
-                        step(results, failures, "scale", () -> ScaleStep.run(results, server));
-                    }
-                    if (steps.contains("storm")) {
-                        step(results, failures, "server restart, product handshake limit", () ->
-                                server.start(results, false));
-                        if (server.isStarted()) {
-                            step(results, failures, "storm", () -> StormStep.run(results, server,
-                                    "The product's defaults: handshake limit 10/s per user, burst 30", true, false));
-                        }
-                    }
-                }
-            } finally {
-                server.stopQuietly();
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-        }
+        serverSteps(results, failures, steps, out);
         if (steps.contains("fanout")) { // its own server: the product WAR with the bench's in-server sender added
             step(results, failures, "fanout", () -> FanoutStep.run(results, BenchServer.fromProperties(out),
-                    serverSteps.isEmpty()));
+                    !hasServerSteps(steps)));
         }
         if (steps.contains("inbound")) { // after the bench server stopped: one node per mode, one at a time
             step(results, failures, "inbound", () -> InboundStep.run(results, BenchServer.fromProperties(out)));
         }
         if (steps.contains("cluster")) { // after the bench server stopped: the nodes have the cores to themselves
-            step(results, failures, "cluster nodes", () ->
-                    ClusterNodesStep.run(results, BenchServer.fromProperties(out)));
+            step(results, failures, "cluster nodes",
+                    () -> ClusterNodesStep.run(results, BenchServer.fromProperties(out)));
         }
 
         Duration took = Duration.between(started, Instant.now());
@@ -138,6 +96,60 @@ public final class BenchMain {
         System.out.println("[bench] results written to " + resultsFile.toAbsolutePath() + " in " + took.toSeconds()
                 + " s");
         System.exit(failures.isEmpty() ? 0 : 1);
+    }
+
+    /** True if a step that runs against the bench server is asked for. */
+    private static boolean hasServerSteps(Set<String> steps) {
+        return steps.stream().anyMatch(SERVER_STEPS::contains);
+    }
+
+    /** The steps against the bench server (started once, restarted for the storm's product limit), in run order. */
+    private static void serverSteps(Results results, List<String> failures, Set<String> steps, Path out)
+            throws Exception {
+        if (!hasServerSteps(steps)) {
+            return;
+        }
+        BenchServer server = BenchServer.fromProperties(out);
+        Thread hook = new Thread(server::stopQuietly, "bench-server-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            // The single-user admission storms of these steps would meet the product's handshake limit (429),
+            // so they run with it raised; the storm step is about that limit and gets a restart with the default.
+            step(results, failures, "server start", () -> server.start(results, true));
+            if (server.isStarted()) {
+                if (steps.contains("admission")) {
+                    step(results, failures, "admission", () -> AdmissionStep.run(results, server, out));
+                }
+                if (steps.contains("capacity")) {
+                    step(results, failures, "capacity", () -> CapacityStep.run(results, server));
+                }
+                if (steps.contains("close")) {
+                    step(results, failures, "mass close", () -> MassCloseStep.run(results, server));
+                }
+                if (steps.contains("storm")) { // before the soak, which leaves the server busy for a while
+                    step(results, failures, "storm, handshake limit raised", () -> StormStep.run(results, server,
+                            "For comparison: the handshake limit raised (" + Props.text("bench.raisedHandshakeLimit",
+                                    "1000/1000") + " per second / burst), as without it", false, true));
+                }
+                if (steps.contains("soak")) {
+                    step(results, failures, "soak", () -> SoakStep.run(results, server));
+                }
+                if (steps.contains("scale")) { // not in the default steps: bench/scale runs it
+                    step(results, failures, "scale", () -> ScaleStep.run(results, server));
+                }
+                if (steps.contains("storm")) {
+                    step(results, failures, "server restart, product handshake limit",
+                            () -> server.start(results, false));
+                    if (server.isStarted()) {
+                        step(results, failures, "storm", () -> StormStep.run(results, server,
+                                "The product's defaults: handshake limit 10/s per user, burst 30", true, false));
+                    }
+                }
+            }
+        } finally {
+            server.stopQuietly();
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
     }
 
     /**
@@ -160,13 +172,13 @@ public final class BenchMain {
                     try {
                         server.start(own, true);
                     } catch (Exception e) {
-                        throw new IllegalStateException("server " + server.name() + " did not start: " + e.getMessage(),
-                                e);
+                        throw new IllegalStateException("server " + server.name() + " did not start: "
+                                + e.getMessage(), e);
                     }
                 }));
             }
-            java.util.concurrent.CompletableFuture.allOf(starts.toArray(java.util.concurrent.CompletableFuture[]::new))
-                    .join();
+            java.util.concurrent.CompletableFuture.allOf(
+                    starts.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
             results.item("Server", "scale-out servers", servers.stream().map(s -> s.name() + " " + s.managed())
                     .reduce((a, b) -> a + ", " + b).orElse(""));
             ScaleOutStep.run(results, servers);
@@ -216,8 +228,7 @@ public final class BenchMain {
         results.item(section, "OS", System.getProperty("os.name") + " " + System.getProperty("os.version")
                 + " (" + System.getProperty("os.arch") + ")");
         results.item(section, "JDK", System.getProperty("java.vm.name") + " "
-                + System.getProperty("java.runtime.version")
-                + " (" + System.getProperty("java.vendor") + ")");
+                + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ")");
         results.item(section, "driver JVM", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("-Xmx")).findFirst().orElse("default heap")
                 + ", common-pool parallelism " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()

@@ -189,14 +189,38 @@ final class BenchServer {
                 raiseHandshakeLimit ? raisedHandshakeLimit() : "-Dbench.handshakeLimit=product",
                 Props.text("bench.serverJvmArgs", "-Dbench.server=1").replace(' ', '\n'),
                 String.join("\n", nodeJvmArgs), productJvmOptions(), ""), StandardCharsets.UTF_8);
-        Path dropins = dir.resolve("dropins");
+        String variant = Props.text("bench.productVariant", "asis");
+        // Cluster nodes and the scale-out step need only the product: no comparison WARs to start there.
+        boolean baselines = templateName == null && Boolean.parseBoolean(Props.text("bench.baselineWars", "true"));
+        deployApplications(dir.resolve("dropins"), variant, baselines);
+        deleteTree(dir.resolve("logs"));
+        launch(dir, baselines);
+        if (results == null) {
+            System.out.println("[bench] server " + name + " started, pid " + pid);
+            return;
+        }
+        String section = "Server";
+        if (handshakesRaised != null) { // a restart: only what changed
+            results.item(section, "restarted", (raiseHandshakeLimit ? "with the handshake limit raised"
+                    : "with the product's handshake limit") + " ("
+                    + String.join(" ", Files.readAllLines(dir.resolve("jvm.options"))) + ")");
+            handshakesRaised = raiseHandshakeLimit;
+            System.out.println("[bench] server " + name + " restarted, pid " + pid);
+            return;
+        }
+        handshakesRaised = raiseHandshakeLimit;
+        describe(results, dir, variant);
+        System.out.println("[bench] server " + name + " started, pid " + pid);
+    }
+
+    /** Empties dropins, then puts the product WAR there (as it is, or a what-if variant) and the comparison WARs. */
+    private void deployApplications(Path dropins, String variant, boolean baselines) throws IOException {
         Files.createDirectories(dropins);
         try (Stream<Path> old = Files.list(dropins)) {
             for (Path p : (Iterable<Path>) old::iterator) {
                 deleteTree(p);
             }
         }
-        String variant = Props.text("bench.productVariant", "asis");
         switch (variant) {
             case "asis" -> {
                 if (extraClasses.isEmpty()) {
@@ -207,51 +231,38 @@ final class BenchServer {
             }
             // What-if experiment, never the default: the product WAR with CDI bean discovery off for the module.
             case "beans-none" -> copyWithBeansXml(productWar, dropins.resolve("wsquota.war"));
-            default ->
-                    throw new IllegalArgumentException("bench.productVariant must be asis or beans-none, was "
+            default -> throw new IllegalArgumentException("bench.productVariant must be asis or beans-none, was "
                     + variant);
         }
-        // Cluster nodes and the scale-out step need only the product: no comparison WARs to start there.
-        boolean baselines = templateName == null && Boolean.parseBoolean(Props.text("bench.baselineWars", "true"));
         if (baselines) {
             writeBareWar(dropins.resolve("bare.war"), "bare", false);
             writeBareWar(dropins.resolve("fair.war"), "fair", true);
         }
-        deleteTree(dir.resolve("logs"));
+    }
 
+    /** Runs "server start", waits for the applications, and connects over JMX. */
+    private void launch(Path dir, boolean baselines) throws Exception {
         int nofile = Props.integer("bench.serverOpenFiles", 65536);
         launched = true;
         // A large pre-touched heap on busy cores can take minutes before "server start" returns.
         int rc = exec(Props.integer("bench.serverStartSeconds", 120), "bash", "-c", "ulimit -n " + nofile
-                + " 2>/dev/null || ulimit -n $(ulimit -Hn); exec \""
-                + wlp.resolve("bin/server") + "\" start " + name + " --clean");
+                + " 2>/dev/null || ulimit -n $(ulimit -Hn); exec \"" + wlp.resolve("bin/server") + "\" start " + name
+                + " --clean");
         if (rc != 0) {
             throw new IllegalStateException("server start exited " + rc + "; see " + dir.resolve("logs"));
         }
-        waitForLog(baselines
-                ? List.of("CWWKZ0001I: Application wsquota started", "CWWKZ0001I: Application bare started",
-                "CWWKZ0001I: Application fair started", "CWWKF0011I")
+        waitForLog(baselines ? List.of("CWWKZ0001I: Application wsquota started",
+                "CWWKZ0001I: Application bare started", "CWWKZ0001I: Application fair started", "CWWKF0011I")
                 : List.of("CWWKZ0001I: Application wsquota started", "CWWKF0011I"), 300);
         connector = JMXConnectorFactory.connect(new JMXServiceURL(Files.readString(
                 dir.resolve("logs/state/com.ibm.ws.jmx.local.address")).trim()));
         pid = (Long) jmx().getAttribute(new ObjectName("java.lang:type=Runtime"), "Pid");
         started = true;
-        if (results == null) {
-            System.out.println("[bench] server " + name + " started, pid " + pid);
-            return;
-        }
+    }
 
+    /** The server's section of RESULTS.md: runtime, JVM, limits, users and endpoints. */
+    private void describe(Results results, Path dir, String variant) throws Exception {
         String section = "Server";
-        if (handshakesRaised != null) { // a restart: only what changed
-            results.item(section, "restarted",
-                    (raiseHandshakeLimit ? "with the handshake limit raised" : "with the product's "
-                    + "handshake limit") + " (" + String.join(" ", Files.readAllLines(dir.resolve("jvm.options")))
-                            + ")");
-            handshakesRaised = raiseHandshakeLimit;
-            System.out.println("[bench] server " + name + " restarted, pid " + pid);
-            return;
-        }
-        handshakesRaised = raiseHandshakeLimit;
         results.item(section, "Open Liberty", libertyVersion() + " (server " + name + ", http://127.0.0.1:" + port
                 + ")");
         results.item(section, "server JVM", String.join(" ", Files.readAllLines(dir.resolve("jvm.options"))));
@@ -260,14 +271,13 @@ final class BenchServer {
         results.item(section, "server open-file limit", openFileLimit(pid));
         results.item(section, "users in the bench registry", users + " (u0000..." + user(users - 1)
                 + ", configDropins/overrides/bench-users.xml, bench only)");
-        results.item(section, "endpoints", "managed " + managed() + (variant.equals("asis") ? (extraClasses.isEmpty()
-                ? " (product WAR, unchanged)" : " (product WAR plus the bench's " + extraClasses + ")")
+        results.item(section, "endpoints", "managed " + managed() + (variant.equals("asis")
+                ? (extraClasses.isEmpty() ? " (product WAR, unchanged)"
+                        : " (product WAR plus the bench's " + extraClasses + ")")
                 : " (EXPERIMENT: product WAR + WEB-INF/beans.xml bean-discovery-mode=none)") + ", bare " + bare()
                 + " (bench WAR: same container, same BASIC auth, same welcome + echo, no quota factory, no CDI), fair "
-                        + fair()
-                + " (the same endpoint in a WAR with WEB-INF/beans.xml bean-discovery-mode=all: CDI on, as in the "
-                        + "product)");
-        System.out.println("[bench] server " + name + " started, pid " + pid);
+                + fair() + " (the same endpoint in a WAR with WEB-INF/beans.xml bean-discovery-mode=all: CDI on, as in"
+                + " the product)");
     }
 
     /** The bench server's configuration (server.xml, server.env) with this node's ports; no logs, apps or state. */

@@ -4,6 +4,7 @@ import dev.wsquota.jmx.ManagerFactoryMXBean;
 
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -195,21 +196,18 @@ final class FanoutStep {
         long cpu0 = cpu(servers);
         FanoutConn.window = window;
         long t0 = System.nanoTime();
-        Map<String, String> answer = call(http,
-                URI.create(sender + "?op=rounds&users=" + users + "&first=" + first + "&rounds=" + rounds
-                + "&rate=" + rate + "&pad=" + pad));
+        Map<String, String> answer = call(http, URI.create(sender + "?op=rounds&users=" + users + "&first=" + first
+                + "&rounds=" + rounds + "&rate=" + rate + "&pad=" + pad));
         awaitReceived(window, planned);
         FanoutConn.window = null;
         long cpu1 = cpu(servers);
         double seconds = window.received() == 0 ? Double.NaN : (window.lastArrivalNanos() - t0) / 1e9;
         long delivered = Long.parseLong(answer.getOrDefault("delivered", "0"));
         Window w = new Window(endpoint, kind, planned, window.received(), seconds, window.percentiles(),
-                window.foreign(),
-                delivered == 0 ? -1 : (cpu1 - cpu0) / 1e3 / delivered, answer, window.late());
+                window.foreign(), delivered == 0 ? -1 : (cpu1 - cpu0) / 1e3 / delivered, answer, window.late());
         System.out.println("[bench] fanout: " + endpoint + " " + kind + ": " + w.received() + "/" + planned + " in "
                 + Results.fmt(seconds, 2) + " s = " + Results.fmt(w.perSecond(), 0) + "/s, p50 "
-                        + ms(w.latency().at(50))
-                + " ms, p99 " + ms(w.latency().at(99)) + " ms, sender " + answer);
+                + ms(w.latency().at(50)) + " ms, p99 " + ms(w.latency().at(99)) + " ms, sender " + answer);
         return w;
     }
 
@@ -259,9 +257,8 @@ final class FanoutStep {
             }
             measure(nodes, http, sender, endpoint, "warm-up (unmeasured)", users, 2, 0, pad, held);
             return List.of(
-                    measure(nodes, http, sender, endpoint, "burst: " + rounds + " rounds back to back", users, rounds,
-                            0,
-                            pad, held),
+                    measure(nodes, http, sender, endpoint, "burst: " + rounds + " rounds back to back", users,
+                            rounds, 0, pad, held),
                     measure(nodes, http, sender, endpoint, "paced: " + pacedRounds + " rounds at "
                             + Results.fmt(rate, 1) + "/s", users, pacedRounds, rate, pad, held));
         } finally {
@@ -315,22 +312,7 @@ final class FanoutStep {
         Map<String, Long> slowByLimitBefore = new TreeMap<>(factory.getSlowConsumerCloses());
         AtomicLong heapMax = new AtomicLong();
         AtomicLong queuedPeak = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            try {
-                ObjectName memory = new ObjectName("java.lang:type=Memory");
-                while (!Thread.currentThread().isInterrupted()) {
-                    CompositeData heap = (CompositeData) server.jmx().getAttribute(memory, "HeapMemoryUsage");
-                    heapMax.accumulateAndGet((Long) heap.get("used"), Math::max);
-                    queuedPeak.accumulateAndGet(factory.getQueuedBytes(), Math::max);
-                    Thread.sleep(250);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // the window is over
-            } catch (Exception e) {
-                System.out.println("[bench] fanout: heap sampler stopped: " + e);
-            }
-        }, "fanout-heap-sampler");
-        sampler.setDaemon(true);
+        Thread sampler = heapSampler(server, heapMax, queuedPeak);
         held.raw().forEach(RawPeer::stopReading);
         String ids = String.join(",", held.raw().stream().map(RawPeer::managerId).toList());
         long t0 = System.nanoTime();
@@ -353,13 +335,7 @@ final class FanoutStep {
         long heapDuring = server.heapAfterGc();
         Map<String, Long> slowByLimit = new TreeMap<>(factory.getSlowConsumerCloses());
         slowByLimit.replaceAll((k, v) -> v - slowByLimitBefore.getOrDefault(k, 0L));
-        held.raw().forEach(RawPeer::resumeReading);
-        List<CompletableFuture<Integer>> ends = held.raw().stream() // one 60 s bound for all, not one each
-                .map(p -> p.closeCode().completeOnTimeout(-2, 60, TimeUnit.SECONDS)).toList();
-        Map<Integer, Integer> codes = new TreeMap<>();
-        for (CompletableFuture<Integer> end : ends) {
-            codes.merge(end.join(), 1, Integer::sum);
-        }
+        Map<Integer, Integer> codes = readAtLast(held);
         long readersClosed = held.readers().stream().filter(c -> c.closed().isDone()).count();
         long heapAfter = server.heapAfterGc();
         slow.put("non-readers", held.raw().size());
@@ -375,7 +351,47 @@ final class FanoutStep {
         slow.put("heapAfter", heapAfter);
         slow.put("queuedPeak", queuedPeak.get());
         System.out.println("[bench] fanout: slow consumers " + slow);
-        int raw = held.raw().size();
+        checkSlowConsumers(held.raw().size(), decided, codes, readersClosed, failures);
+        return w;
+    }
+
+    /** Samples the server's heap use and its queued bytes every 250 ms until interrupted; not started. */
+    private static Thread heapSampler(BenchServer server, AtomicLong heapMax, AtomicLong queuedPeak)
+            throws IOException {
+        ManagerFactoryMXBean factory = server.factory();
+        Thread sampler = new Thread(() -> {
+            try {
+                ObjectName memory = new ObjectName("java.lang:type=Memory");
+                while (!Thread.currentThread().isInterrupted()) {
+                    CompositeData heap = (CompositeData) server.jmx().getAttribute(memory, "HeapMemoryUsage");
+                    heapMax.accumulateAndGet((Long) heap.get("used"), Math::max);
+                    queuedPeak.accumulateAndGet(factory.getQueuedBytes(), Math::max);
+                    Thread.sleep(250);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the window is over
+            } catch (Exception e) {
+                System.out.println("[bench] fanout: heap sampler stopped: " + e);
+            }
+        }, "fanout-heap-sampler");
+        sampler.setDaemon(true);
+        return sampler;
+    }
+
+    /** The non-readers read at last: how each was closed, by close code (-2: nothing within 60 s). */
+    private static Map<Integer, Integer> readAtLast(Held held) {
+        held.raw().forEach(RawPeer::resumeReading);
+        List<CompletableFuture<Integer>> ends = held.raw().stream() // one 60 s bound for all, not one each
+                .map(p -> p.closeCode().completeOnTimeout(-2, 60, TimeUnit.SECONDS)).toList();
+        Map<Integer, Integer> codes = new TreeMap<>();
+        for (CompletableFuture<Integer> end : ends) {
+            codes.merge(end.join(), 1, Integer::sum);
+        }
+        return codes;
+    }
+
+    private static void checkSlowConsumers(int raw, long decided, Map<Integer, Integer> codes, long readersClosed,
+                                           List<String> failures) {
         if (decided != raw) {
             failures.add("slow consumers: the server closed " + decided + " of " + raw + " non-readers with 4003");
         }
@@ -387,7 +403,6 @@ final class FanoutStep {
         if (readersClosed != 0) {
             failures.add("slow consumers: " + readersClosed + " reading connections were closed");
         }
-        return w;
     }
 
     private static long waitForSlowCloses(ManagerFactoryMXBean factory, long before, int expected)
@@ -436,22 +451,21 @@ final class FanoutStep {
 
     private static void report(Results results, List<Window> windows, Map<String, Object> slow, int users, int perUser,
                                int nonReaders, int floodBytes) {
-        results.line(SECTION, users + " users x " + perUser + " connections = " + users * perUser + " held per endpoint"
-                + " (bare first, closed, then managed), " + nonReaders
-                        + " of them raw-socket clients (reading until the "
-                + "last window), the rest the JDK's WebSocket client. A sender inside the server (a bench-only "
-                        + "servlet: "
-                + "`UserMessages.toUser` in the product WAR, a loop over the user's open sessions with the blocking "
-                + "`sendText` in the bare WAR) sends rounds of one message to every user; each message carries the "
-                + "server's `System.nanoTime()`, so the clients measure send-to-receive latency (one machine, one "
-                + "monotonic clock). Counted: messages received by the JDK clients (the raw ones are not measured); "
-                + "per second = received / (last arrival - start of the sender's call). Server CPU per delivery = "
-                + "process CPU time over the window / deliveries the sender reported.");
+        results.line(SECTION, users + " users x " + perUser + " connections = " + users * perUser + " held per "
+                + "endpoint (bare first, closed, then managed), " + nonReaders + " of them raw-socket clients "
+                + "(reading until the last window), the rest the JDK's WebSocket client. A sender inside the server "
+                + "(a bench-only servlet: `UserMessages.toUser` in the product WAR, a loop over the user's open "
+                + "sessions with the blocking `sendText` in the bare WAR) sends rounds of one message to every "
+                + "user; each message carries the server's `System.nanoTime()`, so the clients measure "
+                + "send-to-receive latency (one machine, one monotonic clock). Counted: messages received by the "
+                + "JDK clients (the raw ones are not measured); per second = received / (last arrival - start of "
+                + "the sender's call). Server CPU per delivery = process CPU time over the window / deliveries the "
+                + "sender reported.");
         List<List<?>> rows = new ArrayList<>();
         for (Window w : windows) {
             rows.add(List.of(w.endpoint(), w.kind(), w.received() + " / " + w.planned(), Results.fmt(w.seconds(), 2),
                     Results.fmt(w.perSecond(), 0), ms(w.latency().at(50)), ms(w.latency().at(99)),
-                            ms(w.latency().max()),
+                    ms(w.latency().max()),
                     Results.fmt(w.cpuMicrosPerDelivery(), 1), w.sender().getOrDefault("refused", "?"), w.late(),
                     w.foreign()));
         }
@@ -487,9 +501,14 @@ final class FanoutStep {
                     + "the first node, each user's managers on both)", Results.fmt(twoNodes.perSecond()
                     / oneNode.perSecond(), 2));
         }
-        if (slow.isEmpty()) {
-            return;
+        if (!slow.isEmpty()) {
+            reportSlowConsumers(results, windows, slow, floodBytes, managedPaced);
         }
+    }
+
+    /** The slow-consumer window: the readers' latency, how the server closed the non-readers, heap and queues. */
+    private static void reportSlowConsumers(Results results, List<Window> windows, Map<String, Object> slow,
+                                            int floodBytes, Window managedPaced) {
         Window slowWindow = windows.stream().filter(w -> w.kind().contains("not reading")).findFirst().orElse(null);
         if (slowWindow == null) {
             return;
@@ -499,16 +518,15 @@ final class FanoutStep {
                 + "each non-reader by its manager id (`toManager`) until its queue refuses one (or it is gone). Then "
                 + "the non-readers read at last, to see how the server closed them.");
         if (managedPaced != null) {
-            results.item(SECTION, "the readers' p99, while 1 % did not read / before (paced)", ms(slowWindow.latency()
-                    .at(99)) + " ms / " + ms(managedPaced.latency().at(99)) + " ms (p50 "
-                            + ms(slowWindow.latency().at(50))
-                    + " / " + ms(managedPaced.latency().at(50)) + " ms)");
+            results.item(SECTION, "the readers' p99, while 1 % did not read / before (paced)",
+                    ms(slowWindow.latency().at(99)) + " ms / " + ms(managedPaced.latency().at(99)) + " ms (p50 "
+                            + ms(slowWindow.latency().at(50)) + " / " + ms(managedPaced.latency().at(50)) + " ms)");
         }
         results.item(SECTION, "the flood", slow.get("flood"));
         results.item(SECTION, "closed as slow consumers by the server (SlowConsumerCloses, by limit)",
                 slow.get("slowDecided") + " of " + slow.get("non-readers") + " " + slow.get("slowByLimit")
                         + ", all decided " + Results.fmt((Double) slow.get("decidedSeconds"), 1)
-                                + " s after they stopped");
+                        + " s after they stopped");
         results.item(SECTION, "what each non-reader got when it read at last (close code: count; -1 = the TCP "
                 + "connection ended without a close frame)", slow.get("codes"));
         results.item(SECTION, "reading connections closed meanwhile", slow.get("readersClosed"));

@@ -42,156 +42,60 @@ final class StormStep {
 
     enum Phase { WARMUP, QUIET, STORM, GAP }
 
-    /**
-     * Runs one storm measurement against the server as it is configured now; {@code label} names that configuration.
-     */
-    static void run(Results results, BenchServer server, String label, boolean checked,
-            boolean describe) throws Exception {
-        int attempts = Props.integer("bench.storm.attempts", 2000);
-        int inFlight = Props.integer("bench.storm.inFlight", 200);
-        int rounds = Props.integer("bench.storm.rounds", 3);
-        int bystanders = Props.integer("bench.storm.bystanders", 20);
-        int paceMs = Props.integer("bench.storm.bystanderPaceMs", 250);
-        int quietMs = Props.integer("bench.storm.quietMillis", 4000);
-        int warmupMs = Props.integer("bench.storm.warmupMillis", 10000);
-        int warmupStorms = Props.integer("bench.storm.warmupStorms", 3);
-        URI uri = server.managed();
-        String alice = BenchServer.user(0);
-        if (bystanders + 1 > server.users()) {
-            throw new IllegalArgumentException("bench.storm.bystanders " + bystanders + " needs more bench users than "
-                    + server.users());
+    /** The storm's settings ({@code bench.storm.*}). */
+    private record Plan(int attempts, int inFlight, int rounds, int bystanders, int paceMs, int quietMs,
+                        int warmupMs, int warmupStorms) {
+
+        static Plan read() {
+            return new Plan(Props.integer("bench.storm.attempts", 2000), Props.integer("bench.storm.inFlight", 200),
+                    Props.integer("bench.storm.rounds", 3), Props.integer("bench.storm.bystanders", 20),
+                    Props.integer("bench.storm.bystanderPaceMs", 250), Props.integer("bench.storm.quietMillis", 4000),
+                    Props.integer("bench.storm.warmupMillis", 10000), Props.integer("bench.storm.warmupStorms", 3));
+        }
+    }
+
+    /** What the measured rounds saw: the bystanders' samples, server threads and CPU per phase, the storms. */
+    private static final class Measured {
+        final Map<Phase, ServerThreads.Sample> threadPeaks = new ConcurrentHashMap<>();
+        final CpuSplit quietCpu;
+        final CpuSplit stormCpu;
+        final Map<String, LongAdder> stormAnswers = new ConcurrentHashMap<>();
+        Bystanders bob;
+        long stormNanos;
+        int stormAttempts;
+
+        Measured(BenchServer server) {
+            quietCpu = new CpuSplit(server::cpuNanos);
+            stormCpu = new CpuSplit(server::cpuNanos);
         }
 
-        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "storm-bystander");
-            t.setDaemon(true);
-            return t;
-        });
-        Bystanders bob = new Bystanders(uri, bystanders, paceMs, timer);
-        ServerThreads threads = new ServerThreads(server.jmx());
-        Map<Phase, ServerThreads.Sample> threadPeaks = new ConcurrentHashMap<>();
-        timer.scheduleWithFixedDelay(() -> {
-            Phase phase = bob.phase;
-            try {
-                threadPeaks.merge(phase, threads.sample(), ServerThreads.Sample::max);
-            } catch (RuntimeException e) {
-                System.out.println("[bench] storm: a server thread dump failed: " + e);
-            }
-        }, 500, 1000, TimeUnit.MILLISECONDS);
-        CpuSplit quietCpu = new CpuSplit(server::cpuNanos);
-        CpuSplit stormCpu = new CpuSplit(server::cpuNanos);
-        Map<String, LongAdder> stormAnswers = new ConcurrentHashMap<>();
-        long stormNanos = 0;
-        int stormAttempts = 0;
-        try {
-            bob.phase = Phase.WARMUP;
-            bob.start();
-            Thread.sleep(warmupMs);
-            // Unmeasured storms first: right after a (re)start the JIT compilers take a core, and the storm's own code
-            // paths (429, refusals at the quota) must be compiled before they are compared with the quiet ones.
-            for (int round = 0; round < warmupStorms; round++) {
-                storm(uri, alice, attempts, inFlight, new ConcurrentHashMap<>());
-                Thread.sleep(1000);
-            }
-            for (int round = 0; round < rounds; round++) {
-                bob.phase = Phase.QUIET;
-                quietCpu.begin();
-                Thread.sleep(quietMs);
-                quietCpu.end();
-                bob.phase = Phase.STORM;
-                stormCpu.begin();
-                long t0 = System.nanoTime();
-                stormAttempts += storm(uri, alice, attempts, inFlight, stormAnswers);
-                stormNanos += System.nanoTime() - t0;
-                stormCpu.end();
-                bob.phase = Phase.GAP;
-                Thread.sleep(1000); // alice's held connections close; the next quiet window starts clean
-            }
-        } finally {
-            bob.stop();
-            timer.shutdownNow();
+        ServerThreads.Sample threads(Phase phase) {
+            return threadPeaks.getOrDefault(phase, ServerThreads.NONE);
         }
+    }
 
-        Percentiles quiet = Percentiles.of(bob.samples(Phase.QUIET));
-        Percentiles storm = Percentiles.of(bob.samples(Phase.STORM));
-        double p50Ratio = ratio(storm.at(50), quiet.at(50));
-        double p99Ratio = ratio(storm.at(99), quiet.at(99));
+    /** Runs one storm measurement against the server as it is configured now; {@code label} names that setting. */
+    static void run(Results results, BenchServer server, String label, boolean checked, boolean describe)
+            throws Exception {
+        Plan plan = Plan.read();
+        if (plan.bystanders() + 1 > server.users()) {
+            throw new IllegalArgumentException("bench.storm.bystanders " + plan.bystanders()
+                    + " needs more bench users than " + server.users());
+        }
+        Measured measured = measure(server, plan);
+        Percentiles quiet = Percentiles.of(measured.bob.samples(Phase.QUIET));
+        Percentiles storm = Percentiles.of(measured.bob.samples(Phase.STORM));
         if (describe) {
-            results.line(SECTION, "The storm user (" + alice + ", \"alice\") makes " + attempts
-                    + " connection attempts per "
-                    + "storm, " + inFlight
-                            + " in flight, and retries at once whatever the answer (welcome: held until the "
-                    + "storm ends; 1013, HTTP 429 or a failure: a new attempt at once). " + bystanders
-                            + " bystander users "
-                    + "(\"bob\", " + BenchServer.user(1) + "..." + BenchServer.user(bystanders)
-                            + ") each connect every "
-                    + paceMs + " ms (within the handshake limit), wait for the welcome and close. " + rounds
-                            + " rounds of: "
-                    + quietMs
-                            + " ms without a storm, then one storm; a bystander connection counts for the window in "
-                            + "which "
-                    + "it started and ended (one that straddles a window edge counts for neither). Storm and "
-                            + "bystanders use "
-                    + "separate HTTP clients in the driver, so bystanders never queue behind the storm there. "
-                            + "Latency = connect "
-                    + "until the welcome. Before the measured rounds, " + warmupMs + " ms of bystanders and "
-                            + warmupStorms
-                    + " unmeasured storm(s) warm the server up (its JIT compilers take a core after a restart). CPU: "
-                            + "the "
-                    + "average cores the server and this driver used in each kind of window. Aim: bystanders' p99 "
-                            + "during "
-                    + "the storm under 2x their p99 without it.");
+            describe(results, plan);
         }
         results.line(SECTION, "### " + label);
-        results.table(SECTION,
-                List.of("bystanders (bob)", "connections", "p50 (ms)", "p90 (ms)", "p99 (ms)", "max (ms)",
-                "refused or failed"), List.of(
-                row("without a storm", quiet, bob.failures(Phase.QUIET)),
-                row("during the storm", storm, bob.failures(Phase.STORM)),
-                List.of("during / without", "", Results.fmt(p50Ratio, 2),
-                        Results.fmt(ratio(storm.at(90), quiet.at(90)), 2),
-                        Results.fmt(p99Ratio, 2), "", "")));
-        ServerThreads.Sample quietThreads = threadPeaks.getOrDefault(Phase.QUIET, ServerThreads.NONE);
-        ServerThreads.Sample stormThreads = threadPeaks.getOrDefault(Phase.STORM, ServerThreads.NONE);
-        results.table(SECTION,
-                List.of("server threads (peak of one dump a second)", "all", "waiting in a WebSocket close",
-                "waiting for another write"), List.of(
-                List.of("without a storm", quietThreads.threads(), quietThreads.inClose(),
-                        quietThreads.waitingToWrite()),
-                List.of("during the storm", stormThreads.threads(), stormThreads.inClose(),
-                        stormThreads.waitingToWrite())));
-        int cores = Runtime.getRuntime().availableProcessors();
-        results.table(SECTION,
-                List.of("CPU in use (average cores of " + cores + ")", "server", "this driver (storm and "
-                + "bystander clients)", "both"), List.of(
-                cpuRow("without a storm", quietCpu), cpuRow("during the storm", stormCpu)));
-        double stormSeconds = stormNanos / 1e9;
-        double perAttemptMicros = stormAttempts == 0 ? 0
-                : (stormCpu.serverCores() - quietCpu.serverCores()) * stormSeconds * 1e6 / stormAttempts;
-        results.line(SECTION, "Server CPU per storm attempt, above the quiet level: " + Results.fmt(perAttemptMicros, 0)
-                + " us (both cores together: " + Results.fmt(stormCpu.serverCores() + stormCpu.driverCores(), 2)
-                        + " of "
-                + cores + " busy during the storm; the storm's client runs on the same cores).");
-        results.line(SECTION, "Storm (" + alice + "): " + stormAttempts + " attempts in " + rounds + " storms, "
-                + Results.fmt(stormSeconds, 1) + " s in all ("
-                        + Results.fmt(stormAttempts / Math.max(0.001, stormSeconds), 0)
-                + " attempts/s); answers: " + new TreeMap<>(toCounts(stormAnswers))
-                        + ". Bystander answers other than a "
-                + "welcome: " + bob.failureExamples() + ". **p50 ratio " + Results.fmt(p50Ratio, 2) + ", p99 ratio "
-                + Results.fmt(p99Ratio, 2) + "** (aim < 2: " + (p99Ratio < 2 ? "met" : "NOT met") + ").");
-        System.out.println("[bench] STORM " + label + ": bob p50 " + ms(quiet.at(50)) + " -> " + ms(storm.at(50))
-                + " ms, p99 "
-                + ms(quiet.at(99)) + " -> " + ms(storm.at(99)) + " ms (ratio p50 " + Results.fmt(p50Ratio, 2) + ", p99 "
-                + Results.fmt(p99Ratio, 2) + "; samples " + quiet.count() + " / " + storm.count() + "); alice "
-                + stormAttempts + " attempts in " + Results.fmt(stormSeconds, 1) + " s: " + toCounts(stormAnswers)
-                + "; server threads peak quiet " + quietThreads + ", storm " + stormThreads
-                        + "; cores server/driver quiet "
-                + Results.fmt(quietCpu.serverCores(), 2) + "/" + Results.fmt(quietCpu.driverCores(), 2) + ", storm "
-                + Results.fmt(stormCpu.serverCores(), 2) + "/" + Results.fmt(stormCpu.driverCores(), 2));
+        tables(results, measured, quiet, storm);
+        summary(results, label, plan, measured, quiet, storm);
         if (checked) { // the latencies and the bystanders' failures are numbers to read, not checks
             List<String> failed = new ArrayList<>();
-            if (stormAttempts != attempts * rounds) {
-                failed.add("the storm made " + stormAttempts + " attempts, planned " + attempts * rounds);
+            if (measured.stormAttempts != plan.attempts() * plan.rounds()) {
+                failed.add("the storm made " + measured.stormAttempts + " attempts, planned "
+                        + plan.attempts() * plan.rounds());
             }
             if (quiet.count() < 20 || storm.count() < 20) {
                 failed.add("too few bystander samples to compare (" + quiet.count() + " without, " + storm.count()
@@ -201,6 +105,140 @@ final class StormStep {
                 throw new BenchMain.CheckFailed(String.join("; ", failed));
             }
         }
+    }
+
+    /** Bystanders throughout; warm-up storms, then rounds of a quiet window and a storm; a thread dump a second. */
+    private static Measured measure(BenchServer server, Plan plan) throws Exception {
+        URI uri = server.managed();
+        String alice = BenchServer.user(0);
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "storm-bystander");
+            t.setDaemon(true);
+            return t;
+        });
+        Measured measured = new Measured(server);
+        Bystanders bob = new Bystanders(uri, plan.bystanders(), plan.paceMs(), timer);
+        measured.bob = bob;
+        ServerThreads threads = new ServerThreads(server.jmx());
+        timer.scheduleWithFixedDelay(() -> {
+            Phase phase = bob.phase;
+            try {
+                measured.threadPeaks.merge(phase, threads.sample(), ServerThreads.Sample::max);
+            } catch (RuntimeException e) {
+                System.out.println("[bench] storm: a server thread dump failed: " + e);
+            }
+        }, 500, 1000, TimeUnit.MILLISECONDS);
+        try {
+            bob.phase = Phase.WARMUP;
+            bob.start();
+            Thread.sleep(plan.warmupMs());
+            // Unmeasured storms first: right after a (re)start the JIT compilers take a core, and the storm's own code
+            // paths (429, refusals at the quota) must be compiled before they are compared with the quiet ones.
+            for (int round = 0; round < plan.warmupStorms(); round++) {
+                storm(uri, alice, plan.attempts(), plan.inFlight(), new ConcurrentHashMap<>());
+                Thread.sleep(1000);
+            }
+            for (int round = 0; round < plan.rounds(); round++) {
+                bob.phase = Phase.QUIET;
+                measured.quietCpu.begin();
+                Thread.sleep(plan.quietMs());
+                measured.quietCpu.end();
+                bob.phase = Phase.STORM;
+                measured.stormCpu.begin();
+                long t0 = System.nanoTime();
+                measured.stormAttempts += storm(uri, alice, plan.attempts(), plan.inFlight(), measured.stormAnswers);
+                measured.stormNanos += System.nanoTime() - t0;
+                measured.stormCpu.end();
+                bob.phase = Phase.GAP;
+                Thread.sleep(1000); // alice's held connections close; the next quiet window starts clean
+            }
+        } finally {
+            bob.stop();
+            timer.shutdownNow();
+        }
+        return measured;
+    }
+
+    private static void describe(Results results, Plan plan) {
+        String alice = BenchServer.user(0);
+        int attempts = plan.attempts();
+        int inFlight = plan.inFlight();
+        int bystanders = plan.bystanders();
+        int paceMs = plan.paceMs();
+        int rounds = plan.rounds();
+        int quietMs = plan.quietMs();
+        int warmupMs = plan.warmupMs();
+        int warmupStorms = plan.warmupStorms();
+        results.line(SECTION, "The storm user (" + alice + ", \"alice\") makes " + attempts + " connection attempts "
+                + "per storm, " + inFlight + " in flight, and retries at once whatever the answer (welcome: held "
+                + "until the storm ends; 1013, HTTP 429 or a failure: a new attempt at once). " + bystanders + " "
+                + "bystander users (\"bob\", " + BenchServer.user(1) + "..." + BenchServer.user(bystanders) + ") "
+                + "each connect every " + paceMs + " ms (within the handshake limit), wait for the welcome and "
+                + "close. " + rounds + " rounds of: " + quietMs + " ms without a storm, then one storm; a bystander "
+                + "connection counts for the window in which it started and ended (one that straddles a window edge "
+                + "counts for neither). Storm and bystanders use separate HTTP clients in the driver, so bystanders "
+                + "never queue behind the storm there. Latency = connect until the welcome. Before the measured "
+                + "rounds, " + warmupMs + " ms of bystanders and " + warmupStorms + " unmeasured storm(s) warm the "
+                + "server up (its JIT compilers take a core after a restart). CPU: the average cores the server and "
+                + "this driver used in each kind of window. Aim: bystanders' p99 during the storm under 2x their "
+                + "p99 without it.");
+    }
+
+    /** The bystanders' latencies, the server's threads and the CPU, each without and during the storm. */
+    private static void tables(Results results, Measured measured, Percentiles quiet, Percentiles storm) {
+        results.table(SECTION, List.of("bystanders (bob)", "connections", "p50 (ms)", "p90 (ms)", "p99 (ms)",
+                "max (ms)", "refused or failed"), List.of(
+                row("without a storm", quiet, measured.bob.failures(Phase.QUIET)),
+                row("during the storm", storm, measured.bob.failures(Phase.STORM)),
+                List.of("during / without", "", Results.fmt(ratio(storm.at(50), quiet.at(50)), 2),
+                        Results.fmt(ratio(storm.at(90), quiet.at(90)), 2),
+                        Results.fmt(ratio(storm.at(99), quiet.at(99)), 2), "", "")));
+        ServerThreads.Sample quietThreads = measured.threads(Phase.QUIET);
+        ServerThreads.Sample stormThreads = measured.threads(Phase.STORM);
+        results.table(SECTION, List.of("server threads (peak of one dump a second)", "all",
+                "waiting in a WebSocket close", "waiting for another write"), List.of(
+                List.of("without a storm", quietThreads.threads(), quietThreads.inClose(),
+                        quietThreads.waitingToWrite()),
+                List.of("during the storm", stormThreads.threads(), stormThreads.inClose(),
+                        stormThreads.waitingToWrite())));
+        int cores = Runtime.getRuntime().availableProcessors();
+        results.table(SECTION, List.of("CPU in use (average cores of " + cores + ")", "server",
+                "this driver (storm and bystander clients)", "both"), List.of(
+                cpuRow("without a storm", measured.quietCpu), cpuRow("during the storm", measured.stormCpu)));
+    }
+
+    /** The storm's cost per attempt, its answers, the ratios with the aim, and the same on the console. */
+    private static void summary(Results results, String label, Plan plan, Measured measured, Percentiles quiet,
+                                Percentiles storm) {
+        String alice = BenchServer.user(0);
+        int cores = Runtime.getRuntime().availableProcessors();
+        CpuSplit quietCpu = measured.quietCpu;
+        CpuSplit stormCpu = measured.stormCpu;
+        int stormAttempts = measured.stormAttempts;
+        double p50Ratio = ratio(storm.at(50), quiet.at(50));
+        double p99Ratio = ratio(storm.at(99), quiet.at(99));
+        double stormSeconds = measured.stormNanos / 1e9;
+        double perAttemptMicros = stormAttempts == 0 ? 0
+                : (stormCpu.serverCores() - quietCpu.serverCores()) * stormSeconds * 1e6 / stormAttempts;
+        results.line(SECTION, "Server CPU per storm attempt, above the quiet level: "
+                + Results.fmt(perAttemptMicros, 0) + " us (both cores together: "
+                + Results.fmt(stormCpu.serverCores() + stormCpu.driverCores(), 2) + " of " + cores + " busy during "
+                + "the storm; the storm's client runs on the same cores).");
+        results.line(SECTION, "Storm (" + alice + "): " + stormAttempts + " attempts in " + plan.rounds() + " "
+                + "storms, " + Results.fmt(stormSeconds, 1) + " s in all ("
+                + Results.fmt(stormAttempts / Math.max(0.001, stormSeconds), 0) + " attempts/s); answers: "
+                + new TreeMap<>(toCounts(measured.stormAnswers)) + ". Bystander answers other than a welcome: "
+                + measured.bob.failureExamples() + ". **p50 ratio " + Results.fmt(p50Ratio, 2) + ", p99 ratio "
+                + Results.fmt(p99Ratio, 2) + "** (aim < 2: " + (p99Ratio < 2 ? "met" : "NOT met") + ").");
+        System.out.println("[bench] STORM " + label + ": bob p50 " + ms(quiet.at(50)) + " -> " + ms(storm.at(50))
+                + " ms, p99 " + ms(quiet.at(99)) + " -> " + ms(storm.at(99)) + " ms (ratio p50 "
+                + Results.fmt(p50Ratio, 2) + ", p99 " + Results.fmt(p99Ratio, 2) + "; samples " + quiet.count() + " "
+                + "/ " + storm.count() + "); alice " + stormAttempts + " attempts in " + Results.fmt(stormSeconds, 1)
+                + " s: " + toCounts(measured.stormAnswers) + "; server threads peak quiet "
+                + measured.threads(Phase.QUIET) + ", storm " + measured.threads(Phase.STORM) + "; cores "
+                + "server/driver quiet " + Results.fmt(quietCpu.serverCores(), 2) + "/"
+                + Results.fmt(quietCpu.driverCores(), 2) + ", storm " + Results.fmt(stormCpu.serverCores(), 2) + "/"
+                + Results.fmt(stormCpu.driverCores(), 2));
     }
 
     private static List<Object> row(String name, Percentiles p, long failures) {
@@ -226,9 +264,7 @@ final class StormStep {
         return out;
     }
 
-    /**
-     * One storm: {@code inFlight} chains of attempts until {@code attempts} were answered; returns the attempts made.
-     */
+    /** One storm: {@code inFlight} chains of attempts until {@code attempts} were answered; returns those made. */
     private static int storm(URI uri, String user, int attempts, int inFlight, Map<String, LongAdder> answers)
             throws InterruptedException {
         AtomicInteger budget = new AtomicInteger(attempts);
@@ -253,7 +289,7 @@ final class StormStep {
 
     private static void attempt(URI uri, String user, AtomicInteger budget, AtomicInteger made,
                                 ConcurrentLinkedQueue<WsConn> held, Map<String, LongAdder> answers,
-                                        CountDownLatch done) {
+                                CountDownLatch done) {
         if (budget.getAndDecrement() <= 0) {
             done.countDown();
             return;

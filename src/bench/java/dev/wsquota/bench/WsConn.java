@@ -1,6 +1,6 @@
 package dev.wsquota.bench;
 
-import dev.wsquota.it.WsClient;
+import dev.wsquota.it.support.WsClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

@@ -1,5 +1,9 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.Jwt;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.GuardAdmin;
 import dev.wsquota.jmx.GuardMXBean;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -49,7 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class BrowserIT extends RawHandshakeTest {
+class BrowserIT extends RawHandshakeItBase {
 
     private static final String PASSWORD = WsClient.PASSWORD;
     private static final String QUOTA_SENTENCE = "You already have 5 of 5 connections open. Close one to open another.";

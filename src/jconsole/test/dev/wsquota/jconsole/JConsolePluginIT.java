@@ -1,10 +1,10 @@
 package dev.wsquota.jconsole;
 
 import com.sun.tools.jconsole.JConsolePlugin;
-import dev.wsquota.it.Await;
-import dev.wsquota.it.Deployments;
-import dev.wsquota.it.JmxClient;
-import dev.wsquota.it.WsClient;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jconsole.model.Event;
 import dev.wsquota.jconsole.model.ManagerLine;
 import dev.wsquota.jconsole.model.Outcome;

@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A real one-member cluster; each call runs on a new plain thread, as on a container's thread. */
+@StartsHazelcastMembers
 class ForeignThreadCallsTest {
 
     private static HazelcastInstance member;
@@ -34,8 +35,8 @@ class ForeignThreadCallsTest {
         int port = FreePorts.of(1)[0];
         ClusterSettings settings = new ClusterSettings(true, "test-" + System.nanoTime(), port,
                 List.of("127.0.0.1:" + port), 15, 1);
-        member = Hazelcast.newHazelcastInstance(
-                HazelcastMember.config(settings, ForeignThreadCallsTest.class.getClassLoader()));
+        member = Hazelcast.newHazelcastInstance(HazelcastMember.config(settings,
+                ForeignThreadCallsTest.class.getClassLoader()));
         ledger = new HazelcastLedger(member, settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
                 System::currentTimeMillis);
         ledger.claim("alice", "m1", 5);
@@ -112,8 +113,8 @@ class ForeignThreadCallsTest {
     void aFailingCallThrowsAndStillLeavesNothing() throws Exception {
         IMap<String, Slots> slots = member.getMap(HazelcastLedger.SLOTS_MAP);
         Ran<String> ran = onNewThread(() -> {
-            IllegalStateException thrown = assertThrows(IllegalStateException.class, () ->
-                    ForeignThreadCalls.run(() -> {
+            IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                    () -> ForeignThreadCalls.run(() -> {
                 slots.entrySet();
                 throw new IllegalStateException("the call's own failure");
             }));

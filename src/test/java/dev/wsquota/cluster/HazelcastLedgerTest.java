@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several real Hazelcast members in one JVM, on loopback ports of their own. */
+@StartsHazelcastMembers
 class HazelcastLedgerTest {
 
     private final List<HazelcastInstance> started = new ArrayList<>();
@@ -58,8 +59,8 @@ class HazelcastLedgerTest {
     }
 
     private static HazelcastLedger ledger(HazelcastInstance member, int leaseSeconds, AtomicLong clock) {
-        ClusterSettings settings = new ClusterSettings(true, "ignored", 5701, List.of("127.0.0.1:5701"), leaseSeconds,
-                1);
+        ClusterSettings settings = new ClusterSettings(true, "ignored", 5701, List.of("127.0.0.1:5701"),
+                leaseSeconds, 1);
         return new HazelcastLedger(member, settings, ClusterEvents.NONE, ForkJoinPool.commonPool(),
                 clock == null ? System::currentTimeMillis : clock::get);
     }

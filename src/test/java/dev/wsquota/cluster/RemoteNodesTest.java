@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Operations on a user's managers across two real members, each serving its own stand-in managers. */
+@StartsHazelcastMembers
 class RemoteNodesTest {
 
     private final List<HazelcastInstance> members = new ArrayList<>();

@@ -316,17 +316,17 @@ class ClusterHostsScenarios {
                         + "within 300 s; see " + dir.resolve("node" + i + ".log"));
                 ready.add("node" + i + " at " + (System.currentTimeMillis() - started) + " ms");
             }
-            List<dev.wsquota.it.WsClient> clients = new ArrayList<>();
+            List<dev.wsquota.it.support.WsClient> clients = new ArrayList<>();
             int welcomed = 0;
             int refused = 0;
             List<String> answers = new ArrayList<>();
             try {
                 for (int i = 1; i <= 3; i++) {
                     for (int n = 0; n < 3; n++) {
-                        dev.wsquota.it.WsClient client = dev.wsquota.it.WsClient.open(
+                        dev.wsquota.it.support.WsClient client = dev.wsquota.it.support.WsClient.open(
                                 java.net.URI.create("ws://" + Hosts.address(i) + ":9080/ws"), "alice");
                         clients.add(client);
-                        dev.wsquota.it.WsClient.Answer answer = client.answer();
+                        dev.wsquota.it.support.WsClient.Answer answer = client.answer();
                         if (answer.admitted()) {
                             welcomed++;
                             answers.add("node" + i + ": welcome active " + client.welcomeField("active"));
@@ -338,7 +338,7 @@ class ClusterHostsScenarios {
                     }
                 }
             } finally {
-                dev.wsquota.it.WsClient.closeAll(clients);
+                dev.wsquota.it.support.WsClient.closeAll(clients);
             }
             List<String> joined = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {

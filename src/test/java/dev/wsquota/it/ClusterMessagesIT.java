@@ -1,28 +1,19 @@
 package dev.wsquota.it;
 
-import dev.wsquota.jmx.ClusterMXBean;
+import dev.wsquota.it.support.Api;
+import dev.wsquota.it.support.ClusterNodes;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.quota.PushFrame;
-import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import javax.management.JMX;
-import javax.management.ObjectName;
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,74 +23,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The application's messages across two Liberty nodes: to a user with managers on both, and a disconnect. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterMessagesIT {
+class ClusterMessagesIT extends ClusterItBase {
 
-    private static final String NODE1 = "messages-node1";
-    private static final SecondNode NODE2 = new SecondNode();
-    private static final List<WsClient> CLIENTS = WsClient.newList();
+    private static final String NODE1_PORT = System.getProperty("httpPort");
+    private static final String NODE2_PORT = System.getProperty("node2HttpPort");
 
-    @ArquillianResource
-    private Deployer deployer;
-
-    @Deployment(name = NODE1, managed = false, testable = false)
+    @Deployment(testable = false)
     static WebArchive node1() throws IOException {
-        String config = Files.readString(new File("src/main/resources/META-INF/microprofile-config.properties")
-                .toPath())
-                + "\nwsquota.cluster=hazelcast\n"
-                + "wsquota.cluster.name=" + System.getProperty("clusterName") + "\n"
-                + "wsquota.cluster.port=" + System.getProperty("clusterPort1") + "\n"
-                + "wsquota.cluster.members=127.0.0.1:" + System.getProperty("clusterPort1") + ",127.0.0.1:"
-                + System.getProperty("clusterPort2") + "\n"
-                + "wsquota.cluster.lease-seconds=" + System.getProperty("clusterLeaseSeconds") + "\n";
-        return Deployments.product("clustermessages")
-                .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties");
+        return ClusterNodes.nodeOne("clustermessages");
     }
 
-    @AfterAll
-    static void stopNode2() throws Exception {
-        WsClient.closeAll(CLIENTS);
-        NODE2.stop();
-    }
-
-    private static WsClient open(java.net.URI endpoint, String user) {
-        WsClient client = WsClient.open(endpoint, user);
-        CLIENTS.add(client);
+    private static WsClient welcomed(WsClient client) {
         client.welcome();
         return client;
     }
 
-    private static String node1Port() {
-        return System.getProperty("httpPort");
-    }
-
-    private static String node2Port() {
-        return System.getProperty("node2HttpPort");
+    private static HttpResponse<String> post(String port, String path, String text) {
+        return Api.post(port, path, "publisher", "text/plain", text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
-    @Order(1)
-    void twoNodesFormOneCluster() throws Exception {
-        deployer.deploy(NODE1);
-        NODE2.start();
-        try (JmxClient jmx = JmxClient.connect()) {
-            ClusterMXBean cluster = JMX.newMXBeanProxy(jmx.connection(), new ObjectName("dev.wsquota:type=Cluster"),
-                    ClusterMXBean.class);
-            Await.until("two members", Duration.ofSeconds(60), cluster::getMemberCount, n -> n == 2);
-        }
-    }
-
-    @Test
-    @Order(2)
-    void aMessageToAliceReachesHerManagersOnBothNodesAndOnlyTheNodesThatHoldThem() throws Exception {
-        WsClient aliceHere = open(WsClient.endpoint(), "alice");
-        WsClient aliceThere = open(NODE2.endpoint(), "alice");
-        WsClient bobThere = open(NODE2.endpoint(), "bob");
+    void aMessageToAUserReachesHerManagersOnBothNodesAndNobodyElse() throws Exception {
+        WsClient aliceHere = welcomed(onNode1("alice"));
+        WsClient aliceThere = welcomed(onNode2("alice"));
+        WsClient bobThere = welcomed(onNode2("bob"));
 
         long t0 = System.nanoTime();
-        HttpResponse<String> sent = Api.post(node1Port(), "/api/users/alice/messages", "publisher",
-                "text/plain", "to alice everywhere".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> sent = post(NODE1_PORT, "/api/users/alice/messages", "to alice everywhere");
         long callMillis = (System.nanoTime() - t0) / 1_000_000;
+
         assertEquals(200, sent.statusCode(), sent.body());
         assertEquals(2, Api.field(sent.body(), "delivered"), sent.body());
         assertEquals(2, Api.field(sent.body(), "nodes"), sent.body());
@@ -107,35 +59,64 @@ class ClusterMessagesIT {
         assertEquals(PushFrame.of("to alice everywhere"), aliceHere.nextMessage(10_000));
         assertEquals(PushFrame.of("to alice everywhere"), aliceThere.nextMessage(10_000));
         assertNull(bobThere.nextMessage(500), "bob gets nothing");
-
-        HttpResponse<String> toBob = Api.post(node1Port(), "/api/users/bob/messages", "publisher", "text/plain",
-                "bob only".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertEquals(1, Api.field(toBob.body(), "nodes"), "only the node holding bob's slot: " + toBob.body());
-        assertEquals(PushFrame.of("bob only"), bobThere.nextMessage(10_000));
-
-        HttpResponse<String> one = Api.post(node1Port(), "/api/managers/" + aliceThere.welcomeField("managerId")
-                + "/messages", "publisher", "text/plain",
-                        "the one on node 2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertEquals(200, one.statusCode(), one.body());
-        assertEquals(PushFrame.of("the one on node 2"), aliceThere.nextMessage(10_000));
-
-        HttpResponse<String> all = Api.post(node2Port(), "/api/messages", "publisher", "text/plain",
-                "all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertEquals(3, Api.field(all.body(), "delivered"), all.body());
-        assertEquals(2, Api.field(all.body(), "nodes"), all.body());
         System.out.println("cluster message to alice on 2 nodes: HTTP call " + callMillis + " ms; " + sent.body());
-
-        HttpResponse<String> list = Api.get(node2Port(), "/api/users/alice/managers", "publisher");
-        assertTrue(list.body().contains(aliceHere.welcomeField("managerId")), list.body());
-        assertTrue(list.body().contains(aliceThere.welcomeField("managerId")), list.body());
     }
 
     @Test
-    @Order(3)
+    void aMessageToAUserGoesOnlyToTheNodesThatHoldHerSlots() throws Exception {
+        welcomed(onNode1("alice"));
+        WsClient bobThere = welcomed(onNode2("bob"));
+
+        HttpResponse<String> toBob = post(NODE1_PORT, "/api/users/bob/messages", "bob only");
+
+        assertEquals(1, Api.field(toBob.body(), "nodes"), "only the node holding bob's slot: " + toBob.body());
+        assertEquals(PushFrame.of("bob only"), bobThere.nextMessage(10_000));
+    }
+
+    @Test
+    void aMessageToOneManagerReachesItOnTheOtherNode() throws Exception {
+        WsClient there = welcomed(onNode2("carol"));
+
+        HttpResponse<String> one = post(NODE1_PORT, "/api/managers/" + there.welcomeField("managerId")
+                + "/messages", "the one on node 2");
+
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals(PushFrame.of("the one on node 2"), there.nextMessage(10_000));
+    }
+
+    @Test
+    void aBroadcastReachesEveryManagerOnEveryNode() throws Exception {
+        WsClient here = welcomed(onNode1("alice"));
+        WsClient there = welcomed(onNode2("alice"));
+        WsClient other = welcomed(onNode2("bob"));
+
+        HttpResponse<String> all = post(NODE2_PORT, "/api/messages", "all");
+
+        assertEquals(3, Api.field(all.body(), "delivered"), all.body());
+        assertEquals(2, Api.field(all.body(), "nodes"), all.body());
+        for (WsClient client : List.of(here, there, other)) {
+            assertEquals(PushFrame.of("all"), client.nextMessage(10_000));
+        }
+    }
+
+    @Test
+    void eitherNodeListsAUsersManagersOnBothNodes() {
+        WsClient here = welcomed(onNode1("dave"));
+        WsClient there = welcomed(onNode2("dave"));
+
+        HttpResponse<String> list = Api.get(NODE2_PORT, "/api/users/dave/managers", "publisher");
+
+        assertTrue(list.body().contains(here.welcomeField("managerId")), list.body());
+        assertTrue(list.body().contains(there.welcomeField("managerId")), list.body());
+    }
+
+    @Test
     void deleteOnNodeOneClosesHerManagersOnNodeTwo() {
-        WsClient there = open(NODE2.endpoint(), "carol");
-        WsClient here = open(WsClient.endpoint(), "carol");
-        HttpResponse<String> gone = Api.delete(node1Port(), "/api/users/carol/managers", "publisher");
+        WsClient there = welcomed(onNode2("carol"));
+        WsClient here = welcomed(onNode1("carol"));
+
+        HttpResponse<String> gone = Api.delete(NODE1_PORT, "/api/users/carol/managers", "publisher");
+
         assertEquals(200, gone.statusCode(), gone.body());
         assertEquals(2, Api.field(gone.body(), "closed"), gone.body());
         assertEquals(new WsClient.Close(1008, "disconnected by an operator"), there.awaitClose());

@@ -1,5 +1,9 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.ClusterNodes;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.RedeployRounds;
 import dev.wsquota.jmx.ClusterMXBean;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -7,16 +11,11 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import javax.management.JMX;
-import javax.management.ObjectName;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -44,16 +43,7 @@ class ClusterRedeployLeakIT {
 
     @Deployment(name = NAME, managed = false, testable = false)
     static WebArchive deployment() throws IOException {
-        String port = System.getProperty("clusterPort1");
-        String config = Files.readString(new File("src/main/resources/META-INF/microprofile-config.properties")
-                .toPath())
-                + "\nwsquota.cluster=hazelcast\n"
-                + "wsquota.cluster.name=" + System.getProperty("clusterName") + "-redeploy\n"
-                + "wsquota.cluster.port=" + port + "\n"
-                + "wsquota.cluster.members=127.0.0.1:" + port + "\n"
-                + "wsquota.cluster.lease-seconds=" + System.getProperty("clusterLeaseSeconds") + "\n";
-        return Deployments.product(NAME)
-                .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties");
+        return ClusterNodes.alone(NAME);
     }
 
     @ArquillianResource
@@ -62,8 +52,7 @@ class ClusterRedeployLeakIT {
     @Test
     void redeploysInClusterModeLeaveNoVersionBehind() throws Exception {
         try (JmxClient jmx = JmxClient.connect()) {
-            ClusterMXBean cluster = JMX.newMXBeanProxy(jmx.connection(), new ObjectName("dev.wsquota:type=Cluster"),
-                    ClusterMXBean.class);
+            ClusterMXBean cluster = ClusterNodes.mxBean(jmx);
             ManagerFactoryMXBean factory = jmx.factory();
             Map<String, Integer> held = new TreeMap<>();
             for (String user : RedeployRounds.USERS) {

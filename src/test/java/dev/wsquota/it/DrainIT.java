@@ -1,23 +1,23 @@
 package dev.wsquota.it;
 
-import dev.wsquota.jmx.ClusterMXBean;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.ClusterNodes;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.OpsHttp;
+import dev.wsquota.it.support.SecondNode;
+import dev.wsquota.it.support.ServerLog;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import javax.management.JMX;
-import javax.management.ObjectName;
-import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -25,7 +25,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,14 +40,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Draining a node before a planned stop, on the real server: 200 connections of four users closed with 1001 over
- * 5 s as the clients see it, readiness DOWN and new handshakes refused meanwhile; then, with two cluster nodes, a
- * drained user at its quota reconnects to the other node and is admitted at once. Each part runs on its own
- * deployment, undeployed at its end, so the drain (a node-wide state) never reaches another test.
+ * Draining a node before a planned stop, on the real server: refused drain calls change nothing; 200 connections
+ * of four users closed with 1001 over 5 s as the clients see it, readiness DOWN and new handshakes refused
+ * meanwhile; then, with two cluster nodes, a drained user at its quota reconnects to the other node and is admitted
+ * at once. Each test runs on its own deployment, undeployed at its end, so the drain (a node-wide state) never
+ * reaches another test.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DrainIT {
 
     private static final String SINGLE = "drain-single";
@@ -57,7 +56,6 @@ class DrainIT {
     private static final int CONNECTIONS = 200;
     private static final int DRAIN_SECONDS = 5;
     private static final long WINDOW_MILLIS = 500;
-    private static final String CONFIG = "META-INF/microprofile-config.properties";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @ArquillianResource
@@ -66,37 +64,24 @@ class DrainIT {
     /** The product on one node, with a per-user quota that holds 50 connections each (200 over four users). */
     @Deployment(name = SINGLE, managed = false, testable = false)
     static WebArchive single() throws IOException {
-        String config = defaults() + "\nwsquota.max-managers-per-user=60\n";
-        return Deployments.product(SINGLE).addAsResource(new StringAsset(config), CONFIG);
+        return Deployments.product(SINGLE, "wsquota.max-managers-per-user=60\n");
     }
 
     /** The product in cluster mode with the default quota (5 per user across both nodes), as ClusterIT's node 1. */
     @Deployment(name = CLUSTER, managed = false, testable = false)
     static WebArchive cluster() throws IOException {
-        String config = defaults()
-                + "\nwsquota.cluster=hazelcast\n"
-                + "wsquota.cluster.name=" + System.getProperty("clusterName") + "\n"
-                + "wsquota.cluster.port=" + System.getProperty("clusterPort1") + "\n"
-                + "wsquota.cluster.members=127.0.0.1:" + System.getProperty("clusterPort1") + ",127.0.0.1:"
-                + System.getProperty("clusterPort2") + "\n"
-                + "wsquota.cluster.lease-seconds=" + System.getProperty("clusterLeaseSeconds") + "\n";
-        return Deployments.product(CLUSTER).addAsResource(new StringAsset(config), CONFIG);
-    }
-
-    private static String defaults() throws IOException {
-        return Files.readString(new File("src/main/resources/" + CONFIG).toPath());
+        return ClusterNodes.nodeOne(CLUSTER);
     }
 
     @Test
-    @Order(1)
-    void twoHundredConnectionsDrainedOverFiveSecondsAllGet1001SpreadOverTheWindow() throws Exception {
+    void drainCallsWithoutTheRightsOrWithBadInputAreRefusedAndChangeNothing() throws Exception {
         deployer.deploy(SINGLE);
         List<WsClient> clients = new ArrayList<>();
         try (JmxClient jmx = JmxClient.connect()) {
-            ManagerFactoryMXBean factory = jmx.factory();
-            clients.addAll(openAll(CONNECTIONS));
-            assertEquals(CONNECTIONS, clients.stream().filter(WsClient::admitted).count(), "every connection welcomed");
-            assertEquals(200, OpsHttp.get("/health/ready").statusCode(), "ready before the drain");
+            for (String user : USERS) {
+                clients.add(WsClient.open(user));
+            }
+            assertTrue(clients.stream().allMatch(WsClient::admitted), "every connection welcomed");
 
             assertEquals(401, postDrain(null, "?seconds=5").statusCode(), "no credentials");
             assertEquals(403, postDrain("alice", "?seconds=5").statusCode(), "a user without the wsquota-admin role");
@@ -107,8 +92,26 @@ class DrainIT {
             HttpResponse<String> foreign = postDrain("ops", "?seconds=5", "http://evil.example");
             assertEquals(403, foreign.statusCode(), "a foreign page posting with the operator's credentials: "
                     + foreign.body());
-            assertFalse(factory.isDraining(), "refused calls change nothing");
-            assertTrue(clients.stream().noneMatch(WsClient::isClosed));
+
+            assertFalse(jmx.factory().isDraining(), "refused calls change nothing");
+            assertEquals(200, OpsHttp.get("/health/ready").statusCode(), "still ready");
+            assertTrue(clients.stream().noneMatch(WsClient::isClosed), "no connection closed");
+        } finally {
+            endDrainQuietly();
+            WsClient.closeAll(clients);
+            deployer.undeploy(SINGLE);
+        }
+    }
+
+    @Test
+    void twoHundredConnectionsDrainedOverFiveSecondsAllGet1001SpreadOverTheWindow() throws Exception {
+        deployer.deploy(SINGLE);
+        List<WsClient> clients = new ArrayList<>();
+        try (JmxClient jmx = JmxClient.connect()) {
+            ManagerFactoryMXBean factory = jmx.factory();
+            clients.addAll(openAll(CONNECTIONS));
+            assertEquals(CONNECTIONS, clients.stream().filter(WsClient::admitted).count(), "every connection welcomed");
+            assertEquals(200, OpsHttp.get("/health/ready").statusCode(), "ready before the drain");
             ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(jmx.connection(),
                     ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
             int threadsBefore = threads.getThreadCount();
@@ -179,7 +182,6 @@ class DrainIT {
     }
 
     @Test
-    @Order(2)
     void inAClusterADrainedUserAtItsQuotaReconnectsToTheOtherNodeAtOnce() throws Exception {
         deployer.deploy(CLUSTER);
         SecondNode node2 = new SecondNode();
@@ -187,42 +189,38 @@ class DrainIT {
         ExecutorService background = Executors.newSingleThreadExecutor();
         try {
             node2.start();
-            try (JmxClient jmx = JmxClient.connect()) {
-                ClusterMXBean cluster = JMX.newMXBeanProxy(jmx.connection(), new ObjectName("dev.wsquota:type=Cluster"),
-                        ClusterMXBean.class);
-                Await.until("two members", Duration.ofSeconds(60), cluster::getMemberCount, n -> n == 2);
-                List<WsClient> onNode1 = new ArrayList<>();
-                for (int i = 0; i < 5; i++) {
-                    WsClient client = WsClient.open("dave");
-                    assertTrue(client.admitted());
-                    onNode1.add(client);
-                }
-                clients.addAll(onNode1);
-                WsClient full = WsClient.open(node2.endpoint(), "dave");
-                clients.add(full);
-                assertEquals(1013, full.answer().close().code(), "dave holds his quota of 5 across the cluster");
-
-                Future<HttpResponse<String>> drained =
-                        background.submit(() -> postDrain("ops", "?seconds=3&wait=true"));
-                List<WsClient> onNode2 = new ArrayList<>();
-                for (WsClient client : onNode1) {
-                    assertEquals(new WsClient.Close(1001, "server shutting down"), client.awaitClose());
-                    WsClient moved = WsClient.open(node2.endpoint(), "dave"); // at once, no retry, no back-off
-                    clients.add(moved);
-                    assertTrue(moved.admitted(), "the drained slot was free in the cluster before the 1001 arrived: "
-                            + moved.answer());
-                    onNode2.add(moved);
-                }
-                assertEquals("5", onNode2.get(4).welcomeField("active"), "all five of dave's slots, now on node 2");
-                assertEquals(503, WsClient.refusedStatus("alice"));
-
-                HttpResponse<String> done = drained.get(60, TimeUnit.SECONDS);
-                assertEquals(200, done.statusCode(), done.body());
-                assertTrue(done.body().contains("\"finished\":true"), done.body());
-                assertTrue(done.body().contains("\"closed\":5"), done.body());
-                assertEquals(503, OpsHttp.get("/health/ready").statusCode());
-                assertEquals(200, SecondNode.readyStatus(Integer.getInteger("node2HttpPort")), "node 2 stays ready");
+            ClusterNodes.awaitMembers(2);
+            List<WsClient> onNode1 = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                WsClient client = WsClient.open("dave");
+                assertTrue(client.admitted());
+                onNode1.add(client);
             }
+            clients.addAll(onNode1);
+            WsClient full = WsClient.open(node2.endpoint(), "dave");
+            clients.add(full);
+            assertEquals(1013, full.answer().close().code(), "dave holds his quota of 5 across the cluster");
+
+            Future<HttpResponse<String>> drained =
+                    background.submit(() -> postDrain("ops", "?seconds=3&wait=true"));
+            List<WsClient> onNode2 = new ArrayList<>();
+            for (WsClient client : onNode1) {
+                assertEquals(new WsClient.Close(1001, "server shutting down"), client.awaitClose());
+                WsClient moved = WsClient.open(node2.endpoint(), "dave"); // at once, no retry, no back-off
+                clients.add(moved);
+                assertTrue(moved.admitted(), "the drained slot was free in the cluster before the 1001 arrived: "
+                        + moved.answer());
+                onNode2.add(moved);
+            }
+            assertEquals("5", onNode2.get(4).welcomeField("active"), "all five of dave's slots, now on node 2");
+            assertEquals(503, WsClient.refusedStatus("alice"));
+
+            HttpResponse<String> done = drained.get(60, TimeUnit.SECONDS);
+            assertEquals(200, done.statusCode(), done.body());
+            assertTrue(done.body().contains("\"finished\":true"), done.body());
+            assertTrue(done.body().contains("\"closed\":5"), done.body());
+            assertEquals(503, OpsHttp.get("/health/ready").statusCode());
+            assertEquals(200, SecondNode.readyStatus(Integer.getInteger("node2HttpPort")), "node 2 stays ready");
         } finally {
             background.shutdownNow();
             endDrainQuietly();

@@ -1,5 +1,9 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.RawWs;
+import dev.wsquota.it.support.WsClient;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -33,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("portable") // also runs on WildFly (-Pwildfly)
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class GatewayIT extends ClientSideTest {
+class GatewayIT extends ClientSideItBase {
 
     @Deployment(testable = false)
     static WebArchive deployment() {

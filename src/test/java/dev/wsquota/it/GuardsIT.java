@@ -1,5 +1,8 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.RawWs;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.GuardAdmin;
 import dev.wsquota.jmx.GuardMXBean;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -28,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("portable") // also runs on WildFly (-Pwildfly)
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class GuardsIT extends RawHandshakeTest {
+class GuardsIT extends RawHandshakeItBase {
 
     private static final int LIMIT = 65_536;
 

@@ -1,5 +1,11 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.Jwt;
+import dev.wsquota.it.support.RawWs;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.GuardAdmin;
 import dev.wsquota.jmx.GuardMXBean;
 import dev.wsquota.jmx.ManagerFactoryMXBean;

@@ -2,6 +2,13 @@ package dev.wsquota.it;
 
 import dev.wsquota.example.NotesApp;
 import dev.wsquota.example.TestObservers;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.InboundConfig;
+import dev.wsquota.it.support.InboundFrames;
+import dev.wsquota.it.support.OpenClients;
+import dev.wsquota.it.support.RawWs;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.InboundAdmin;
 import dev.wsquota.jmx.InboundMXBean;
 import dev.wsquota.jmx.ManagerFactoryAdmin;
@@ -39,11 +46,12 @@ class InboundCdiIT {
     static WebArchive deployment() {
         return Deployments.product("inbound-cdi")
                 .addClasses(WsClient.class, WsClient.TextMessages.class, Await.class, RawWs.class, InboundFrames.class,
+                        OpenClients.class,
                         NotesApp.class, TestObservers.class)
                 .addAsLibrary(InboundConfig.jar("wsquota.inbound.mode=cdi\nwsquota.max-messages-per-second=100000\n"));
     }
 
-    private final List<WsClient> clients = WsClient.newList();
+    private final OpenClients clients = new OpenClients();
     private InboundMXBean inbound;
     private ManagerFactoryMXBean factory;
 
@@ -57,21 +65,7 @@ class InboundCdiIT {
 
     @AfterEach
     void closeAll() {
-        WsClient.closeAll(clients);
-        Await.until("every slot back", Duration.ofSeconds(15), factory::getActiveManagers, n -> n == 0);
-    }
-
-    private WsClient open(String user) {
-        WsClient client = WsClient.open(user);
-        clients.add(client);
-        client.welcome();
-        return client;
-    }
-
-    private static String next(WsClient client) throws InterruptedException {
-        String frame = client.next(15);
-        assertTrue(frame != null, "no message from the server within 15 s");
-        return frame;
+        clients.closeAllAndAwaitNone(factory::getActiveManagers);
     }
 
     @Test
@@ -82,23 +76,23 @@ class InboundCdiIT {
 
     @Test
     void theExampleKeepsNotesPerUserAndGreetsTheirNextConnection() throws InterruptedException {
-        WsClient dave = open("dave");
+        WsClient dave = clients.open("dave");
         dave.send("note buy milk");
-        assertEquals("noted 1", InboundFrames.text(next(dave)));
+        assertEquals("noted 1", InboundFrames.nextText(dave));
         dave.send("note call bob");
-        assertEquals("noted 2", InboundFrames.text(next(dave)));
+        assertEquals("noted 2", InboundFrames.nextText(dave));
         dave.send("notes");
-        assertEquals("buy milk\ncall bob", InboundFrames.text(next(dave)));
-        WsClient again = open("dave");
-        assertEquals("you have 2 notes", InboundFrames.text(next(again)));
-        WsClient carol = open("carol");
+        assertEquals("buy milk\ncall bob", InboundFrames.nextText(dave));
+        WsClient again = clients.open("dave");
+        assertEquals("you have 2 notes", InboundFrames.nextText(again));
+        WsClient carol = clients.open("carol");
         carol.send("notes");
-        assertEquals("", InboundFrames.text(next(carol)), "carol sees none of dave's notes");
+        assertEquals("", InboundFrames.nextText(carol), "carol sees none of dave's notes");
     }
 
     @Test
     void oneThousandMessagesOfOneManagerAreHandledInOrder() throws InterruptedException {
-        WsClient alice = open("alice");
+        WsClient alice = clients.open("alice");
         long before = inbound.getMessagesIn();
         int window = 10; // below the in-flight bound of 16, so none is refused
         int sent = 0;
@@ -107,7 +101,7 @@ class InboundCdiIT {
             while (sent < 1_000 && sent - replies.size() < window) {
                 alice.send("echo:" + sent++);
             }
-            replies.add(InboundFrames.text(next(alice)));
+            replies.add(InboundFrames.nextText(alice));
         }
         for (int i = 0; i < 1_000; i++) {
             assertEquals(String.valueOf(i), replies.get(i), "reply " + i);
@@ -117,19 +111,19 @@ class InboundCdiIT {
 
     @Test
     void aThrowingObserverGetsAnErrorFrameIsCountedAndTheConnectionLives() throws InterruptedException {
-        WsClient bob = open("bob");
+        WsClient bob = clients.open("bob");
         long errors = inbound.getHandlerErrors();
         bob.send("boom");
-        assertEquals(ERROR_HANDLER_FAILED, next(bob));
+        assertEquals(ERROR_HANDLER_FAILED, InboundFrames.next(bob));
         assertEquals(errors + 1, inbound.getHandlerErrors());
         bob.send("echo:still here");
-        assertEquals("still here", InboundFrames.text(next(bob)));
+        assertEquals("still here", InboundFrames.nextText(bob));
         assertTrue(!bob.isClosed());
     }
 
     @Test
     void overTheInFlightBoundMessagesAreRefusedAtOnceAndCounted() throws InterruptedException {
-        WsClient carol = open("carol");
+        WsClient carol = clients.open("carol");
         long busy = inbound.getBusyRefusals();
         carol.send("sleep:3000");
         for (int i = 0; i < 20; i++) {
@@ -137,7 +131,7 @@ class InboundCdiIT {
         }
         List<String> frames = new ArrayList<>();
         for (int i = 0; i < 21 - 16 + 1 + 15; i++) {
-            frames.add(next(carol));
+            frames.add(InboundFrames.next(carol));
         }
         // Refused on the read thread while the sleep holds the lane: the five refusals come first.
         assertEquals(List.of(ERROR_BUSY, ERROR_BUSY, ERROR_BUSY, ERROR_BUSY, ERROR_BUSY), frames.subList(0, 5));
@@ -151,11 +145,11 @@ class InboundCdiIT {
 
     @Test
     void aSlowObserverForOneUserDoesNotHoldAnotherUsersRoundTrips() throws InterruptedException {
-        WsClient bob = open("bob");
+        WsClient bob = clients.open("bob");
         long[] quiet = roundTrips(bob, 20);
         List<WsClient> alice = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            WsClient one = open("alice");
+            WsClient one = clients.open("alice");
             one.send("sleep:5000"); // five executor threads held for 5 s
             alice.add(one);
         }
@@ -166,7 +160,7 @@ class InboundCdiIT {
                 + "; while five of alice's observers sleep: " + Arrays.toString(busy));
         assertTrue(took < 4_000, "bob's 20 round trips took " + took + " ms while alice's observers slept 5 s");
         for (WsClient one : alice) {
-            assertEquals("slept", InboundFrames.text(next(one)));
+            assertEquals("slept", InboundFrames.nextText(one));
         }
     }
 
@@ -175,7 +169,7 @@ class InboundCdiIT {
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
             client.send("echo:rt" + i);
-            assertEquals("rt" + i, InboundFrames.text(next(client)));
+            assertEquals("rt" + i, InboundFrames.nextText(client));
             millis[i] = (System.nanoTime() - start) / 1_000_000;
         }
         Arrays.sort(millis);
@@ -184,25 +178,25 @@ class InboundCdiIT {
 
     @Test
     void lifecycleEventsComeOncePerManagerWithTheirCause() throws Exception {
-        WsClient closing = open("alice");
-        WsClient second = open("alice");
+        WsClient closing = clients.open("alice");
+        WsClient second = clients.open("alice");
         String closingId = closing.welcomeField("managerId");
         String secondId = second.welcomeField("managerId");
         closing.close();
-        clients.remove(closing);
+        clients.forget(closing);
         assertEquals(List.of("opened 1", "closed CLOSE"), awaitClosed(closingId));
         assertEquals(List.of("opened 2"), TestObservers.lifecycle(secondId), "the second saw the user's count");
 
-        WsClient aborted = open("bob");
+        WsClient aborted = clients.open("bob");
         String abortedId = aborted.welcomeField("managerId");
         aborted.abort();
-        clients.remove(aborted);
+        clients.forget(aborted);
         List<String> abortEvents = awaitClosed(abortedId);
         assertEquals(2, abortEvents.size(), abortEvents.toString());
         assertTrue(abortEvents.get(1).equals("closed CLOSE") || abortEvents.get(1).equals("closed ERROR"),
                 "an abort ends as the container reports it: " + abortEvents);
 
-        WsClient operated = open("carol");
+        WsClient operated = clients.open("carol");
         String operatedId = operated.welcomeField("managerId");
         factory.closeManager(operatedId);
         assertEquals(List.of("opened 1", "closed ADMIN"), awaitClosed(operatedId));
@@ -213,7 +207,7 @@ class InboundCdiIT {
         try {
             List<WsClient> dave = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                dave.add(open("dave"));
+                dave.add(clients.open("dave"));
             }
             String oldest = dave.get(0).welcomeField("managerId");
             assertEquals(List.of("opened 1", "closed EVICTED"), awaitClosed(oldest));
@@ -252,7 +246,7 @@ class InboundCdiIT {
         try {
             factory.setPingIntervalSeconds(0); // no pings, so no pongs count as traffic
             factory.setIdleTimeoutSeconds(2);
-            WsClient silent = open("dave");
+            WsClient silent = clients.open("dave");
             String id = silent.welcomeField("managerId");
             assertEquals(List.of("opened 1", "closed IDLE"), awaitClosed(id));
             assertEquals(1001, silent.awaitClose().code());
@@ -264,8 +258,8 @@ class InboundCdiIT {
 
     @Test
     void aDrainClosesEveryManagerWithDrained() {
-        WsClient first = open("alice");
-        WsClient second = open("bob");
+        WsClient first = clients.open("alice");
+        WsClient second = clients.open("bob");
         String firstId = first.welcomeField("managerId");
         String secondId = second.welcomeField("managerId");
         try {

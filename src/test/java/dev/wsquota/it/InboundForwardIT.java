@@ -2,6 +2,13 @@ package dev.wsquota.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.InboundConfig;
+import dev.wsquota.it.support.InboundFrames;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.OpenClients;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.InboundAdmin;
 import dev.wsquota.jmx.InboundMXBean;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
@@ -12,10 +19,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import javax.management.JMX;
@@ -44,7 +48,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InboundForwardIT {
 
     private static final int TIMEOUT_MILLIS = 1_500;
@@ -56,7 +59,7 @@ class InboundForwardIT {
     private static JmxClient jmx;
     private static InboundMXBean inbound;
     private static ManagerFactoryMXBean factory;
-    private final List<WsClient> clients = WsClient.newList();
+    private final OpenClients clients = new OpenClients();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -85,32 +88,17 @@ class InboundForwardIT {
 
     @AfterEach
     void closeAll() {
-        WsClient.closeAll(clients);
-        Await.until("every slot back", Duration.ofSeconds(15), factory::getActiveManagers, n -> n == 0);
-    }
-
-    private WsClient open(String user) {
-        WsClient client = WsClient.open(user);
-        clients.add(client);
-        client.welcome();
-        return client;
-    }
-
-    private static String next(WsClient client) throws InterruptedException {
-        String frame = client.next(15);
-        assertTrue(frame != null, "no message from the server within 15 s");
-        return frame;
+        clients.closeAllAndAwaitNone(factory::getActiveManagers);
     }
 
     @Test
-    @Order(1)
     void aTwoHundredBodyIsTheReplyAndTheBackendGetsTheDocumentedPost() throws InterruptedException {
         assertEquals("forward", inbound.getMode());
-        WsClient alice = open("alice");
+        WsClient alice = clients.open("alice");
         String id = alice.welcomeField("managerId");
         long before = inbound.getMessagesIn();
         alice.send("hello");
-        assertEquals("backend: hello", InboundFrames.text(next(alice)));
+        assertEquals("backend: hello", InboundFrames.nextText(alice));
         assertEquals(before + 1, inbound.getMessagesIn());
         assertTrue(backend.bodies.contains("{\"event\":\"message\",\"user\":\"alice\",\"managerId\":\"" + id
                 + "\",\"data\":\"hello\"}"), backend.bodies.toString());
@@ -119,44 +107,41 @@ class InboundForwardIT {
         assertFalse(backend.secrets.isEmpty());
         assertTrue(backend.secrets.stream().allMatch(SECRET::equals), backend.secrets.toString());
         alice.close();
-        clients.remove(alice);
+        clients.forget(alice);
         String closed = "{\"event\":\"closed\",\"user\":\"alice\",\"managerId\":\"" + id + "\",\"cause\":\"CLOSE\"}";
         Await.until("the closed post", Duration.ofSeconds(15), () -> backend.bodies.contains(closed), found -> found);
     }
 
     @Test
-    @Order(2)
     void aFiveHundredIsAnErrorFrameWithoutTheBackendsBody() throws InterruptedException {
-        WsClient bob = open("bob");
+        WsClient bob = clients.open("bob");
         long failures = inbound.getForwardFailures();
         bob.send("fail");
-        assertEquals("{\"type\":\"error\",\"reason\":\"backend answered 500\"}", next(bob));
+        assertEquals("{\"type\":\"error\",\"reason\":\"backend answered 500\"}", InboundFrames.next(bob));
         assertEquals(failures + 1, inbound.getForwardFailures());
         bob.send("still there");
-        assertEquals("backend: still there", InboundFrames.text(next(bob)));
+        assertEquals("backend: still there", InboundFrames.nextText(bob));
     }
 
     @Test
-    @Order(3)
     void aTimeoutIsAnErrorFrameAndALateTwoHundredIsDroppedAndCounted() throws InterruptedException {
-        WsClient carol = open("carol");
+        WsClient carol = clients.open("carol");
         long timeouts = inbound.getForwardTimeouts();
         long late = inbound.getForwardLateReplies();
         carol.send("slow");
-        assertEquals(TIMED_OUT, next(carol));
+        assertEquals(TIMED_OUT, InboundFrames.next(carol));
         carol.send("after");
-        assertEquals("backend: after", InboundFrames.text(next(carol)), "the late answer never reaches the client");
+        assertEquals("backend: after", InboundFrames.nextText(carol), "the late answer never reaches the client");
         assertEquals(timeouts + 1, inbound.getForwardTimeouts());
         Await.until("the late 2xx counted", Duration.ofSeconds(15), inbound::getForwardLateReplies, n -> n == late + 1);
     }
 
     @Test
-    @Order(4)
     void aHangingBackendCallOfOneUserDoesNotStallAnother() throws InterruptedException {
-        WsClient dave = open("dave");
+        WsClient dave = clients.open("dave");
         dave.send("warm up");
-        assertEquals("backend: warm up", InboundFrames.text(next(dave)));
-        List<WsClient> alice = List.of(open("alice"), open("alice"), open("alice"));
+        assertEquals("backend: warm up", InboundFrames.nextText(dave));
+        List<WsClient> alice = List.of(clients.open("alice"), clients.open("alice"), clients.open("alice"));
         for (WsClient one : alice) {
             one.send("hang");
         }
@@ -165,25 +150,24 @@ class InboundForwardIT {
         for (int i = 0; i < 20; i++) {
             long start = System.nanoTime();
             dave.send("rt" + i);
-            assertEquals("backend: rt" + i, InboundFrames.text(next(dave)));
+            assertEquals("backend: rt" + i, InboundFrames.nextText(dave));
             slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
         }
         System.out.println("dave's slowest of 20 forward round trips while alice's 3 calls hang: " + slowest + " ms");
         assertTrue(slowest < TIMEOUT_MILLIS, "dave waited " + slowest + " ms: as long as alice's timeout");
         for (WsClient one : alice) {
-            assertEquals(TIMED_OUT, next(one));
+            assertEquals(TIMED_OUT, InboundFrames.next(one));
         }
         backend.release();
     }
 
     @Test
-    @Order(4)
     void anOperatorsCloseIsForwardedAsClosedAdmin() {
-        WsClient carol = open("carol");
+        WsClient carol = clients.open("carol");
         String id = carol.welcomeField("managerId");
         factory.closeManager(id);
         assertEquals(1008, carol.awaitClose().code());
-        clients.remove(carol);
+        clients.forget(carol);
         String closed = "{\"event\":\"closed\",\"user\":\"carol\",\"managerId\":\"" + id + "\",\"cause\":\"ADMIN\"}";
         Await.until("the closed post", Duration.ofSeconds(15), () -> backend.bodies.contains(closed),
                 found -> found);
@@ -192,20 +176,24 @@ class InboundForwardIT {
     }
 
     @Test
-    @Order(5)
     void aRefusedConnectionIsAnErrorFrame() throws InterruptedException {
-        WsClient bob = open("bob");
+        WsClient bob = clients.open("bob");
         String opened = "{\"event\":\"opened\",\"user\":\"bob\",\"managerId\":\"" + bob.welcomeField("managerId")
                 + "\",\"active\":1}";
         // Its opened post answered first, so that stopping the backend fails only the message's call.
         Await.until("bob's opened post answered", Duration.ofSeconds(15), () -> backend.answered.contains(opened),
                 found -> found);
         long failures = inbound.getForwardFailures();
+        int port = backend.port();
         backend.stop();
-        bob.send("anyone?");
-        assertEquals("{\"type\":\"error\",\"reason\":\"backend unreachable\"}", next(bob));
-        assertEquals(failures + 1, inbound.getForwardFailures());
-        assertFalse(bob.isClosed());
+        try {
+            bob.send("anyone?");
+            assertEquals("{\"type\":\"error\",\"reason\":\"backend unreachable\"}", InboundFrames.next(bob));
+            assertEquals(failures + 1, inbound.getForwardFailures());
+            assertFalse(bob.isClosed());
+        } finally {
+            backend = Backend.start(port); // on the port the deployment forwards to, for the tests after this one
+        }
     }
 
     /** The test's backend: answers by the message's data; records every body and secret header. */
@@ -220,9 +208,14 @@ class InboundForwardIT {
         private HttpServer server;
 
         static Backend start() {
+            return start(0);
+        }
+
+        /** A backend listening on this port of 127.0.0.1 (0: any free one). */
+        static Backend start(int port) {
             Backend backend = new Backend();
             try {
-                backend.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+                backend.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

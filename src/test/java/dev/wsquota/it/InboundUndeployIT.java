@@ -1,6 +1,14 @@
 package dev.wsquota.it;
 
 import dev.wsquota.example.ClosedReporter;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.InboundConfig;
+import dev.wsquota.it.support.InboundFrames;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.ServerThreads;
+import dev.wsquota.it.support.ShutdownCloses;
+import dev.wsquota.it.support.WsClient;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;

@@ -1,5 +1,10 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.Jwt;
+import dev.wsquota.it.support.RawWs;
+import dev.wsquota.it.support.WsClient;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -28,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("portable") // also runs on WildFly (-Pwildfly), with the MP-JWT overlay
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class JwtIT extends RawHandshakeTest {
+class JwtIT extends RawHandshakeItBase {
 
     @Deployment(name = "jwt", testable = false)
     static WebArchive deployment() {

@@ -1,6 +1,8 @@
 package dev.wsquota.it;
 
 import dev.wsquota.ejb.UserMessages;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.quota.Delivery;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;

@@ -1,6 +1,11 @@
 package dev.wsquota.it;
 
 import dev.wsquota.ejb.UserMessages;
+import dev.wsquota.it.support.Api;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.OpenClients;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.ManagerFactoryAdmin;
 import dev.wsquota.quota.Delivery;
 import dev.wsquota.quota.PushFrame;
@@ -35,13 +40,13 @@ class MessagesIT {
     @Deployment
     static WebArchive deployment() {
         return Deployments.product("messages").addClasses(WsClient.class, WsClient.Close.class, WsClient.Answer.class,
-                Api.class, Await.class);
+                Api.class, Await.class, OpenClients.class);
     }
 
     @Inject
     private UserMessages messages;
 
-    private final List<WsClient> clients = WsClient.newList();
+    private final OpenClients clients = new OpenClients();
     private final List<String> audit = new CopyOnWriteArrayList<>();
     private final NotificationListener listener = (notification, handback) -> audit.add(notification.getMessage());
 
@@ -53,21 +58,14 @@ class MessagesIT {
 
     @AfterEach
     void closeClients() throws Exception {
-        ManagementFactory.getPlatformMBeanServer()
-                .removeNotificationListener(ManagerFactoryAdmin.OBJECT_NAME, listener);
-        WsClient.closeAll(clients);
+        ManagementFactory.getPlatformMBeanServer().removeNotificationListener(ManagerFactoryAdmin.OBJECT_NAME,
+                listener);
+        clients.closeAll();
     }
 
     /** The audit records (the same text as the log lines) since the test started. */
     private String audited() {
         return String.join("\n", audit);
-    }
-
-    private WsClient open(String user) {
-        WsClient client = WsClient.open(user);
-        clients.add(client);
-        client.welcome();
-        return client;
     }
 
     private static String port() {
@@ -76,8 +74,8 @@ class MessagesIT {
 
     @Test
     void aMessageToAUserReachesHerThreeManagersAndOnlyThem() throws Exception {
-        List<WsClient> alice = List.of(open("alice"), open("alice"), open("alice"));
-        WsClient bob = open("bob");
+        List<WsClient> alice = List.of(clients.open("alice"), clients.open("alice"), clients.open("alice"));
+        WsClient bob = clients.open("bob");
 
         Delivery sent = messages.toUser("alice", "for alice \"only\"");
 
@@ -92,8 +90,8 @@ class MessagesIT {
 
     @Test
     void oneManagerByIdAndEveryoneOverHttp() throws Exception {
-        WsClient first = open("carol");
-        WsClient second = open("carol");
+        WsClient first = clients.open("carol");
+        WsClient second = clients.open("carol");
         String id = second.welcomeField("managerId");
 
         HttpResponse<String> one = Api.post("/api/managers/" + id + "/messages", "publisher", "just you");
@@ -113,7 +111,7 @@ class MessagesIT {
 
     @Test
     void curlsFormBodyIsDeliveredAsItIsAndAUserWithoutManagersIs200() {
-        WsClient dave = open("dave");
+        WsClient dave = clients.open("dave");
         HttpResponse<String> sent = Api.post(port(), "/api/users/dave/messages", "publisher",
                 "application/x-www-form-urlencoded", "a=1&b=%20".getBytes(StandardCharsets.UTF_8));
         assertEquals(200, sent.statusCode(), sent.body());
@@ -130,7 +128,7 @@ class MessagesIT {
 
     @Test
     void onlyPublishersMayCallAndEveryRefusalSendsNothing() throws Exception {
-        WsClient alice = open("alice");
+        WsClient alice = clients.open("alice");
         String id = alice.welcomeField("managerId");
         String path = "/api/users/alice/messages";
         byte[] hi = "hi".getBytes(StandardCharsets.UTF_8);
@@ -140,10 +138,10 @@ class MessagesIT {
         assertEquals(403, Api.get(port(), "/api/users/alice/managers", "bob").statusCode());
         assertEquals(415, Api.post(port(), path, "publisher", "application/json", hi).statusCode());
         assertEquals(415, Api.post(port(), path, "publisher", null, hi).statusCode());
-        assertEquals(415, Api.post(port(), path, "publisher", "text/plain", new byte[]{(byte) 0xC3, 0x28})
-                .statusCode());
-        assertEquals(413,
-                Api.post(port(), path, "publisher", "text/plain", "x".repeat(65_537).getBytes(StandardCharsets.UTF_8))
+        byte[] notUtf8 = {(byte) 0xC3, 0x28};
+        assertEquals(415, Api.post(port(), path, "publisher", "text/plain", notUtf8).statusCode());
+        assertEquals(413, Api.post(port(), path, "publisher", "text/plain",
+                "x".repeat(65_537).getBytes(StandardCharsets.UTF_8))
                 .statusCode());
         assertEquals(404, Api.post(port(), "/api/managers/no-such-id/messages", "publisher", "text/plain", hi)
                 .statusCode());
@@ -164,15 +162,14 @@ class MessagesIT {
         Await.until("the audit record of a refused call", Duration.ofSeconds(10), this::audited,
                 log -> log.contains("wsquota admin: POST /api/users/alice/messages: refused with 413"));
         Await.until("the audit record naming the caller", Duration.ofSeconds(10), this::audited,
-                log -> log.contains(
-                        "wsquota admin: POST /api/users/alice/messages: message of 65536 characters to alice "
-                        + "{\"delivered\":1,\"nodes\":1,\"refused\":0,\"unreachable\":0} (by publisher)"));
+                log -> log.contains("wsquota admin: POST /api/users/alice/messages: message of 65536 characters"
+                        + " to alice {\"delivered\":1,\"nodes\":1,\"refused\":0,\"unreachable\":0} (by publisher)"));
     }
 
     @Test
     void listAndDisconnectAUsersManagers() throws Exception {
-        WsClient one = open("bob");
-        WsClient two = open("bob");
+        WsClient one = clients.open("bob");
+        WsClient two = clients.open("bob");
 
         HttpResponse<String> list = Api.get(port(), "/api/users/bob/managers", "publisher");
         assertEquals(200, list.statusCode(), list.body());
@@ -191,7 +188,7 @@ class MessagesIT {
 
     @Test
     void messagesToOneManagerArriveInTheOrderSent() throws Exception {
-        WsClient carol = open("carol");
+        WsClient carol = clients.open("carol");
         String id = carol.welcomeField("managerId");
         for (int i = 0; i < 200; i++) {
             assertEquals(Optional.of(new Delivery(1, 1, 0, 0)), messages.toManager(id, "n" + i));

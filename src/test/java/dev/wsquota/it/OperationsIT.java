@@ -1,5 +1,10 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.OpsHttp;
+import dev.wsquota.it.support.RawWs;
+import dev.wsquota.it.support.WsClient;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -23,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class OperationsIT extends ClientSideTest {
+class OperationsIT extends ClientSideItBase {
 
     /** Every wsquota metric the README lists, with one tag value each where it has a tag. */
     private static final List<List<String>> DOCUMENTED = List.of(

@@ -1,12 +1,16 @@
 package dev.wsquota.it;
 
-import dev.wsquota.quota.FakeConnection;
 import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.TimerProbe;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.ManagerFactoryAdmin;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import dev.wsquota.jmx.ManagerRow;
-import dev.wsquota.quota.UserView;
 import dev.wsquota.quota.Admission;
+import dev.wsquota.quota.FakeConnection;
+import dev.wsquota.quota.UserView;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;

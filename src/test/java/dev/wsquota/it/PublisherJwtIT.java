@@ -1,5 +1,7 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.Jwt;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;

@@ -2,6 +2,10 @@ package dev.wsquota.it;
 
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.ejb.TimerWatchdog;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.OpsHttp;
+import dev.wsquota.it.support.TimerProbe;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.asset.StringAsset;

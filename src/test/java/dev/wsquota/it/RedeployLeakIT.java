@@ -1,5 +1,12 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.InboundConfig;
+import dev.wsquota.it.support.InboundFrames;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.RedeployRounds;
+import dev.wsquota.it.support.ServerThreads;
+import dev.wsquota.it.support.WsClient;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;

@@ -1,5 +1,11 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.JConsoleFlagsProbe;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.RemoteJmx;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.ManagerFactoryAdmin;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import org.jboss.arquillian.container.test.api.Deployment;

@@ -1,5 +1,9 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.SecondNode;
+import dev.wsquota.it.support.ShutdownCloses;
+import dev.wsquota.it.support.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,9 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.FfdcReports;
+import dev.wsquota.it.support.ShutdownCloses;
+import dev.wsquota.it.support.WsClient;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;

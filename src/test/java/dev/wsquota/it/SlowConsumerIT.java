@@ -2,6 +2,11 @@ package dev.wsquota.it;
 
 import dev.wsquota.ejb.ManagerFactory;
 import dev.wsquota.ejb.UserMessages;
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.Deployments;
+import dev.wsquota.it.support.RawWs;
+import dev.wsquota.it.support.TcpStates;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.quota.CloseCodes;
 import dev.wsquota.quota.Delivery;
 import dev.wsquota.quota.MessageCounters;

@@ -1,2 +1,5 @@
-/** Integration tests against a real Liberty (Arquillian) and the test clients they drive it with. */
+/**
+ * Integration tests against a real Liberty (Arquillian), one behaviour per test; what they drive the server with
+ * is in {@link dev.wsquota.it.support}.
+ */
 package dev.wsquota.it;

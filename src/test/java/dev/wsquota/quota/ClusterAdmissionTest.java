@@ -10,14 +10,16 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Admission when other nodes hold the user's slots: a ledger in memory stands in for the cluster. */
+/**
+ * Admission when other nodes hold the user's slots: a ledger in memory stands in for the cluster; the probes run on
+ * a fake clock and a scheduler the test ticks.
+ */
 class ClusterAdmissionTest {
 
     /** The cluster's slots of every user, as the ledger would count them. */
@@ -64,9 +66,9 @@ class ClusterAdmissionTest {
         }
     };
 
-    private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), System::currentTimeMillis,
-            ledger);
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicLong now = new AtomicLong(1_000_000L);
+    private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), now::get, ledger);
+    private final ManualScheduler scheduler = new ManualScheduler(now);
     private final ProbingAdmission admission = new ProbingAdmission(registry, scheduler, OnLimitPolicy.REJECT, 0, 200);
 
     @AfterEach
@@ -74,10 +76,20 @@ class ClusterAdmissionTest {
         scheduler.shutdownNow();
     }
 
-    private Admission ask(String user) throws Exception {
+    private Admission ask(String user) {
         CompletableFuture<Admission> answer = new CompletableFuture<>();
         admission.admit(user, new FakeConnection(), answer::complete);
-        return answer.get(5, TimeUnit.SECONDS);
+        return awaitOnTheClock(answer);
+    }
+
+    /** Moves the fake clock one poll at a time until the answer is there; fails if not within 10 s of it. */
+    private Admission awaitOnTheClock(CompletableFuture<Admission> answer) {
+        long deadline = now.get() + 10_000;
+        while (!answer.isDone() && now.get() < deadline) {
+            scheduler.advanceTo(now.get() + ProbingAdmission.POLL_MILLIS);
+        }
+        assertTrue(answer.isDone(), "no answer within 10 s of the fake clock");
+        return answer.join();
     }
 
     private void heldElsewhere(String user, String... ids) {
@@ -111,16 +123,11 @@ class ClusterAdmissionTest {
 
     @Test
     void aBurstOfConnectionsAtTheQuotaSharesOneProbeOfTheOtherNodes() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger probes = new AtomicInteger();
         admission.setOtherNodes(new OtherNodes() {
             @Override
             public int probe(String user, long waitMillis) {
                 probes.incrementAndGet();
-                try {
-                    Thread.sleep(300); // the other nodes take their time
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
                 return 0;
             }
 
@@ -131,13 +138,14 @@ class ClusterAdmissionTest {
         });
         heldElsewhere("gina", "remote-1", "remote-2", "remote-3", "remote-4", "remote-5");
         List<CompletableFuture<Admission>> answers = new ArrayList<>();
+        // The other nodes' probe runs only when the clock moves: all twenty arrive while it is still running.
         for (int i = 0; i < 20; i++) {
             CompletableFuture<Admission> answer = new CompletableFuture<>();
             admission.admit("gina", new FakeConnection(), answer::complete);
             answers.add(answer);
         }
         for (CompletableFuture<Admission> answer : answers) {
-            assertEquals(Admission.Outcome.USER_QUOTA, answer.get(5, TimeUnit.SECONDS).outcome());
+            assertEquals(Admission.Outcome.USER_QUOTA, awaitOnTheClock(answer).outcome());
         }
         assertEquals(1, probes.get(), "twenty refusals, one probe of the other nodes");
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,10 +16,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Probing at the quota on a fake clock: the probe's poller and timeout run only when the test moves the clock. */
 class ProbingAdmissionTest {
 
-    private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), System::currentTimeMillis);
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    /** Fake-clock time an answer may take before the test calls it lost (far above the 200 ms probe timeout). */
+    private static final long ANSWER_BOUND_MILLIS = 10_000;
+
+    private final AtomicLong now = new AtomicLong(1_000_000L);
+    private final ManagerRegistry registry = new ManagerRegistry(new QuotaLimits(5, 100), now::get);
+    private final ManualScheduler scheduler = new ManualScheduler(now);
     private final ProbingAdmission admission = new ProbingAdmission(registry, scheduler, OnLimitPolicy.REJECT, 0, 200);
 
     @AfterEach
@@ -30,7 +35,7 @@ class ProbingAdmissionTest {
     private FakeConnection live(String user) {
         FakeConnection connection = new FakeConnection();
         Manager manager = registry.admit(user, connection).manager();
-        connection.onPing = () -> manager.touch(System.currentTimeMillis());
+        connection.onPing = () -> manager.touch(now.get());
         return connection;
     }
 
@@ -40,10 +45,20 @@ class ProbingAdmissionTest {
         return connection; // never answers a ping
     }
 
-    private Admission ask(String user, FakeConnection connection) throws Exception {
+    private Admission ask(String user, FakeConnection connection) {
         CompletableFuture<Admission> answer = new CompletableFuture<>();
         admission.admit(user, connection, answer::complete);
-        return answer.get(5, TimeUnit.SECONDS);
+        return awaitOnTheClock(answer);
+    }
+
+    /** Moves the fake clock one poll at a time until the answer is there; fails if it is not within the bound. */
+    private Admission awaitOnTheClock(CompletableFuture<Admission> answer) {
+        long deadline = now.get() + ANSWER_BOUND_MILLIS;
+        while (!answer.isDone() && now.get() < deadline) {
+            scheduler.advanceTo(now.get() + ProbingAdmission.POLL_MILLIS);
+        }
+        assertTrue(answer.isDone(), "no answer within " + ANSWER_BOUND_MILLIS + " ms of the fake clock");
+        return answer.join();
     }
 
     @Test
@@ -90,13 +105,13 @@ class ProbingAdmissionTest {
         for (int i = 0; i < 5; i++) {
             live("alice");
         }
-        long started = System.nanoTime();
+        long started = now.get();
         Admission answer = ask("alice", new FakeConnection());
-        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        long tookMillis = now.get() - started;
 
         assertEquals(Admission.Outcome.USER_QUOTA, answer.outcome());
-        assertTrue(tookMillis < 4_000, "all answered, so no need to wait for the 5 s timeout; took " + tookMillis
-                + " ms");
+        assertTrue(tookMillis < 5_000, "all answered, so no need to wait for the 5 s timeout; took " + tookMillis
+                + " ms of the fake clock");
         assertEquals(5, registry.countOf("alice"));
     }
 
@@ -200,8 +215,7 @@ class ProbingAdmissionTest {
                 "the round can free five slots: five wait for it, the other 35 are refused at once");
         int admitted = 0;
         for (CompletableFuture<Admission> answer : answers) {
-            Admission decided = answer.get(5, TimeUnit.SECONDS);
-            admitted += decided.isAdmitted() ? 1 : 0;
+            admitted += awaitOnTheClock(answer).isAdmitted() ? 1 : 0;
         }
 
         assertEquals(1, admission.probes(), "one round for the whole burst");

@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -263,7 +263,8 @@ public final class WsClient implements AutoCloseable {
     }
 
     /**
-     * Joins the fragments of a text message as the JDK's {@code WebSocket.Listener} hands them over; one per socket.
+     * Joins the fragments of a text message as the JDK's {@code WebSocket.Listener} hands them over; one per
+     * socket.
      */
     public static final class TextMessages {
 

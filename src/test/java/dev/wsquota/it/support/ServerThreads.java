@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import javax.management.MBeanServerConnection;
 import java.io.IOException;
@@ -10,13 +10,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The server JVM's threads, read over JMX as a thread dump would list them. */
-final class ServerThreads {
+public final class ServerThreads {
 
     private ServerThreads() {
     }
 
     /** The names of the JDK HttpClient selector threads alive in the server now. */
-    static Set<String> httpClientSelectors(MBeanServerConnection connection) throws IOException {
+    public static Set<String> httpClientSelectors(MBeanServerConnection connection) throws IOException {
         ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(connection,
                 ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
         return Arrays.stream(threads.dumpAllThreads(false, false))

@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import javax.management.JMException;
 import javax.management.MBeanServerConnection;
@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * many instances of a class are live after a full GC. Redeploys that leave an old version pinned show up
  * here as a second {@code ManagerFactory} class.
  */
-final class ServerHeap {
+public final class ServerHeap {
 
     private static final ObjectName DIAGNOSTIC = name("com.sun.management:type=DiagnosticCommand");
     private static final String[] ARGS_SIGNATURE = {String[].class.getName()};
@@ -25,7 +25,7 @@ final class ServerHeap {
     }
 
     /** What was counted at one moment: loaded classes per name and live instances per class name, under a prefix. */
-    record Counts(Map<String, Integer> classes, Map<String, Long> instances) {
+    public record Counts(Map<String, Integer> classes, Map<String, Long> instances) {
 
         int classes(String name) {
             return classes.getOrDefault(name, 0);
@@ -53,7 +53,7 @@ final class ServerHeap {
      * Runs a full GC (the histogram's own) and counts: the loaded classes whose name starts with the prefix,
      * from the class hierarchy (every loaded class, with its loader), and their live instances, from the histogram.
      */
-    Counts count(String prefix) {
+    public Counts count(String prefix) {
         Map<String, Long> instances = new TreeMap<>();
         for (String line : dcmd("gcClassHistogram").split("\n")) {
             // "  12:   3   72  dev.wsquota.quota.ManagerRegistry" (one row per class, so per loader)
@@ -75,9 +75,10 @@ final class ServerHeap {
     }
 
     /**
-     * Writes a heap dump of the server JVM (live objects only) to a file on this machine; for finding what pins a leak.
+     * Writes a heap dump of the server JVM (live objects only) to a file on this machine; for finding what pins a
+     * leak.
      */
-    void dump(String file) {
+    public void dump(String file) {
         try {
             server.invoke(name("com.sun.management:type=HotSpotDiagnostic"), "dumpHeap", new Object[]{file, true},
                     new String[]{String.class.getName(), boolean.class.getName()});

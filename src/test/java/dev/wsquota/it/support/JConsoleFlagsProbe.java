@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;

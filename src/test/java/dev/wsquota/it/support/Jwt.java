@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -123,7 +123,7 @@ public final class Jwt {
     }
 
     /** A JSON string literal: quotes, backslashes and control characters escaped. */
-    static String json(String value) {
+    public static String json(String value) {
         StringBuilder out = new StringBuilder("\"");
         for (char c : value.toCharArray()) {
             if (c == '"' || c == '\\') {

@@ -1,5 +1,8 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.WsClient;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,7 +15,7 @@ import java.util.List;
  * closed afterwards, the MXBean from this JVM over the local connector, and a check that every slot
  * came back before the next test starts.
  */
-abstract class ClientSideTest {
+abstract class ClientSideItBase {
 
     protected final List<WsClient> clients = WsClient.newList();
     protected JmxClient jmx;

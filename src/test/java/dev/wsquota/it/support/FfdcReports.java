@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,14 +14,14 @@ import java.util.stream.Stream;
  * The FFDC incident reports Liberty wrote for the test server (logs/ffdc/ffdc_*.log): an exception the
  * server found worth a report, so a test can tell that a lifecycle step it drives added none.
  */
-final class FfdcReports {
+public final class FfdcReports {
 
     private FfdcReports() {
     }
 
-    static Path directory() {
-        return Path.of(System.getProperty("wlpHome"), "usr", "servers", System.getProperty("serverName"), "logs",
-                "ffdc");
+    public static Path directory() {
+        return Path.of(System.getProperty("wlpHome"), "usr", "servers", System.getProperty("serverName"),
+                "logs", "ffdc");
     }
 
     /**
@@ -29,12 +29,12 @@ final class FfdcReports {
      * creates logs/ffdc with its first report, so a missing one means none; a missing logs directory means
      * the wrong place, which fails rather than reads as "no reports".
      */
-    static Set<String> now() {
+    public static Set<String> now() {
         Set<String> names = new TreeSet<>();
         Path dir = directory();
         if (!Files.isRegularFile(dir.resolveSibling("messages.log"))) {
-            throw new IllegalStateException("no server log next to " + dir
-                    + ": wlpHome/serverName do not name the test server");
+            throw new IllegalStateException("no server log next to " + dir + ": wlpHome/serverName do not name the "
+                    + "test server");
         }
         if (!Files.isDirectory(dir)) {
             return names;
@@ -48,7 +48,7 @@ final class FfdcReports {
     }
 
     /** The reports that are not in {@code before}, each with its first lines, for an assertion message. */
-    static List<String> since(Set<String> before) {
+    public static List<String> since(Set<String> before) {
         List<String> added = new ArrayList<>();
         for (String name : now()) {
             if (!before.contains(name)) {

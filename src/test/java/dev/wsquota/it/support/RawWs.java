@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

@@ -1,5 +1,8 @@
 package dev.wsquota.it;
 
+import dev.wsquota.it.support.Await;
+import dev.wsquota.it.support.JmxClient;
+import dev.wsquota.it.support.RawWs;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * per class, the admissions counted before each test (a refused handshake must never be admitted), and every
  * raw connection closed and every slot back before the next test.
  */
-abstract class RawHandshakeTest {
+abstract class RawHandshakeItBase {
 
     protected static JmxClient jmx;
     protected static ManagerFactoryMXBean factory;

@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;

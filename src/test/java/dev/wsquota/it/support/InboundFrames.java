@@ -1,10 +1,10 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** How the inbound tests read an application reply out of a frame, in one place. */
-final class InboundFrames {
+public final class InboundFrames {
 
     private static final Pattern PUSHED = Pattern.compile("\\{\"type\":\"message\",\"data\":\"(.*)\"}", Pattern.DOTALL);
 
@@ -12,7 +12,7 @@ final class InboundFrames {
     }
 
     /** The application's reply text in a frame the client received: a pushed message frame, JSON-unescaped. */
-    static String text(String frame) {
+    public static String text(String frame) {
         Matcher pushed = PUSHED.matcher(frame);
         if (!pushed.matches()) {
             throw new AssertionError("not a pushed message frame: " + frame);
@@ -38,5 +38,19 @@ final class InboundFrames {
             }
         }
         return text.toString();
+    }
+
+    /** The next frame from the server within 15 s; no frame by then fails the test. */
+    public static String next(WsClient client) throws InterruptedException {
+        String frame = client.next(15);
+        if (frame == null) {
+            throw new AssertionError("no message from the server within 15 s");
+        }
+        return frame;
+    }
+
+    /** The application's reply text in the next frame from the server within 15 s. */
+    public static String nextText(WsClient client) throws InterruptedException {
+        return text(next(client));
     }
 }

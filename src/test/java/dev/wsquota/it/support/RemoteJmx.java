@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -56,7 +56,8 @@ public final class RemoteJmx {
     }
 
     /**
-     * Connects as this user; the returned connector must be closed. Failing to connect throws, as it does to JConsole.
+     * Connects as this user; the returned connector must be closed. Failing to connect throws, as it does to
+     * JConsole.
      */
     public static JMXConnector connect(String user, String password) throws IOException, GeneralSecurityException {
         Map<String, Object> env = new HashMap<>();

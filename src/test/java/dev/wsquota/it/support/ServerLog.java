@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +17,8 @@ public final class ServerLog {
     public static Path path() {
         String configured = System.getProperty("serverLog", "");
         return configured.isBlank()
-                ? Path.of(System.getProperty("wlpHome"), "usr", "servers", System.getProperty("serverName"), "logs",
-                        "messages.log")
+                ? Path.of(System.getProperty("wlpHome"), "usr", "servers", System.getProperty("serverName"),
+                        "logs", "messages.log")
                 : Path.of(configured);
     }
 

@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import org.jboss.arquillian.container.test.api.Deployer;
 
@@ -20,21 +20,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * then a count in the server's JVM (over JMX) with one version deployed and after the last undeploy. What a test
  * does while the clients are held (e.g. read MBeans) is its own.
  */
-final class RedeployRounds {
+public final class RedeployRounds {
 
     static final String PREFIX = "dev.wsquota.";
     static final String FACTORY = "dev.wsquota.ejb.ManagerFactory";
     static final String REGISTRY = "dev.wsquota.quota.ManagerRegistry";
-    static final String[] USERS = {"alice", "bob", "carol"};
+    public static final String[] USERS = {"alice", "bob", "carol"};
     /** Held connections per user in each round (the default quota is 5). */
-    static final int PER_USER = 2;
+    public static final int PER_USER = 2;
     /** Unloading a class loader can take more than one full GC (references cleared in one, the loader in the next). */
     private static final Duration SETTLE = Duration.ofSeconds(15);
     /** Concurrent requests in one burst (more than the server's pool threads that served the handshakes). */
     private static final int BURST = 40;
 
     /** What a test does in each round while the round's clients are held, before the undeploy. */
-    interface WhileHeld {
+    public interface WhileHeld {
         void accept(int round, List<WsClient> clients) throws Exception;
     }
 
@@ -47,8 +47,8 @@ final class RedeployRounds {
      * ones while a version runs, for a reason the caller names and docs/operations.md explains), and none after the
      * last undeploy.
      */
-    static void check(Deployer deployer, String name, int redeploys, JmxClient jmx, int knownExtra, String why,
-                      WhileHeld whileHeld) throws Exception {
+    public static void check(Deployer deployer, String name, int redeploys, JmxClient jmx, int knownExtra, String why,
+                             WhileHeld whileHeld) throws Exception {
         ServerHeap heap = new ServerHeap(jmx.connection());
         // Zero when the test runs alone; whatever earlier tests' deployments still hold otherwise (the checks below
         // then allow at most that much more, so a version of theirs let go meanwhile cannot fail this one).

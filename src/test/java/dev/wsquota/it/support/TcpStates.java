@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ public final class TcpStates {
     }
 
     /** The state of the server-side socket, e.g. ESTAB, FIN-WAIT-1, or "none". */
-    static String state(int serverPort, int clientPort) throws IOException, InterruptedException {
+    public static String state(int serverPort, int clientPort) throws IOException, InterruptedException {
         Process ss = new ProcessBuilder("ss", "-tanH", "sport = :" + serverPort + " and dport = :" + clientPort)
                 .redirectErrorStream(true).start();
         String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -1,4 +1,4 @@
-package dev.wsquota.it;
+package dev.wsquota.it.support;
 
 import dev.wsquota.jmx.ManagerFactoryAdmin;
 import dev.wsquota.jmx.ManagerFactoryMXBean;
