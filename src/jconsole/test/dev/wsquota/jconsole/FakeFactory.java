@@ -129,6 +129,7 @@ public final class FakeFactory extends NotificationBroadcasterSupport implements
     @Override public long getMessagesRefused() { return 0; }
     @Override public long getMessagesWritten() { return 0; }
     @Override public long getMessageSendFailures() { return 0; }
+    @Override public long getSlowSendCheckFailures() { return 0; }
     @Override public Map<String, Long> getSlowConsumerCloses() { return new TreeMap<>(); }
     @Override public long getQueuedBytes() { return 0; }
     @Override public long getLargestQueueBytes() { return 0; }

@@ -85,6 +85,11 @@ public abstract class FactoryReadings implements ManagerFactoryMXBean {
     }
 
     @Override
+    public long getSlowSendCheckFailures() {
+        return call(() -> factory.messages().outboxes().counters().checkFailures());
+    }
+
+    @Override
     public Map<String, Long> getSlowConsumerCloses() {
         MessageCounters counters = call(() -> factory.messages().outboxes().counters());
         Map<String, Long> byLimit = new LinkedHashMap<>();

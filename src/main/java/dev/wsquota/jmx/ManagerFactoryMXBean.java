@@ -201,6 +201,10 @@ public interface ManagerFactoryMXBean {
             + "an open one is closed with 1011).")
     long getMessageSendFailures();
 
+    @Description(value = "Runs of the periodic check for overdue sends that failed since start (each logged as a "
+            + "warning with its cause; the check runs again on its next tick).")
+    long getSlowSendCheckFailures();
+
     @Description(value = "Managers closed with 4003 since start, by limit (the limits: see docs/jmx.md).")
     Map<String, Long> getSlowConsumerCloses();
 

@@ -75,9 +75,4 @@ public final class MessageCounters {
     public long slowConsumerSendTimeout() {
         return slowSendTimeout.sum();
     }
-
-    /** Managers closed with 4003, both limits together, since start. */
-    public long slowConsumerCloses() {
-        return slowQueueFull.sum() + slowSendTimeout.sum();
-    }
 }

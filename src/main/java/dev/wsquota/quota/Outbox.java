@@ -171,11 +171,6 @@ final class Outbox {
         return queuedBytes;
     }
 
-    /** Messages waiting now, the one being written included. */
-    synchronized int queuedMessages() {
-        return queue.size();
-    }
-
     /** True when the message being written has been in flight longer than {@code timeoutNanos}. */
     boolean overdue(long nowNanos, long timeoutNanos) {
         long started = sendStartedNanos;
