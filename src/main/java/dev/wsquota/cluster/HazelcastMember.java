@@ -1,9 +1,10 @@
 package dev.wsquota.cluster;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -44,8 +45,13 @@ final class HazelcastMember {
         config.setProperty("hazelcast.operation.call.timeout.millis", "5000");
         config.setProperty("hazelcast.local.localAddress", BindAddress.of(settings));
 
-        NetworkConfig network = config.getNetworkConfig();
-        network.setPort(settings.port()).setPortAutoIncrement(false);
+        // The advanced network, with one member endpoint: its connection handshake waits (BLOCKED) for a peer that
+        // does not answer. The plain network's handshake returns CLEAN and requeues itself forever when a frozen
+        // peer's kernel accepts a connection, so the IO thread spins and never selects; a healthy member whose
+        // connection shares that thread stops sending heartbeats, and the healthy members split (docs/cluster.md).
+        AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
+        network.setMemberEndpointConfig(new ServerSocketEndpointConfig().setPort(settings.port())
+                .setPortAutoIncrement(false));
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);

@@ -24,6 +24,8 @@ import java.util.logging.Logger;
 final class Leases {
 
     private static final Logger LOG = WeakLogger.of(Leases.class);
+    /** A round at the very end of a lease still gets this long: a healthy cluster answers well within it. */
+    static final long MIN_ROUND_WAIT_MILLIS = 200;
 
     private final IMap<String, Slots> slots;
     private final Supplier<String> memberId;
@@ -74,14 +76,34 @@ final class Leases {
     /** See {@link HazelcastLedger#tick}. */
     boolean tick(Supplier<Map<String, Set<String>>> liveByUser) {
         if (!fenced && lapsed()) {
-            return fence("no lease renewal for " + (clock.getAsLong() - lastRenewedMillis) + " ms (lease "
-                    + settings.leaseSeconds() + " s): " + (lastRenewalError.isEmpty() ? "this node was not running"
-                    : lastRenewalError));
+            return fenceForLapse();
         }
         if (lastRoundFailed || clock.getAsLong() - lastRenewalAttemptMillis >= settings.renewalMillis()) {
             renew(liveByUser.get());
+            if (!fenced && lapsed()) {
+                return fenceForLapse(); // the round failed as the lease ran out: fence now, not a tick later
+            }
         }
         return false;
+    }
+
+    private boolean fenceForLapse() {
+        return fence("no lease renewal for " + (clock.getAsLong() - lastRenewedMillis) + " ms (lease "
+                + settings.leaseSeconds() + " s): " + (lastRenewalError.isEmpty() ? "this node was not running"
+                : lastRenewalError));
+    }
+
+    /**
+     * How long a round may wait for the cluster: a third of a lease, but never past the end of the current lease,
+     * so that a node whose round hangs still fences when its lease runs out (the timing rule counts on that), not
+     * up to a round later. A fenced node has no lease to lose and waits the whole third.
+     */
+    long roundWaitMillis(long started) {
+        if (fenced) {
+            return settings.renewalMillis();
+        }
+        long left = lastRenewedMillis + settings.leaseMillis() - started;
+        return Math.max(MIN_ROUND_WAIT_MILLIS, Math.min(settings.renewalMillis(), left));
     }
 
     private boolean fence(String why) {
@@ -112,7 +134,7 @@ final class Leases {
                 slots.containsKey(""); // no slots to renew: still prove that the cluster answers
             }
             CompletableFuture.allOf(rounds.toArray(CompletableFuture[]::new))
-                    .get(settings.renewalMillis(), TimeUnit.MILLISECONDS);
+                    .get(roundWaitMillis(started), TimeUnit.MILLISECONDS);
             int now = members.getAsInt();
             if (now < settings.minMembers()) {
                 throw new IllegalStateException("only " + now + " of " + settings.minMembers() + " members");

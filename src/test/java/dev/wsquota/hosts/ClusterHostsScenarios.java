@@ -216,7 +216,12 @@ class ClusterHostsScenarios {
             assertTrue(awaitCluster(hosts, 3, 90), "three members formed one cluster");
             Thread.sleep(10_000);
             hosts.pause(3);
-            Thread.sleep((LEASE + 5) * 1000L);
+            long paused = System.currentTimeMillis();
+            for (int second : new int[] {4, 8, 10, 12}) { // around the detection (L/2 = 7 s) and the lease
+                Thread.sleep(Math.max(0, paused + second * 1000L - System.currentTimeMillis()));
+                hosts.threadDumps(second + "s", 3);
+            }
+            Thread.sleep(Math.max(0, paused + (LEASE + 5) * 1000L - System.currentTimeMillis()));
             hosts.resume(3);
             assertTrue(hosts.awaitExit(150), "every node finished its load and left");
             List<HistoryChecker.Event> events = HistoryChecker.parse(hosts.history());

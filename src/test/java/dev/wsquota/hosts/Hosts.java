@@ -66,8 +66,12 @@ final class Hosts implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", "wsqh" + i, javaBin(),
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-Xlog:gc,safepoint:file=" + dir.resolve("gc" + i + ".log").toAbsolutePath() + ":time,uptime",
-                "-cp", classPath(), HostMember.class.getName(),
+                "-Xlog:gc,safepoint:file=" + dir.resolve("gc" + i + ".log").toAbsolutePath() + ":time,uptime"));
+        String extra = System.getProperty("hosts.jvmOptions", "").trim(); // to try a JVM or Hazelcast option
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", classPath(), HostMember.class.getName(),
                 "node=node" + i, "history=" + dir.resolve("node" + i + ".tsv").toAbsolutePath()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -108,8 +112,38 @@ final class Hosts implements AutoCloseable {
     }
 
     void resume(int i) throws IOException, InterruptedException {
+        record("CONT", "node" + i); // before the signal: the resumed node may fence before kill returns
         signal(i, "CONT");
-        record("CONT", "node" + i);
+    }
+
+    /**
+     * Writes a thread dump of every running node but {@code except} to {@code threads-<label>-node<i>.txt}: what a
+     * healthy node waits on while a peer is frozen. A dump that fails is noted in the file, never fatal.
+     */
+    void threadDumps(String label, int except) throws InterruptedException {
+        for (Map.Entry<Integer, Process> entry : nodes.entrySet()) {
+            int i = entry.getKey();
+            Process node = entry.getValue();
+            if (i == except || !node.isAlive()) {
+                continue;
+            }
+            Path out = dir.resolve("threads-" + label + "-node" + i + ".txt");
+            try {
+                new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(node.pid()), "Thread.print").redirectErrorStream(true)
+                        .redirectOutput(out.toFile()).start().waitFor(20, TimeUnit.SECONDS);
+                // and its sockets, with their queues: which peer stopped reading
+                new ProcessBuilder("ip", "netns", "exec", "wsqh" + i, "ss", "-tnoi").redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("sockets-" + label + "-node" + i + ".txt").toFile()).start()
+                        .waitFor(10, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                try {
+                    Files.writeString(out, "no thread dump: " + e);
+                } catch (IOException ignored) {
+                    // the dump is a diagnostic only: the scenario's result does not depend on it
+                }
+            }
+        }
     }
 
     void kill(int i) throws InterruptedException {
