@@ -18,14 +18,20 @@ final class ClaimSlot implements EntryProcessor<String, Slots, SlotLedger.Claim>
     private final String managerId;
     private final int limit;
     private final long leaseMillis;
+    private final long claimSeq;
     /** What the primary stored; its backups store the same. */
     private transient Slots result;
 
     ClaimSlot(String memberId, String managerId, int limit, long leaseMillis) {
+        this(memberId, managerId, limit, leaseMillis, 0);
+    }
+
+    ClaimSlot(String memberId, String managerId, int limit, long leaseMillis, long claimSeq) {
         this.memberId = memberId;
         this.managerId = managerId;
         this.limit = limit;
         this.leaseMillis = leaseMillis;
+        this.claimSeq = claimSeq;
     }
 
     @Override
@@ -39,7 +45,7 @@ final class ClaimSlot implements EntryProcessor<String, Slots, SlotLedger.Claim>
         if (live.indexOf(memberId, managerId) >= 0) {
             granted = true; // a retried claim of the same manager holds one slot, not two
         } else if (live.size() < limit) {
-            live = live.with(new Slot(managerId, memberId, nowMillis + leaseMillis));
+            live = live.with(new Slot(managerId, memberId, nowMillis + leaseMillis, claimSeq));
             granted = true;
         } else {
             granted = false;

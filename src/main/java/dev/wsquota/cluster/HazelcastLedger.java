@@ -53,6 +53,8 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
      * otherwise drop the slot of a live connection and let another node give it away.
      */
     private final RecentClaims recentClaims = new RecentClaims();
+    /** How many claims this member has asked for: renewals spare the slots of claims they did not count. */
+    private final AtomicLong claimSeq = new AtomicLong();
 
     HazelcastLedger(HazelcastInstance hazelcast, ClusterSettings settings, ClusterEvents events, Executor background,
                     LongSupplier clock) {
@@ -61,7 +63,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.leases = new Leases(slots, this::memberId, () -> hazelcast.getCluster().getMembers().size(), settings,
-                events, clock, this::recentClaims);
+                events, clock, this::recentClaims, claimSeq::get);
         this.departed = new MembershipWatcher(slots, hazelcast.getCluster(), events, background,
                 settings.leaseSeconds(), settings.purgeGraceMillis());
         hazelcast.getCluster().addMembershipListener(departed);
@@ -89,10 +91,11 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     @Override
     public Claim claim(String user, String managerId, int limit) {
         recentClaims.note(user, managerId, clock.getAsLong()); // before the claim runs: a renewal may run in between
+        long seq = claimSeq.incrementAndGet(); // after the note: a renewal that counted this claim also listed it
         Claim claim = null;
         try {
             claim = ForeignThreadCalls.call(() -> slots.executeOnKey(user,
-                    new ClaimSlot(memberId(), managerId, limit, settings.leaseMillis())));
+                    new ClaimSlot(memberId(), managerId, limit, settings.leaseMillis(), seq)));
             return claim;
         } finally {
             if (claim == null || !claim.granted()) {

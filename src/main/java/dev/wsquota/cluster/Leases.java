@@ -51,11 +51,15 @@ final class Leases {
 
     /** Claims in flight or granted in the last round, by user: their slots are kept though nobody lists them yet. */
     private final Supplier<Map<String, Set<String>>> claimed;
+    /** How many claims this member has asked for so far (see {@link RenewSlots}). */
+    private final LongSupplier claimSequence;
 
     Leases(IMap<String, Slots> slots, Supplier<String> memberId, IntSupplier members, ClusterSettings settings,
-           ClusterEvents events, LongSupplier clock, Supplier<Map<String, Set<String>>> claimed) {
+           ClusterEvents events, LongSupplier clock, Supplier<Map<String, Set<String>>> claimed,
+           LongSupplier claimSequence) {
         this.slots = slots;
         this.claimed = claimed;
+        this.claimSequence = claimSequence;
         this.memberId = memberId;
         this.members = members;
         this.settings = settings;
@@ -119,6 +123,7 @@ final class Leases {
     void renew(Map<String, Set<String>> liveByUser) {
         long started = clock.getAsLong();
         lastRenewalAttemptMillis = started;
+        long claimedUpTo = claimSequence.getAsLong(); // before the claims: each claim it counts is listed below
         Map<String, Set<String>> claimedByUser = claimed.get(); // after the held list, so no claim falls between
         Set<String> users = new HashSet<>(liveByUser.keySet());
         users.addAll(renewedUsers);
@@ -128,7 +133,8 @@ final class Leases {
             List<CompletableFuture<Integer>> rounds = new ArrayList<>(users.size());
             for (String user : users) {
                 rounds.add(slots.submitToKey(user, new RenewSlots(member, liveByUser.getOrDefault(user, Set.of()),
-                        claimedByUser.getOrDefault(user, Set.of()), settings.leaseMillis())).toCompletableFuture());
+                        claimedByUser.getOrDefault(user, Set.of()), settings.leaseMillis(), claimedUpTo))
+                        .toCompletableFuture());
             }
             if (users.isEmpty()) {
                 slots.containsKey(""); // no slots to renew: still prove that the cluster answers

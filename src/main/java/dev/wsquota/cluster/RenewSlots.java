@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * One member re-asserts the slots it really holds for one user: their leases restart, the ones it no longer
- * holds go (unless a claim of it is in flight or just granted), and the ones missing (a split-brain merge kept the
- * other side's value) come back. Returns how
- * many of this user's slots are live after it.
+ * holds go (unless a claim of it is in flight or just granted, or was asked for after the member looked: such a
+ * claim can reach the partition before this renewal does), and the ones missing (a split-brain merge kept the other
+ * side's value) come back. Returns how many of this user's slots are live after it.
  */
 final class RenewSlots implements EntryProcessor<String, Slots, Integer> {
 
@@ -23,6 +23,8 @@ final class RenewSlots implements EntryProcessor<String, Slots, Integer> {
     /** Claims in flight or just granted: kept (renewed) if present, never added, as they may still be refused. */
     private final Set<String> claimedIds;
     private final long leaseMillis;
+    /** The member's claim count when it looked: a slot of a later claim is not this renewal's to drop. */
+    private final long claimedUpTo;
     private transient Slots result;
 
     RenewSlots(String memberId, Set<String> managerIds, long leaseMillis) {
@@ -30,10 +32,15 @@ final class RenewSlots implements EntryProcessor<String, Slots, Integer> {
     }
 
     RenewSlots(String memberId, Set<String> managerIds, Set<String> claimedIds, long leaseMillis) {
+        this(memberId, managerIds, claimedIds, leaseMillis, Long.MAX_VALUE);
+    }
+
+    RenewSlots(String memberId, Set<String> managerIds, Set<String> claimedIds, long leaseMillis, long claimedUpTo) {
         this.memberId = memberId;
         this.managerIds = new HashSet<>(managerIds);
         this.claimedIds = new HashSet<>(claimedIds);
         this.leaseMillis = leaseMillis;
+        this.claimedUpTo = claimedUpTo;
     }
 
     @Override
@@ -52,6 +59,8 @@ final class RenewSlots implements EntryProcessor<String, Slots, Integer> {
                 }
             } else if (missing.remove(slot.managerId()) || claimedIds.contains(slot.managerId())) {
                 kept.add(slot.renewedUntil(expiresAt));
+            } else if (slot.claimSeq() > claimedUpTo && !slot.expiredAt(nowMillis)) {
+                kept.add(slot); // claimed after the member looked: its next renewal decides
             }
         }
         for (String managerId : missing) {

@@ -98,6 +98,20 @@ class ClaimSlotTest {
     }
 
     @Test
+    void aRenewalSparesTheSlotOfAClaimAskedForAfterItLookedThoughTheClaimReachedThePartitionFirst() {
+        Map.Entry<String, Slots> entry = entry();
+        // The member looked (2 claims asked so far, m1 held), then asked for m3; m3's claim arrives first.
+        new ClaimSlot("A", "m1", 5, 5_000, 1).apply(entry, 1_000);
+        new ClaimSlot("A", "m2", 5, 5_000, 2).apply(entry, 1_000);
+        new ClaimSlot("A", "m3", 5, 5_000, 3).apply(entry, 1_100);
+        assertEquals(2, new RenewSlots("A", Set.of("m1"), Set.of(), 5_000, 2).apply(entry, 1_200));
+        assertEquals(List.of("m1", "m3"), entry.getValue().list().stream().map(Slot::managerId).toList(),
+                "m2 (counted, neither held nor claimed) goes; m3 stays for the next renewal to judge");
+        assertEquals(1, new RenewSlots("A", Set.of("m1"), Set.of(), 5_000, 3).apply(entry, 1_300),
+                "the next renewal counted m3: not held, so it goes");
+    }
+
+    @Test
     void aDepartedMembersSlotsAreHeldUntilThePurgeAndOthersAreUntouched() {
         Map.Entry<String, Slots> entry = new AbstractMap.SimpleEntry<>("u", new Slots(List.of(
                 new Slot("m1", "gone", 2_000), new Slot("m2", "other", 3_000), new Slot("m3", "gone", 9_000))));

@@ -14,7 +14,7 @@ class LeasesTest {
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final ClusterSettings settings = new ClusterSettings(true, "t", 5701, List.of("127.0.0.1:5701"), 15, 2);
     private final Leases leases = new Leases(null, () -> "m", () -> 3, settings, ClusterEvents.NONE, clock::get,
-            Map::of);
+            Map::of, () -> 0);
 
     @Test
     void aRoundEarlyInTheLeaseWaitsAThirdOfIt() {
