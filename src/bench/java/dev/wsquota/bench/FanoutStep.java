@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +41,10 @@ final class FanoutStep {
             new java.util.concurrent.atomic.AtomicInteger();
 
     private FanoutStep() {
+    }
+
+    /** A profiled burst: the hottest methods (JFR samples) and the CPU time per group of server threads. */
+    record Profile(JfrProfile.HotFrames frames, Map<String, Long> threadNanos, long delivered) {
     }
 
     /** One measured window: what the reading clients received and what the server spent. */
@@ -73,6 +79,7 @@ final class FanoutStep {
         List<Window> windows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         Map<String, Object> slow = new java.util.LinkedHashMap<>();
+        Map<String, Profile> profiles = new java.util.LinkedHashMap<>();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
         try {
             for (String endpoint : List.of("bare", "managed")) {
@@ -89,6 +96,10 @@ final class FanoutStep {
                             users, rounds, 0, pad, held));
                     windows.add(measure(server, http, sender, endpoint, "paced: " + pacedRounds + " rounds at "
                             + Results.fmt(rate, 1) + "/s", users, pacedRounds, rate, pad, held));
+                    if (Props.integer("bench.fanout.profile", 1) != 0) {
+                        profiles.put(endpoint, profile(server, http, sender, endpoint, users,
+                                Props.integer("bench.fanout.profileRounds", 20), pad, held));
+                    }
                     if (endpoint.equals("managed") && nonReaders > 0) {
                         windows.add(slowConsumers(server, http, sender, users, slowRounds, rate, pad, floodBytes,
                                 floodSeconds, held, slow, failures));
@@ -114,6 +125,7 @@ final class FanoutStep {
             }
         }
         report(results, windows, slow, users, perUser, nonReaders, floodBytes);
+        reportProfiles(results, profiles, Props.integer("bench.fanout.profileRounds", 20));
         results.item(SECTION, "texts the JDK clients got outside a measured window / that were not a pushed message",
                 FanoutConn.STRAY.get() + " / " + FanoutConn.UNEXPECTED.get());
         if (FanoutConn.UNEXPECTED.get() != 0) {
@@ -209,6 +221,77 @@ final class FanoutStep {
                 + Results.fmt(seconds, 2) + " s = " + Results.fmt(w.perSecond(), 0) + "/s, p50 "
                 + ms(w.latency().at(50)) + " ms, p99 " + ms(w.latency().at(99)) + " ms, sender " + answer);
         return w;
+    }
+
+    /**
+     * One more burst, not measured, with a JFR recording of the server's execution samples (every 10 ms per
+     * running thread) over it: where the server's CPU goes per endpoint. Samples only threads running Java code:
+     * time inside a system call (the socket write itself) is not in them.
+     */
+    private static Profile profile(BenchServer server, HttpClient http, URI sender, String endpoint, int users,
+                                   int rounds, int pad, Held held) throws Exception {
+        Path file = Path.of(Props.text("bench.out", "target/bench")).toAbsolutePath()
+                .resolve("fanout-" + endpoint + ".jfr");
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        JfrProfile jfr = new JfrProfile(server.jmx(), "1 ms");
+        jfr.start();
+        Thread.sleep(2000); // the recorder's sampler is running before the burst starts
+        ThreadCpu threads = ThreadCpu.start(server.pid());
+        long from = System.currentTimeMillis();
+        Window w = measure(server, http, sender, endpoint, "profiled burst (unmeasured)", users, rounds, 0, pad, held);
+        long to = System.currentTimeMillis();
+        Map<String, Long> threadNanos = threads.since("Default Executo"); // the sender is one of the pool's
+        jfr.stop(file);
+        JfrProfile.HotFrames hot = JfrProfile.hotFrames(file, from, to, 30);
+        long delivered = Long.parseLong(w.sender().getOrDefault("delivered", "0"));
+        System.out.println("[bench] fanout: " + endpoint + " profile (" + file + "): threads " + threadNanos + "; "
+                + hot.samples() + " samples; self " + hot.self() + "; total " + hot.total());
+        return new Profile(hot, threadNanos, delivered);
+    }
+
+    /** The profiled bursts: CPU per thread group, and the methods most often on top of the stack and on it. */
+    private static void reportProfiles(Results results, Map<String, Profile> profiles, int rounds) {
+        if (profiles.isEmpty()) {
+            return;
+        }
+        results.line(SECTION, "Profile: one more burst of " + rounds + " rounds per endpoint, not measured. CPU per "
+                + "thread group: utime + stime of each server thread over the burst (/proc/<pid>/task), grouped by "
+                + "name as Linux keeps it (15 characters; digits as N; the busiest executor thread, the sender, on "
+                + "its own), per message delivered. "
+                + "Methods: a JFR recording of the server over the same burst (jdk.ExecutionSample every 1 ms; only "
+                + "threads running Java code are sampled, so time in system calls such as the socket write is not "
+                + "in it, and a loaded machine starves the sampler). Self = the method on top of the stack; total = "
+                + "the method anywhere on it (once per sample; stacks cut at 64 frames). Recordings: "
+                + "target/bench/fanout-*.jfr.");
+        for (Map.Entry<String, Profile> e : profiles.entrySet()) {
+            Profile p = e.getValue();
+            List<List<?>> threadRows = new ArrayList<>();
+            long all = p.threadNanos().values().stream().mapToLong(Long::longValue).sum();
+            for (Map.Entry<String, Long> t : p.threadNanos().entrySet()) {
+                threadRows.add(List.of(t.getKey(), Results.fmt(t.getValue() / 1e6, 0),
+                        Results.fmt(t.getValue() / 1e3 / Math.max(1, p.delivered()), 1)));
+            }
+            threadRows.add(List.of("all", Results.fmt(all / 1e6, 0),
+                    Results.fmt(all / 1e3 / Math.max(1, p.delivered()), 1)));
+            results.table(SECTION, List.of(e.getKey() + ": thread group", "CPU (ms)", "CPU per delivery (us)"),
+                    threadRows);
+            JfrProfile.HotFrames hot = p.frames();
+            List<List<?>> rows = new ArrayList<>();
+            List<Map.Entry<String, Long>> self = new ArrayList<>(hot.self().entrySet());
+            List<Map.Entry<String, Long>> total = new ArrayList<>(hot.total().entrySet());
+            for (int i = 0; i < Math.max(self.size(), total.size()); i++) {
+                rows.add(List.of(i < self.size() ? frameCell(self.get(i), hot.samples()) : "",
+                        i < total.size() ? frameCell(total.get(i), hot.samples()) : ""));
+            }
+            results.line(SECTION, e.getKey() + ": " + hot.samples() + " JFR samples");
+            results.table(SECTION, List.of(e.getKey() + ": self", e.getKey() + ": total"), rows);
+        }
+    }
+
+    private static String frameCell(Map.Entry<String, Long> frame, long samples) {
+        return "`" + frame.getKey() + "` " + frame.getValue() + " (" + Results.fmt(100.0 * frame.getValue()
+                / Math.max(1, samples), 1) + " %)";
     }
 
     /**
@@ -310,6 +393,7 @@ final class FanoutStep {
         long heapBefore = server.heapAfterGc();
         long slowBefore = sum(factory.getSlowConsumerCloses());
         Map<String, Long> slowByLimitBefore = new TreeMap<>(factory.getSlowConsumerCloses());
+        Map<String, Long> releasesBefore = new TreeMap<>(factory.getReleasesByCause());
         AtomicLong heapMax = new AtomicLong();
         AtomicLong queuedPeak = new AtomicLong();
         Thread sampler = heapSampler(server, heapMax, queuedPeak);
@@ -338,7 +422,11 @@ final class FanoutStep {
         Map<Integer, Integer> codes = readAtLast(held);
         long readersClosed = held.readers().stream().filter(c -> c.closed().isDone()).count();
         long heapAfter = server.heapAfterGc();
+        Map<String, Long> releases = new TreeMap<>(factory.getReleasesByCause());
+        releases.replaceAll((k, v) -> v - releasesBefore.getOrDefault(k, 0L));
+        releases.values().removeIf(v -> v == 0);
         slow.put("non-readers", held.raw().size());
+        slow.put("releases", releases);
         slow.put("flood", floodAnswer);
         slow.put("slowDecided", decided);
         slow.put("decidedSeconds", decidedSeconds);
@@ -529,6 +617,9 @@ final class FanoutStep {
                         + " s after they stopped");
         results.item(SECTION, "what each non-reader got when it read at last (close code: count; -1 = the TCP "
                 + "connection ended without a close frame)", slow.get("codes"));
+        results.item(SECTION, "managers released from the non-readers' stop until they read their close, by cause "
+                + "(ReleasesByCause; the readers are not released in that time unless counted just below)",
+                slow.get("releases"));
         results.item(SECTION, "reading connections closed meanwhile", slow.get("readersClosed"));
         results.item(SECTION, "server heap used after GC: before / right after the 4003s / after the non-readers "
                 + "read their close", Results.mib((Long) slow.get("heapBefore")) + " / "

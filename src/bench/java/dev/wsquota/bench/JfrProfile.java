@@ -56,18 +56,26 @@ final class JfrProfile {
     private final ObjectName recorder;
     private long id = -1;
 
+    private final String period;
+
     JfrProfile(MBeanServerConnection jmx) throws Exception {
+        this(jmx, "2 ms");
+    }
+
+    /** With execution samples every {@code period} per running thread (a JFR duration, e.g. "10 ms"). */
+    JfrProfile(MBeanServerConnection jmx, String period) throws Exception {
         this.jmx = jmx;
         this.recorder = new ObjectName("jdk.management.jfr:type=FlightRecorder");
+        this.period = period;
     }
 
     void start() throws Exception {
         id = (Long) jmx.invoke(recorder, "newRecording", null, null);
-        // Only execution samples, every 2 ms per running thread (the "profile" preset samples every 10 ms).
+        // Only execution samples (the "profile" preset samples every 10 ms).
         jdk.management.jfr.FlightRecorderMXBean proxy = javax.management.JMX.newMXBeanProxy(jmx, recorder,
                 jdk.management.jfr.FlightRecorderMXBean.class);
         proxy.setRecordingSettings(id,
-                Map.of("jdk.ExecutionSample#enabled", "true", "jdk.ExecutionSample#period", "2 ms"));
+                Map.of("jdk.ExecutionSample#enabled", "true", "jdk.ExecutionSample#period", period));
         jmx.invoke(recorder, "startRecording", new Object[] {id}, new String[] {long.class.getName()});
     }
 
@@ -154,6 +162,53 @@ final class JfrProfile {
                 }
             }
         }
+        Map<String, Long> top = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
+                .forEach(e -> top.put(e.getKey(), e.getValue()));
+        return top;
+    }
+
+    /** The most frequent methods within [fromMillis, toMillis]: on top of the stack (self) and anywhere on it. */
+    record HotFrames(long samples, Map<String, Long> self, Map<String, Long> total) {
+    }
+
+    /**
+     * Counts, per method, the execution samples with that method on top of the stack (self) and those with it
+     * anywhere on the stack, once per sample (total); each ordered by count, at most {@code limit}.
+     */
+    static HotFrames hotFrames(Path file, long fromMillis, long toMillis, int limit) throws Exception {
+        Map<String, Long> self = new java.util.HashMap<>();
+        Map<String, Long> total = new java.util.HashMap<>();
+        long samples = 0;
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                RecordedEvent event = recording.readEvent();
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+                    continue;
+                }
+                long t = event.getStartTime().toEpochMilli();
+                if (t < fromMillis || t > toMillis || event.getStackTrace().getFrames().isEmpty()) {
+                    continue;
+                }
+                samples++;
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                boolean top = true;
+                for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+                    String m = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+                    if (top) {
+                        self.merge(m, 1L, Long::sum);
+                        top = false;
+                    }
+                    if (seen.add(m)) {
+                        total.merge(m, 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        return new HotFrames(samples, top(self, limit), top(total, limit));
+    }
+
+    private static Map<String, Long> top(Map<String, Long> counts, int limit) {
         Map<String, Long> top = new LinkedHashMap<>();
         counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
                 .forEach(e -> top.put(e.getKey(), e.getValue()));

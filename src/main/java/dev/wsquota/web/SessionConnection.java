@@ -68,6 +68,11 @@ final class SessionConnection implements Connection, ContainerView {
     private final long basicWaitMillis;
     /** Bits: a ping queued and not yet done; a close asked for (never cleared: a session is closed once). */
     private volatile int queued;
+    /**
+     * The session's asynchronous remote, fetched on the first message: Liberty's {@code getAsyncRemote} locks the
+     * session and makes a new wrapper on every call. Read and written only by the writer holding the lane.
+     */
+    private RemoteEndpoint.Async asyncRemote;
 
     SessionConnection(Session session, String remoteAddress, Executor io) {
         this(session, remoteAddress, io, io);
@@ -226,7 +231,11 @@ final class SessionConnection implements Connection, ContainerView {
      */
     private void startAsync(String text, long timeoutMillis, Consumer<Throwable> done) {
         try {
-            RemoteEndpoint.Async remote = session.getAsyncRemote();
+            RemoteEndpoint.Async remote = asyncRemote;
+            if (remote == null) {
+                remote = session.getAsyncRemote();
+                asyncRemote = remote;
+            }
             if (remote.getSendTimeout() != timeoutMillis) {
                 remote.setSendTimeout(timeoutMillis);
             }

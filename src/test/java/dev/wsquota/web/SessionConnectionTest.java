@@ -190,6 +190,37 @@ class SessionConnectionTest {
         assertFalse(connection.lane().busy());
     }
 
+    /** Liberty's getAsyncRemote locks the session and makes a new wrapper each time: one fetch per connection. */
+    @Test
+    void theAsyncRemoteIsFetchedOnceAndTheTimeoutSetOnlyWhenItChanges() {
+        List<jakarta.websocket.SendHandler> handlers = new ArrayList<>();
+        List<Long> timeouts = new ArrayList<>();
+        AtomicInteger fetches = new AtomicInteger();
+        Session peer = asyncPeer(handlers, timeouts, new ArrayList<>(), new AtomicInteger());
+        Session counting = (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getAsyncRemote")) {
+                        fetches.incrementAndGet();
+                    }
+                    return method.invoke(peer, args);
+                });
+        SessionConnection connection = new SessionConnection(counting, "127.0.0.1", Runnable::run);
+        List<Throwable> results = new ArrayList<>();
+
+        for (int i = 0; i < 3; i++) {
+            connection.sendAsync("m" + i, 10_000, results::add);
+            handlers.get(i).onResult(new jakarta.websocket.SendResult());
+        }
+        connection.sendAsync("m3", 2_000, results::add);
+        handlers.get(3).onResult(new jakarta.websocket.SendResult());
+
+        assertEquals(1, fetches.get());
+        assertEquals(List.of(10_000L, 2_000L), timeouts);
+        assertEquals(4, results.size());
+        assertTrue(results.stream().allMatch(java.util.Objects::isNull));
+        assertFalse(connection.lane().busy());
+    }
+
     /**
      * The container runs write completions on the same pool as the pings. A ping behind a write in flight must not
      * take a pool thread to wait for that write: the write's completion may be queued behind it.
