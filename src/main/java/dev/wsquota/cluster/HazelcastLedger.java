@@ -39,9 +39,9 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     private static final Logger LOG = WeakLogger.of(HazelcastLedger.class);
 
     private final HazelcastInstance hazelcast;
-    private final IMap<String, Slots> slots;
+    final IMap<String, Slots> slots; // package-private: the cluster tests read a user's slots through ReadSlots
     private final ClusterSettings settings;
-    private final Leases leases;
+    final Leases leases; // package-private: the cluster tests renew at a moment they choose
     private final MembershipWatcher departed;
     private final RemoteNodes managers;
     private final Map<String, Integer> sharedQuotaOverrides;
@@ -182,21 +182,11 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
         }));
     }
 
-    /** Re-asserts this member's slots now (the lease keeper does it every third of a lease). */
-    void renew(Map<String, Set<String>> liveByUser) {
-        ForeignThreadCalls.run(() -> leases.renew(liveByUser));
-    }
-
     /**
      * This member's id in the slots it writes; read each time, as a member that rejoins after a split gets a new one.
      */
     String memberId() {
         return hazelcast.getCluster().getLocalMember().getUuid().toString();
-    }
-
-    /** Live slots of one user across the cluster. */
-    public int count(String user) {
-        return ForeignThreadCalls.call(() -> slots.executeOnKey(user, new ReadSlots()).size());
     }
 
     /** Live slots of every user holding one, across the cluster, sorted by user. */

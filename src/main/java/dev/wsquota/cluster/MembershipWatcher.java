@@ -32,7 +32,8 @@ final class MembershipWatcher implements MembershipListener {
     private final int leaseSeconds;
     private final long graceMillis;
     private final AtomicLong purgedSlots = new AtomicLong();
-    private final AtomicLong skippedPurges = new AtomicLong();
+    /** Purges not run because the member was back, or this one no longer the oldest, when the grace ended. */
+    final AtomicLong skippedPurges = new AtomicLong();
 
     /**
      * @param background  runs the purge, off Hazelcast's event thread
@@ -56,11 +57,6 @@ final class MembershipWatcher implements MembershipListener {
 
     long purgedSlots() {
         return purgedSlots.get();
-    }
-
-    /** Purges not run because the member was back, or this one no longer the oldest, when the grace ended. */
-    long skippedPurges() {
-        return skippedPurges.get();
     }
 
     /**

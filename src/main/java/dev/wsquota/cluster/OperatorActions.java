@@ -40,14 +40,11 @@ public final class OperatorActions {
      * Joins this node's managers to the cluster's operations: the admission probes and evicts on the other
      * nodes too, and the other nodes may list, close and probe the managers here.
      *
-     * @param cluster the cluster's operations, or null on a single node (then everything stays here)
+     * The other members may also send the application's messages through this node's {@code messages}.
+     *
+     * @param cluster  the cluster's operations, or null on a single node (then everything stays here)
+     * @param messages this node's side of the application's messages, or null where the cluster sends none
      */
-    public OperatorActions(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission,
-                              RemoteNodes cluster) {
-        this(registry, actions, admission, cluster, null);
-    }
-
-    /** As above, and the other members may send the application's messages through this node's {@code messages}. */
     public OperatorActions(ManagerRegistry registry, ServerCloses actions, ProbingAdmission admission,
                               RemoteNodes cluster, LocalMessages messages) {
         this.registry = registry;

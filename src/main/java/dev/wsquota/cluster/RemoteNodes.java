@@ -21,7 +21,6 @@ import java.util.TreeSet;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BinaryOperator;
 import java.util.function.ToIntFunction;
 import java.util.logging.Level;
@@ -51,7 +50,6 @@ public final class RemoteNodes implements OtherNodes {
     private final HazelcastInstance hazelcast;
     private final IMap<String, Slots> slots;
     private final IExecutorService executor;
-    private final AtomicLong unreachableSends = new AtomicLong();
 
     RemoteNodes(HazelcastInstance hazelcast, IMap<String, Slots> slots) {
         this.hazelcast = hazelcast;
@@ -209,18 +207,12 @@ public final class RemoteNodes implements OtherNodes {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                unreachableSends.incrementAndGet();
                 sum = sum.plus(new Delivery(0, 0, 0, 1));
                 LOG.log(Level.WARNING, "cluster member " + MembershipWatcher.describe(answer.getKey())
                         + " did not take a message within " + SEND_WAIT_MILLIS + " ms; reported as unreachable", e);
             }
         }
         return sum;
-    }
-
-    /** Members a message could not reach in time, since start. */
-    public long unreachableSends() {
-        return unreachableSends.get();
     }
 
     /**

@@ -27,10 +27,6 @@ final class RenewSlots implements EntryProcessor<String, Slots, Integer> {
     private final long claimedUpTo;
     private transient Slots result;
 
-    RenewSlots(String memberId, Set<String> managerIds, long leaseMillis) {
-        this(memberId, managerIds, Set.of(), leaseMillis);
-    }
-
     RenewSlots(String memberId, Set<String> managerIds, Set<String> claimedIds, long leaseMillis) {
         this(memberId, managerIds, claimedIds, leaseMillis, Long.MAX_VALUE);
     }

@@ -222,11 +222,6 @@ public class ManagerFactory {
         return pingSweep;
     }
 
-    /** Asks for a slot for this user's new connection at once, without probing (in-process callers). */
-    public Admission admit(String user, Connection connection) {
-        return limitHits.report(registry.admit(user, connection));
-    }
-
     /**
      * Asks for a slot for a new connection; at the quota the user's silent managers are probed first.
      * {@code answer} runs exactly once, on this thread or, after a probe, on the managed scheduler.

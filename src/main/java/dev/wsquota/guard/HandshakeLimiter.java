@@ -19,7 +19,7 @@ public final class HandshakeLimiter {
     private final double perNano;
     private final double burst;
     private final LongSupplier nanoClock;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    final Map<String, Bucket> buckets = new ConcurrentHashMap<>(); // package-private: tests check it is forgotten
 
     /** @param perSecond refused attempts per user per second; {@code burst} refused attempts allowed at once */
     public HandshakeLimiter(int perSecond, int burst, LongSupplier nanoClock) {
@@ -56,11 +56,6 @@ public final class HandshakeLimiter {
             buckets.values().removeIf(bucket -> bucket.tokensAt(now, perNano, burst) >= burst);
         }
         buckets.computeIfAbsent(user, u -> new Bucket(burst, now)).spend(now, perNano, burst);
-    }
-
-    /** Users with a bucket now (refused recently enough that it has not been forgotten). */
-    int trackedUsers() {
-        return buckets.size();
     }
 
     private static final class Bucket {

@@ -44,10 +44,11 @@ public final class InboundGuard {
     private final int ratePerSecond;
     private final LongSupplier nanoClock;
     /** Only while a fragmented message is being assembled; null otherwise, so an idle connection keeps no buffer. */
-    private StringBuilder assembling;
+    StringBuilder assembling; // package-private: tests check that an idle connection keeps none
     private long assembledBytes;
     private boolean inMessage;
-    private Refusal refused;
+    /** The refusal this guard gave, or null while in good standing (package-private: tests read it). */
+    Refusal refused;
 
     /** Tokens are kept in billionths so refilling needs no floating point. */
     private long nanoTokens;
@@ -103,22 +104,12 @@ public final class InboundGuard {
         inMessage = false;
     }
 
-    /** Characters held for a message still being assembled (0 between messages). */
-    int bufferedChars() {
-        return assembling == null ? 0 : assembling.length();
-    }
-
     /** Any binary fragment: wsquota speaks text only. */
     public Refusal onBinary() {
         if (refused != null) {
             return refused;
         }
         return refuse(UNSUPPORTED_DATA, "binary messages are not supported, send text");
-    }
-
-    /** The refusal this guard gave, or null while the connection is in good standing. */
-    Refusal refusal() {
-        return refused;
     }
 
     public int maxMessageBytes() {

@@ -258,12 +258,6 @@ public final class ManagerRegistry {
         return suspects.take();
     }
 
-    /** Releases by id; empty if no live manager has that id. */
-    public Optional<Manager> release(String managerId, ReleaseCause cause) {
-        Manager manager = byId(managerId);
-        return manager != null && release(manager, cause) ? Optional.of(manager) : Optional.empty();
-    }
-
     /** True while the manager holds its slot. */
     public boolean isLive(Manager manager) {
         return managers.get(manager.serial()) == manager;

@@ -23,7 +23,7 @@ public final class PingSweep {
     private volatile long pongTimeoutMillis;
     private volatile long idleTimeoutMillis;
     /** The sum of every sweep's lateness: how far the lag-adjusted clock is behind the registry's. */
-    private volatile long lagMillis;
+    volatile long lagMillis; // package-private: tests read it
     /** When the last sweep started; 0 before the first and after a change of period. */
     private volatile long lastSweepMillis;
 
@@ -81,11 +81,6 @@ public final class PingSweep {
             shortest = Math.min(shortest, idleTimeoutMillis);
         }
         return Math.max(250, Math.min(5_000, shortest / 4));
-    }
-
-    /** Milliseconds the pong deadlines were extended because sweeps ran late, since start. */
-    long lagMillis() {
-        return lagMillis;
     }
 
     /** One pass: ping the silent, close the unanswered. A failure on one manager is recorded and the pass goes on. */

@@ -26,10 +26,6 @@ final class RemoteProbes {
         this.executor = executor;
     }
 
-    OtherNodes nodes() {
-        return nodes;
-    }
-
     void setNodes(OtherNodes nodes) {
         this.nodes = nodes == null ? OtherNodes.NONE : nodes;
     }

@@ -29,8 +29,9 @@ final class CloseLane implements Executor {
     private final int width;
     private final int ceiling;
     private final LongSupplier nanoClock;
-    private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger running = new AtomicInteger();
+    // package-private: tests read how many wait and how many run
+    final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    final AtomicInteger running = new AtomicInteger();
     /** When a close last finished, or a runner started (nanoTime). */
     private final AtomicLong progress;
 
@@ -65,16 +66,6 @@ final class CloseLane implements Executor {
         } catch (RejectedExecutionException e) {
             drain(); // counts this runner down again; other closes queued meanwhile run here too
         }
-    }
-
-    /** Closes running now (on the pool) or about to. */
-    int running() {
-        return running.get();
-    }
-
-    /** Closes waiting for a runner. */
-    int queued() {
-        return queue.size();
     }
 
     private boolean stalled() {

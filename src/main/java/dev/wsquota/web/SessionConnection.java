@@ -64,7 +64,7 @@ final class SessionConnection implements Connection, ContainerView {
     private final String remoteAddress;
     private final Executor io;
     private final Executor closes;
-    private final WriteLane lane = new WriteLane();
+    final WriteLane lane = new WriteLane(); // package-private: tests look at it
     private final long basicWaitMillis;
     /** Bits: a ping queued and not yet done; a close asked for (never cleared: a session is closed once). */
     private volatile int queued;
@@ -73,10 +73,6 @@ final class SessionConnection implements Connection, ContainerView {
      * session and makes a new wrapper on every call. Read and written only by the writer holding the lane.
      */
     private RemoteEndpoint.Async asyncRemote;
-
-    SessionConnection(Session session, String remoteAddress, Executor io) {
-        this(session, remoteAddress, io, io);
-    }
 
     /**
      * {@code closes} runs server-side closes (a {@link CloseLane} over {@code io} in the container), {@code io} pings.
@@ -96,11 +92,6 @@ final class SessionConnection implements Connection, ContainerView {
 
     Session session() {
         return session;
-    }
-
-    /** This connection's writes (tests look at it). */
-    WriteLane lane() {
-        return lane;
     }
 
     @Override

@@ -30,10 +30,11 @@ final class WriteLane {
     }
 
     /** Made on the first write that has to wait: most connections never have one (memory per held connection). */
-    private ArrayDeque<Queued> urgent;
+    ArrayDeque<Queued> urgent;
     /** Guarded by this, as are the other fields: at most one message waits (its sender has one in flight). */
-    private Runnable message;
-    private boolean busy;
+    Runnable message;
+    /** True while a write is in progress. Package-private, like the two above: tests read them under the lock. */
+    boolean busy;
 
     /**
      * Starts the write now on this thread if no other is in progress, else queues it behind the pings, closes and
@@ -123,16 +124,6 @@ final class WriteLane {
             }
         }
         next.start();
-    }
-
-    /** True while a write is in progress (tests and the drift view). */
-    synchronized boolean busy() {
-        return busy;
-    }
-
-    /** Writes waiting for their turn, the message included. */
-    synchronized int waiting() {
-        return (urgent == null ? 0 : urgent.size()) + (message == null ? 0 : 1);
     }
 
     private ArrayDeque<Queued> waitingUrgent() {

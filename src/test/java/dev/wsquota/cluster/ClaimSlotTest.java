@@ -70,7 +70,7 @@ class ClaimSlotTest {
     void renewalRestartsLeasesDropsWhatTheMemberNoLongerHoldsAndRestoresWhatAMergeLost() {
         Map.Entry<String, Slots> entry = entry(new Slot("m1", "A", 2_000), new Slot("gone", "A", 2_000),
                 new Slot("x", "B", 2_000), new Slot("old", "C", 500));
-        RenewSlots renew = new RenewSlots("A", Set.of("m1", "lost-in-merge"), 5_000);
+        RenewSlots renew = new RenewSlots("A", Set.of("m1", "lost-in-merge"), Set.of(), 5_000);
         assertEquals(3, renew.apply(entry, 1_000));
         assertEquals(List.of("m1@A@6000", "x@B@2000", "lost-in-merge@A@6000"), entry.getValue().list().stream()
                 .map(slot -> slot.managerId() + "@" + slot.memberId() + "@" + slot.expiresAtMillis()).toList());

@@ -45,7 +45,7 @@ class ClusterEnforceQuotasTest {
         ManagerRegistry registry = new ManagerRegistry(limits, clock::incrementAndGet, ledger);
         ServerCloses actions = registry.closes();
         OperatorActions wide = new OperatorActions(registry, actions,
-                new ProbingAdmission(registry, scheduler, OnLimitPolicy.REJECT, 0, 200), ledger.managers());
+                new ProbingAdmission(registry, scheduler, OnLimitPolicy.REJECT, 0, 200), ledger.managers(), null);
         return new Node(registry, wide, ledger);
     }
 
@@ -84,7 +84,7 @@ class ClusterEnforceQuotasTest {
         assertEquals(CloseCodes.POLICY_VIOLATION, onTwo.get(2).closeCode, "the newest, on the other node");
         assertEquals(CloseCodes.POLICY_VIOLATION, onTwo.get(1).closeCode, "the second newest, also there");
         assertTrue(onOne.get(0).open && onOne.get(1).open && onTwo.get(0).open, "the three oldest stay");
-        assertEquals(3, one.ledger().count("alice"));
+        assertEquals(3, LedgerHooks.count(one.ledger(), "alice"));
         assertEquals(Set.of(), one.ledger().managers().usersAboveQuota(oneLimits::limitFor));
         assertEquals(0, two.wide().enforceQuotas(), "nothing left above the quota");
     }

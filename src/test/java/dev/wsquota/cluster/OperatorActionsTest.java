@@ -32,7 +32,7 @@ class OperatorActionsTest {
     private final ServerCloses actions = registry.closes();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final OperatorActions wide = new OperatorActions(registry, actions,
-            new ProbingAdmission(registry, scheduler, OnLimitPolicy.REJECT, 0, 200), null);
+            new ProbingAdmission(registry, scheduler, OnLimitPolicy.REJECT, 0, 200), null, null);
 
     @AfterEach
     void stop() {

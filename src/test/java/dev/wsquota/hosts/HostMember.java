@@ -85,7 +85,7 @@ public final class HostMember {
         registry = new ManagerRegistry(new QuotaLimits(quota, 100_000), System::currentTimeMillis, ledger);
         ServerCloses actions = registry.closes();
         wide = new OperatorActions(registry, actions, new ProbingAdmission(registry, background,
-                OnLimitPolicy.REJECT, 0, 1_000), ledger.managers());
+                OnLimitPolicy.REJECT, 0, 1_000), ledger.managers(), null);
         ledger.afterMerge(() -> {
             try {
                 record("ENFORCED", "-", "-", "closed " + wide.enforceQuotas() + " above quota after the merge");

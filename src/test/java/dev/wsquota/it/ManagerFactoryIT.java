@@ -1,6 +1,7 @@
 package dev.wsquota.it;
 
 import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.it.support.Admissions;
 import dev.wsquota.it.support.Await;
 import dev.wsquota.it.support.Deployments;
 import dev.wsquota.it.support.TimerProbe;
@@ -36,7 +37,8 @@ class ManagerFactoryIT {
 
     @Deployment
     static WebArchive deployment() {
-        return Deployments.product("factory").addClasses(FakeConnection.class, TimerProbe.class, Await.class);
+        return Deployments.product("factory")
+                .addClasses(FakeConnection.class, TimerProbe.class, Await.class, Admissions.class);
     }
 
     @EJB
@@ -46,11 +48,14 @@ class ManagerFactoryIT {
     private TimerProbe timers;
 
     private ManagerFactoryMXBean mxbean;
+    private int probeAfterSeconds;
 
     @BeforeEach
     void proxy() {
         mxbean = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), ManagerFactoryAdmin.OBJECT_NAME,
                 ManagerFactoryMXBean.class);
+        probeAfterSeconds = mxbean.getProbeAfterSeconds();
+        mxbean.setProbeAfterSeconds(Admissions.NO_PROBE_SECONDS);
     }
 
     @AfterEach
@@ -58,17 +63,18 @@ class ManagerFactoryIT {
         mxbean.setCleanupIntervalSeconds(2);
         mxbean.setIdleTimeoutSeconds(300);
         mxbean.setMaxManagersPerUser(5);
+        mxbean.setProbeAfterSeconds(probeAfterSeconds);
     }
 
     @Test
     void theFactoryEnforcesTheQuotaPerUser() {
         for (int i = 1; i <= 5; i++) {
-            assertTrue(factory.admit("quota-user", new FakeConnection()).isAdmitted());
+            assertTrue(Admissions.request(factory, "quota-user", new FakeConnection()).isAdmitted());
         }
-        Admission sixth = factory.admit("quota-user", new FakeConnection());
+        Admission sixth = Admissions.request(factory, "quota-user", new FakeConnection());
         assertEquals(Admission.Outcome.USER_QUOTA, sixth.outcome());
         assertEquals("quota exceeded: 5/5 managers for quota-user", sixth.rejectReason());
-        assertTrue(factory.admit("other-user", new FakeConnection()).isAdmitted());
+        assertTrue(Admissions.request(factory, "other-user", new FakeConnection()).isAdmitted());
         assertEquals(5, factory.readings().countOf("quota-user"));
     }
 
@@ -108,8 +114,8 @@ class ManagerFactoryIT {
     void forceCleanupReclaimsClosedSessionsAndSaysHowMany() {
         FakeConnection leaked = new FakeConnection();
         FakeConnection alive = new FakeConnection();
-        factory.admit("cleanup-user", leaked);
-        factory.admit("cleanup-user", alive);
+        Admissions.request(factory, "cleanup-user", leaked);
+        Admissions.request(factory, "cleanup-user", alive);
         leaked.open = false;
         assertEquals(1, mxbean.forceCleanup());
         assertEquals(1, factory.readings().countOf("cleanup-user"));
@@ -121,7 +127,7 @@ class ManagerFactoryIT {
     void idleManagersAreClosedWith1001AndReclaimed() {
         mxbean.setIdleTimeoutSeconds(1);
         FakeConnection idle = new FakeConnection();
-        factory.admit("idle-user", idle);
+        Admissions.request(factory, "idle-user", idle);
         Await.until("the idle manager is reclaimed", Duration.ofSeconds(10), () -> factory.readings()
                 .countOf("idle-user"), n -> n == 0);
         assertEquals(1001, idle.closeCode);
@@ -133,8 +139,8 @@ class ManagerFactoryIT {
         FakeConnection broken = new FakeConnection();
         broken.failOnIsOpen = true;
         FakeConnection leaked = new FakeConnection();
-        factory.admit("broken-user", broken);
-        factory.admit("leaky-user", leaked);
+        Admissions.request(factory, "broken-user", broken);
+        Admissions.request(factory, "leaky-user", leaked);
         leaked.open = false;
         long failuresBefore = mxbean.getCleanupFailures();
 

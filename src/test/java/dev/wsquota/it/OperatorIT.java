@@ -1,6 +1,7 @@
 package dev.wsquota.it;
 
 import dev.wsquota.ejb.ManagerFactory;
+import dev.wsquota.it.support.Admissions;
 import dev.wsquota.it.support.Await;
 import dev.wsquota.it.support.Deployments;
 import dev.wsquota.it.support.TimerProbe;
@@ -49,7 +50,8 @@ class OperatorIT {
     @Deployment
     static WebArchive deployment() {
         return Deployments.product("operator")
-                .addClasses(FakeConnection.class, TimerProbe.class, Await.class, WsClient.class);
+                .addClasses(FakeConnection.class, TimerProbe.class, Await.class, Admissions.class,
+                        WsClient.class);
     }
 
     @EJB
@@ -59,6 +61,7 @@ class OperatorIT {
     private TimerProbe timers;
 
     private ManagerFactoryMXBean mxbean;
+    private int probeAfterSeconds;
     private final List<Notification> received = new CopyOnWriteArrayList<>();
     private final NotificationListener listener = (notification, handback) -> received.add(notification);
     private final List<FakeConnection> connections = new ArrayList<>();
@@ -67,6 +70,8 @@ class OperatorIT {
     void listen() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         mxbean = JMX.newMXBeanProxy(server, ManagerFactoryAdmin.OBJECT_NAME, ManagerFactoryMXBean.class, true);
+        probeAfterSeconds = mxbean.getProbeAfterSeconds();
+        mxbean.setProbeAfterSeconds(Admissions.NO_PROBE_SECONDS); // before listening: no test sees its audit
         server.addNotificationListener(ManagerFactoryAdmin.OBJECT_NAME, listener, null, null);
     }
 
@@ -80,11 +85,12 @@ class OperatorIT {
             mxbean.clearUserQuota(user);
         }
         mxbean.setMaxManagersPerUser(5);
+        mxbean.setProbeAfterSeconds(probeAfterSeconds);
     }
 
     private FakeConnection admit(String user) {
         FakeConnection connection = new FakeConnection();
-        assertTrue(factory.admit(user, connection).isAdmitted(), user + " admitted");
+        assertTrue(Admissions.request(factory, user, connection).isAdmitted(), user + " admitted");
         connections.add(connection);
         return connection;
     }
@@ -153,7 +159,7 @@ class OperatorIT {
         mxbean.setUserQuota("lower-user", 2);
         assertEquals(5, factory.readings().countOf("lower-user"), "lowering closes nobody");
         five.forEach(connection -> assertTrue(connection.open));
-        Admission refused = factory.admit("lower-user", new FakeConnection());
+        Admission refused = Admissions.request(factory, "lower-user", new FakeConnection());
         assertEquals("quota exceeded: 5/2 managers for lower-user", refused.rejectReason());
 
         assertEquals(3, mxbean.enforceQuotas());
@@ -217,13 +223,13 @@ class OperatorIT {
         admit("hammer");
         received.clear();
         for (int i = 0; i < 10; i++) {
-            assertFalse(factory.admit("hammer", new FakeConnection()).isAdmitted());
+            assertFalse(Admissions.request(factory, "hammer", new FakeConnection()).isAdmitted());
         }
         Notification first = awaitNotification(ManagerFactoryMXBean.LIMIT_HIT);
         assertEquals(1, ofType(ManagerFactoryMXBean.LIMIT_HIT).size(), "ten hits within a second: one notification");
         assertEquals("hammer", ((CompositeData) first.getUserData()).get("user"));
         Thread.sleep(1_100); // the coalescing window is one second: this waits it out
-        assertFalse(factory.admit("hammer", new FakeConnection()).isAdmitted());
+        assertFalse(Admissions.request(factory, "hammer", new FakeConnection()).isAdmitted());
         Await.until("the next window's notification", Duration.ofSeconds(5),
                 () -> ofType(ManagerFactoryMXBean.LIMIT_HIT), list -> list.size() == 2);
         assertEquals(9L, ((CompositeData) ofType(ManagerFactoryMXBean.LIMIT_HIT).get(1).getUserData())
@@ -265,7 +271,7 @@ class OperatorIT {
             assertTrue(real.admitted());
             FakeConnection phantom = new FakeConnection();
             phantom.sessionId = "no-such-session";
-            assertTrue(factory.admit("drift-user", phantom).isAdmitted());
+            assertTrue(Admissions.request(factory, "drift-user", phantom).isAdmitted());
             long before = mxbean.getDriftCorrections();
 
             // The slot goes first, the counter right after: wait for both.

@@ -61,7 +61,6 @@ class ManagerRegistryTest {
         Manager second = admit("alice").manager();
         assertTrue(registry.release(first, ReleaseCause.CLOSE));
         assertFalse(registry.release(first, ReleaseCause.ERROR), "second release of the same manager");
-        assertFalse(registry.release(first.id(), ReleaseCause.STALE).isPresent());
         assertFalse(registry.release((Manager) null, ReleaseCause.CLOSE));
         assertEquals(1, registry.countOf("alice"));
         assertTrue(registry.find(second.id()).isPresent());

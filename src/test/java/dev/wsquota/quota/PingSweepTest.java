@@ -43,7 +43,7 @@ class PingSweepTest {
         PingSweep.SweepReport report = sweep.sweep();
 
         assertEquals(1, report.timedOut());
-        assertEquals(0, sweep.lagMillis(), "sweeps on time extend nothing");
+        assertEquals(0, sweep.lagMillis, "sweeps on time extend nothing");
         assertEquals(0, registry.activeManagers());
         assertEquals(CloseCodes.PONG_TIMEOUT, dead.closeCode);
         assertEquals("no pong within 10000 ms", dead.closeReason);
@@ -185,7 +185,7 @@ class PingSweepTest {
         now.addAndGet(1);
         assertEquals(1, sweep.sweep().timedOut(),
                 "the pong timeout of server time has passed: a dead peer is still found");
-        assertEquals(4_500, sweep.lagMillis());
+        assertEquals(4_500, sweep.lagMillis);
     }
 
     @Test
@@ -229,7 +229,7 @@ class PingSweepTest {
         sweep.setPingIntervalMillis(20_000);
 
         assertEquals(0, sweep.sweep().lateMillis());
-        assertEquals(0, sweep.lagMillis());
+        assertEquals(0, sweep.lagMillis);
     }
 
     /** Lets {@code millis} pass with the sweep running on time (every period); returns how many it timed out. */

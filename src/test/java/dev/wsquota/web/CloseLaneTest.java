@@ -51,14 +51,14 @@ class CloseLaneTest {
             lane.execute(this::blockingClose);
         }
         Await.until(() -> inClose.get() == 4);
-        assertEquals(4, lane.running());
-        assertEquals(196, lane.queued());
+        assertEquals(4, lane.running.get());
+        assertEquals(196, lane.queue.size());
 
         peersRead.countDown();
         Await.until(() -> done.get() == 200);
         assertEquals(4, mostAtOnce.get(), "most closes running at once");
-        Await.until(() -> lane.running() == 0);
-        assertEquals(0, lane.queued());
+        Await.until(() -> lane.running.get() == 0);
+        assertEquals(0, lane.queue.size());
     }
 
     @Test
@@ -71,7 +71,7 @@ class CloseLaneTest {
 
         clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(900));
         lane.execute(this::blockingClose);
-        assertEquals(2, lane.running(), "not stalled yet");
+        assertEquals(2, lane.running.get(), "not stalled yet");
 
         clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
         lane.execute(this::blockingClose);
@@ -79,7 +79,7 @@ class CloseLaneTest {
 
         clock.addAndGet(TimeUnit.SECONDS.toNanos(5));
         lane.execute(this::blockingClose);
-        assertEquals(3, lane.running(), "the ceiling");
+        assertEquals(3, lane.running.get(), "the ceiling");
 
         peersRead.countDown();
         Await.until(() -> done.get() == 8);
@@ -95,8 +95,8 @@ class CloseLaneTest {
         lane.execute(done::incrementAndGet);
 
         assertEquals(1, done.get(), "run on the calling thread, not dropped");
-        assertEquals(0, lane.queued());
-        assertEquals(0, lane.running());
+        assertEquals(0, lane.queue.size());
+        assertEquals(0, lane.running.get());
     }
 
     @Test
@@ -111,13 +111,13 @@ class CloseLaneTest {
         }, 1, 2, clock::get);
         lane.execute(done::incrementAndGet);
         lane.execute(done::incrementAndGet);
-        assertEquals(2, lane.queued(), "both wait for the runner");
+        assertEquals(2, lane.queue.size(), "both wait for the runner");
 
         clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(1100)); // no close has finished for a second
         lane.execute(done::incrementAndGet);
 
         assertEquals(3, done.get(), "the refused extra runner's caller ran every queued close");
-        assertEquals(0, lane.queued());
+        assertEquals(0, lane.queue.size());
     }
 
     @Test
@@ -129,7 +129,7 @@ class CloseLaneTest {
         lane.execute(done::incrementAndGet);
 
         Await.until(() -> done.get() == 1);
-        Await.until(() -> lane.running() == 0);
+        Await.until(() -> lane.running.get() == 0);
     }
 
     /** Polls a condition for up to 10 s. */

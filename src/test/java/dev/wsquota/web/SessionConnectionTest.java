@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,23 +53,24 @@ class SessionConnectionTest {
 
     @Test
     void aWriteRacingTheCloseIsAClosingNotAFailure() {
-        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", Runnable::run);
+        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", Runnable::run, Runnable::run);
         connection.close(1001, "server shutting down");
         assertThrows(ConnectionClosingException.class, () -> connection.send("echo"));
     }
 
     @Test
     void aFailedWriteOnAnOpenSessionIsStillAFailure() {
-        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", Runnable::run);
+        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", Runnable::run, Runnable::run);
         IllegalStateException failure = assertThrows(IllegalStateException.class, () -> connection.send("echo"));
         assertEquals("write not allowed", failure.getMessage());
     }
 
     @Test
     void aCloseTheExecutorRefusesIsSentOnTheCallingThread() throws IOException {
-        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", task -> {
+        Executor shutDown = task -> {
             throw new RejectedExecutionException("CWWKE1202E: the executor is shut down");
-        });
+        };
+        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", shutDown, shutDown);
         connection.close(1001, "server shutting down");
         assertEquals(1, closes.get(), "closed here, not dropped");
         assertTrue(connection.closing());
@@ -76,7 +78,7 @@ class SessionConnectionTest {
 
     @Test
     void aCloseOnAThreadTheContainerInterruptsIsStillSent() {
-        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", Runnable::run);
+        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", Runnable::run, Runnable::run);
         Thread.currentThread().interrupt();
         try {
             connection.close(1001, "server shutting down");
@@ -155,7 +157,7 @@ class SessionConnectionTest {
         List<String> basic = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Runnable> queued = new ArrayList<>();
         SessionConnection connection = new SessionConnection(asyncPeer(handlers, timeouts, basic, new AtomicInteger()),
-                "127.0.0.1", queued::add);
+                "127.0.0.1", queued::add, queued::add);
         List<Throwable> results = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         connection.sendAsync("one", 10_000, results::add);
@@ -173,7 +175,7 @@ class SessionConnectionTest {
             }
         });
         echo.start();
-        while (connection.lane().waiting() < 2) {
+        while (LaneState.waiting(connection.lane) < 2) {
             Thread.onSpinWait();
         }
         assertEquals(List.of(), basic, "a basic write waits for the async one in flight");
@@ -187,7 +189,7 @@ class SessionConnectionTest {
 
         handlers.get(1).onResult(new jakarta.websocket.SendResult(new IOException("broken pipe")));
         assertEquals("broken pipe", results.get(1).getMessage());
-        assertFalse(connection.lane().busy());
+        assertFalse(LaneState.busy(connection.lane));
     }
 
     /** Liberty's getAsyncRemote locks the session and makes a new wrapper each time: one fetch per connection. */
@@ -231,7 +233,7 @@ class SessionConnectionTest {
         AtomicInteger pings = new AtomicInteger();
         List<Runnable> pool = new ArrayList<>();
         SessionConnection connection = new SessionConnection(asyncPeer(handlers, new ArrayList<>(), new ArrayList<>(),
-                pings), "127.0.0.1", pool::add);
+                pings), "127.0.0.1", pool::add, pool::add);
         List<Throwable> results = new ArrayList<>();
         AtomicBoolean written = new AtomicBoolean();
 
@@ -248,7 +250,7 @@ class SessionConnectionTest {
         assertEquals(1, pings.get());
         assertTrue(written.get());
         assertEquals(1, results.size());
-        assertFalse(connection.lane().busy());
+        assertFalse(LaneState.busy(connection.lane));
 
         connection.sendAsync("two", 10_000, results::add);
         assertEquals(2, handlers.size(), "the lane is free again");
@@ -258,7 +260,8 @@ class SessionConnectionTest {
     void aPingBehindABasicWriteThatDoesNotEndIsNotWrittenAndNotRetried() throws Exception {
         AtomicInteger pings = new AtomicInteger();
         CountDownLatch writesMayEnd = new CountDownLatch(1);
-        SessionConnection connection = new SessionConnection(slowPeer(pings, writesMayEnd), "127.0.0.1", Runnable::run);
+        SessionConnection connection = new SessionConnection(slowPeer(pings, writesMayEnd), "127.0.0.1", Runnable::run,
+                Runnable::run);
         Thread writer = new Thread(() -> {
             try {
                 connection.send("to a peer that does not read");
@@ -267,7 +270,7 @@ class SessionConnectionTest {
             }
         });
         writer.start();
-        while (!connection.lane().busy()) {
+        while (!LaneState.busy(connection.lane)) {
             Thread.onSpinWait();
         }
         AtomicBoolean written = new AtomicBoolean();
@@ -306,7 +309,7 @@ class SessionConnectionTest {
     void aCloseDoesNotWaitForAWriteThatDoesNotEnd() {
         List<jakarta.websocket.SendHandler> handlers = new ArrayList<>();
         Session peer = asyncPeer(handlers, new ArrayList<>(), new ArrayList<>(), new AtomicInteger());
-        SessionConnection connection = new SessionConnection(peer, "127.0.0.1", Runnable::run);
+        SessionConnection connection = new SessionConnection(peer, "127.0.0.1", Runnable::run, Runnable::run);
         connection.sendAsync("never called back", 10_000, failure -> { });
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> connection.close(4003, "too slow"));
         assertEquals(1, closes.get(), "closed although the write never ended");
@@ -315,7 +318,7 @@ class SessionConnectionTest {
     @Test
     void aCloseWhileOneIsQueuedDoesNothing() {
         List<Runnable> queued = new ArrayList<>();
-        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", queued::add);
+        SessionConnection connection = new SessionConnection(session(), "127.0.0.1", queued::add, queued::add);
         connection.close(4002, "no pong");
         connection.close(1008, "disconnected by the operator");
         assertEquals(1, queued.size(), "one close per connection; the first code is what the peer gets");

@@ -22,9 +22,9 @@ class WriteLaneTest {
     void aWriteOnAnIdleLaneStartsOnTheCallersThread() {
         lane.message(() -> started.add("m1"));
         assertEquals(List.of("m1"), started);
-        assertTrue(lane.busy(), "taken until the write says it finished");
+        assertTrue(LaneState.busy(lane), "taken until the write says it finished");
         lane.finished();
-        assertFalse(lane.busy());
+        assertFalse(LaneState.busy(lane));
     }
 
     @Test
@@ -34,7 +34,7 @@ class WriteLaneTest {
         lane.message(() -> started.add("m2"));
         lane.urgent(() -> started.add("close"));
         assertEquals(List.of("m1"), started, "queued, nobody waiting");
-        assertEquals(3, lane.waiting());
+        assertEquals(3, LaneState.waiting(lane));
 
         lane.finished();
         assertEquals(List.of("m1", "ping"), started, "a ping goes before a queued message");
@@ -43,8 +43,8 @@ class WriteLaneTest {
         lane.finished();
         assertEquals(List.of("m1", "ping", "close", "m2"), started, "then the message");
         lane.finished();
-        assertFalse(lane.busy());
-        assertEquals(0, lane.waiting());
+        assertFalse(LaneState.busy(lane));
+        assertEquals(0, LaneState.waiting(lane));
     }
 
     @Test
@@ -71,7 +71,7 @@ class WriteLaneTest {
             }
         });
         echo.start();
-        while (lane.waiting() == 0) {
+        while (LaneState.waiting(lane) == 0) {
             Thread.onSpinWait();
         }
         lane.finished();
@@ -85,9 +85,9 @@ class WriteLaneTest {
     void aWaitThatRunsOutGivesUpItsTurnAndLeavesNothingBehind() throws Exception {
         lane.message(() -> started.add("m1"));
         assertFalse(lane.awaitTurn(TimeUnit.MILLISECONDS.toNanos(20)));
-        assertEquals(0, lane.waiting(), "the turn is withdrawn");
+        assertEquals(0, LaneState.waiting(lane), "the turn is withdrawn");
         lane.finished();
-        assertFalse(lane.busy(), "nobody was handed a lane they would never finish");
+        assertFalse(LaneState.busy(lane), "nobody was handed a lane they would never finish");
     }
 
     @Test
@@ -107,6 +107,6 @@ class WriteLaneTest {
         lane.message(second[0]);
         lane.finished();
         assertEquals(List.of("m1", "ping", "m2"), order);
-        assertFalse(lane.busy());
+        assertFalse(LaneState.busy(lane));
     }
 }
