@@ -206,7 +206,7 @@ class SessionConnectionTest {
                     }
                     return method.invoke(peer, args);
                 });
-        SessionConnection connection = new SessionConnection(counting, "127.0.0.1", Runnable::run);
+        SessionConnection connection = new SessionConnection(counting, "127.0.0.1", Runnable::run, Runnable::run);
         List<Throwable> results = new ArrayList<>();
 
         for (int i = 0; i < 3; i++) {
@@ -220,7 +220,7 @@ class SessionConnectionTest {
         assertEquals(List.of(10_000L, 2_000L), timeouts);
         assertEquals(4, results.size());
         assertTrue(results.stream().allMatch(java.util.Objects::isNull));
-        assertFalse(connection.lane().busy());
+        assertFalse(LaneState.busy(connection.lane));
     }
 
     /**
