@@ -230,7 +230,7 @@ public final class HazelcastLedger implements SlotLedger, AutoCloseable {
     }
 
     public long releaseFailures() {
-        return releaseFailures.get();
+        return releaseFailures.get() + leases.releaseFailures();
     }
 
     public long purgedSlots() {

@@ -35,6 +35,7 @@ final class Leases {
     private final LongSupplier clock;
     private final AtomicLong renewalFailures = new AtomicLong();
     private final AtomicLong fencings = new AtomicLong();
+    private final AtomicLong releaseFailures = new AtomicLong();
     private volatile long lastRenewedMillis;
     private volatile long lastRenewalAttemptMillis;
     private volatile boolean fenced;
@@ -83,7 +84,11 @@ final class Leases {
             return fenceForLapse();
         }
         if (lastRoundFailed || clock.getAsLong() - lastRenewalAttemptMillis >= settings.renewalMillis()) {
-            renew(liveByUser.get());
+            Map<String, Set<String>> listed = liveByUser.get();
+            renew(listed);
+            if (!lastRoundFailed) {
+                releaseAgainWhatWentDuring(listed, liveByUser.get());
+            }
             if (!fenced && lapsed()) {
                 return fenceForLapse(); // the round failed as the lease ran out: fence now, not a tick later
             }
@@ -166,6 +171,43 @@ final class Leases {
             LOG.log(Level.WARNING, "wsquota could not renew its cluster leases (" + users.size() + " users); "
                     + "it fences itself if this lasts " + settings.leaseSeconds() + " s", e);
         }
+    }
+
+    /**
+     * A manager released while the round was on its way was listed in it; if its release reached the partition
+     * first, the round put its slot back (held by nobody until the next round, a possible false refusal).
+     * Releases those slots again; a release is idempotent.
+     */
+    private void releaseAgainWhatWentDuring(Map<String, Set<String>> listed, Map<String, Set<String>> now) {
+        String member = memberId.get();
+        List<CompletableFuture<Boolean>> releases = new ArrayList<>();
+        listed.forEach((user, ids) -> {
+            Set<String> held = now.getOrDefault(user, Set.of());
+            for (String id : ids) {
+                if (!held.contains(id)) {
+                    releases.add(slots.submitToKey(user, new ReleaseSlot(member, id)).toCompletableFuture());
+                }
+            }
+        });
+        if (releases.isEmpty()) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+                    .get(settings.renewalMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            releaseFailures.incrementAndGet();
+            LOG.log(Level.WARNING, "wsquota could not release again the slots of " + releases.size()
+                    + " managers closed during a renewal; the next renewal drops them", e);
+        }
+    }
+
+    /** Releases of slots a renewal put back (see {@link #releaseAgainWhatWentDuring}) the cluster did not confirm. */
+    long releaseFailures() {
+        return releaseFailures.get();
     }
 
     long renewalFailures() {

@@ -21,19 +21,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Three members start together while clients claim and release one user's slots on each and every member renews
  * once a second: the user never holds more than the quota. Before claims carried a sequence number a renewal that
- * looked before a claim but reached the partition after it dropped the claim's slot (excess in 3 of 7 runs).
+ * looked before a claim but reached the partition after it dropped the claim's slot (6 open at once in 2 of 3
+ * runs of this test).
  */
 @StartsHazelcastMembers
 class ClusterFormationTest {
 
     private static final int QUOTA = 5;
-    private static final long RUN_MILLIS = 20_000;
+    private static final long RUN_MILLIS = 25_000;
 
     private final List<HazelcastInstance> started = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger mostOpen = new AtomicInteger();
     private final AtomicInteger grants = new AtomicInteger();
+    private final AtomicInteger undecided = new AtomicInteger();
     private final List<String> failures = new ArrayList<>();
 
     @AfterEach
@@ -65,8 +67,9 @@ class ClusterFormationTest {
         for (Thread thread : List.copyOf(threads)) {
             thread.join(RUN_MILLIS + 30_000);
         }
-        System.out.println("formation: " + grants.get() + " slots granted, at most " + mostOpen.get()
-                + " open at once (quota " + QUOTA + ")");
+        System.out.println("formation: " + grants.get() + " slots granted, " + undecided.get()
+                + " claims the cluster could not decide, at most " + mostOpen.get() + " open at once (quota " + QUOTA
+                + ")");
         synchronized (failures) {
             assertEquals(List.of(), failures);
         }
@@ -105,7 +108,14 @@ class ClusterFormationTest {
                 continue;
             }
             String id = client + "-" + serial;
-            SlotLedger.Claim claim = ledger.claim("alice", id, QUOTA);
+            SlotLedger.Claim claim;
+            try {
+                claim = ledger.claim("alice", id, QUOTA);
+            } catch (RuntimeException e) {
+                undecided.incrementAndGet(); // the product refuses with 1013 (ManagerRegistry): so does this client
+                Thread.sleep(20);
+                continue;
+            }
             if (claim.granted()) {
                 held.add(id);
                 grants.incrementAndGet();

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -168,6 +169,25 @@ class HazelcastLedgerTest {
         assertEquals(1, LedgerHooks.count(b, "erin"));
         LedgerHooks.renew(a, Map.of("erin", Set.of("a1", "a2")));
         assertEquals(3, LedgerHooks.count(b, "erin"));
+    }
+
+    @Test
+    void aSlotARenewalPutBackForAManagerClosedWhileItWasOnItsWayIsReleasedAgain() throws Exception {
+        List<HazelcastInstance> members = cluster(2, 15);
+        HazelcastLedger a = ledger(members.get(0), 15, null);
+        HazelcastLedger b = ledger(members.get(1), 15, null);
+        assertTrue(a.claim("fay", "a1", 1).granted());
+        AtomicInteger looks = new AtomicInteger();
+        // The round lists a1; a1 closes and its release reaches the partition before the round does.
+        a.tick(() -> {
+            if (looks.getAndIncrement() == 0) {
+                a.release("fay", "a1");
+                return Map.of("fay", Set.of("a1"));
+            }
+            return Map.of();
+        });
+        assertEquals(0, LedgerHooks.count(b, "fay"), "nobody holds a1: its slot is free");
+        assertTrue(b.claim("fay", "b1", 1).granted(), "a user at the quota of 1 who closed may connect again");
     }
 
     @Test
