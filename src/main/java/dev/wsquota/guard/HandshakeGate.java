@@ -1,7 +1,8 @@
 package dev.wsquota.guard;
 
-import dev.wsquota.quota.LimitHitCoalescer;
+import dev.wsquota.quota.LimitHitReporter;
 import dev.wsquota.util.LogSafe;
+import dev.wsquota.util.PerKeyWindow;
 import dev.wsquota.util.WeakLogger;
 
 import java.util.List;
@@ -59,7 +60,8 @@ public final class HandshakeGate {
     private final String jwtCookie;
     private final BooleanSupplier stopping;
     /** One 429 log line per user per second at most, with the count of the refusals it stands for. */
-    private final LimitHitCoalescer rateRefusals = new LimitHitCoalescer(1_000, System::currentTimeMillis);
+    private final PerKeyWindow<Void> rateRefusals = new PerKeyWindow<>(1_000, System::currentTimeMillis,
+            LimitHitReporter.MAX_TRACKED_USERS);
 
     /**
      * @param jwtCookie the cookie that carries the JWT ({@code mp.jwt.token.cookie})
@@ -158,11 +160,9 @@ public final class HandshakeGate {
         }
         statistics.count(GuardStatistics.Refused.HANDSHAKE_RATE);
         long retryAfterSeconds = Math.max(1, (retryAfterMillis + 999) / 1000);
-        long suppressed = rateRefusals.hit(user);
-        if (suppressed >= 0) {
-            LOG.info(() -> "refused a WebSocket handshake of " + LogSafe.user(user) + " with 429: its attempts were "
-                    + "refused more often than " + rateDescription + " (" + suppressed + " more since the last line)");
-        }
+        rateRefusals.offer(user, null).ifPresent(suppressed -> LOG.info(() -> "refused a WebSocket handshake of "
+                + LogSafe.user(user) + " with 429: its attempts were refused more often than " + rateDescription + " ("
+                + suppressed.count() + " more since the last line)"));
         return Optional.of(new Refusal(Step.USER_RATE, 429,
                 "too many refused connection attempts: retry after " + retryAfterSeconds + " s, with jitter",
                 Map.of("Retry-After", Long.toString(retryAfterSeconds))));

@@ -1,6 +1,7 @@
 package dev.wsquota.jmx;
 
 import dev.wsquota.util.LogSafe;
+import dev.wsquota.util.PerKeyWindow;
 
 import dev.wsquota.util.WeakLogger;
 
@@ -18,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * An audit record per operator change: a log line and a notification with the same text, naming who did it.
  * Repeated changes of one attribute within a second are folded into one summary record with their count
- * (see {@link RepeatedWrites}), so a script writing in a loop cannot flood the log.
+ * (a {@link PerKeyWindow} per attribute), so a script writing in a loop cannot flood the log: the first change in a
+ * second is recorded at once, the others in one summary once that second has ended.
  */
 final class AdminAudit {
 
@@ -29,7 +31,7 @@ final class AdminAudit {
 
     private final OperatorNotifications notifications;
     private final Supplier<Optional<String>> containerCaller;
-    private final RepeatedWrites repeated;
+    private final PerKeyWindow<Change> repeated;
 
     /** @param containerCaller the container's caller of the current call, for connectors that attach no JAAS subject */
     AdminAudit(OperatorNotifications notifications, Supplier<Optional<String>> containerCaller) {
@@ -39,7 +41,7 @@ final class AdminAudit {
     AdminAudit(OperatorNotifications notifications, Supplier<Optional<String>> containerCaller, LongSupplier clock) {
         this.notifications = notifications;
         this.containerCaller = containerCaller;
-        this.repeated = new RepeatedWrites(FOLD_WINDOW_MILLIS, clock);
+        this.repeated = new PerKeyWindow<>(FOLD_WINDOW_MILLIS, clock, Integer.MAX_VALUE); // attributes: few
     }
 
     /** Writes an attribute and records the change, if the value changed. */
@@ -50,10 +52,11 @@ final class AdminAudit {
         if (!Objects.equals(old, now)) {
             flush();
             String caller = caller();
-            if (repeated.offer(attribute, old, now, caller)) {
+            repeated.offer(attribute, new Change(old, now, caller)).ifPresent(before -> {
+                summarize(before); // folded changes whose second ended after the flush above: before this one
                 emit(attribute, old, now, attribute + " changed from " + old + " to " + now + " (by " + caller + ")",
                         caller, 1);
-            }
+            });
         }
     }
 
@@ -67,23 +70,30 @@ final class AdminAudit {
      * registration.
      */
     void flush() {
-        repeated.due().forEach(this::summarize);
+        repeated.ended().forEach(this::summarize);
     }
 
     /** Records every folded change, whether its second has ended or not: when the application stops. */
     void flushAll() {
-        repeated.all().forEach(this::summarize);
+        repeated.drain().forEach(this::summarize);
     }
 
-    private void summarize(RepeatedWrites.Summary folded) {
-        String description = folded.changes() == 1
-                ? folded.attribute() + " changed from " + folded.firstOld() + " to " + folded.lastNew() + " (by "
-                        + folded.lastCaller() + ")"
-                : folded.attribute() + " changed " + folded.changes() + " more times within " + folded.windowMillis()
-                + " ms of its last record, from " + folded.firstOld() + " to " + folded.lastNew() + " (the last by "
-                + folded.lastCaller() + ")";
-        emit(folded.attribute(), folded.firstOld(), folded.lastNew(), description, folded.lastCaller(),
-                folded.changes());
+    /** One change of an attribute, as folded: the summary shows the first one's old value and the last one's new. */
+    private record Change(Object oldValue, Object newValue, String caller) {
+    }
+
+    private void summarize(PerKeyWindow.Folded<Change> folded) {
+        if (folded.count() == 0) {
+            return;
+        }
+        Object firstOld = folded.first().oldValue();
+        Object lastNew = folded.last().newValue();
+        String lastCaller = folded.last().caller();
+        String description = folded.count() == 1
+                ? folded.key() + " changed from " + firstOld + " to " + lastNew + " (by " + lastCaller + ")"
+                : folded.key() + " changed " + folded.count() + " more times within " + repeated.windowMillis()
+                + " ms of its last record, from " + firstOld + " to " + lastNew + " (the last by " + lastCaller + ")";
+        emit(folded.key(), firstOld, lastNew, description, lastCaller, folded.count());
     }
 
     private void emit(String what, Object oldValue, Object newValue, String description, String caller, long changes) {

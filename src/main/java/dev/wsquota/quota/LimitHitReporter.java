@@ -1,5 +1,7 @@
 package dev.wsquota.quota;
 
+import dev.wsquota.util.PerKeyWindow;
+
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -11,9 +13,11 @@ public final class LimitHitReporter {
 
     /** At most one limit-hit notification per user in this window; the rest are counted. */
     static final long LIMIT_HIT_WINDOW_MILLIS = 1_000;
+    /** Users whose window is remembered at most; beyond it, those whose window has passed are forgotten. */
+    public static final int MAX_TRACKED_USERS = 10_000;
 
     private final Supplier<OperatorEvents> events;
-    private final LimitHitCoalescer limitHits;
+    private final PerKeyWindow<Void> limitHits;
 
     /**
      * @param clock             wall-clock milliseconds, for the notification window
@@ -21,19 +25,15 @@ public final class LimitHitReporter {
      */
     public LimitHitReporter(LongSupplier clock, Supplier<OperatorEvents> events) {
         this.events = events;
-        this.limitHits = new LimitHitCoalescer(LIMIT_HIT_WINDOW_MILLIS, clock);
+        this.limitHits = new PerKeyWindow<>(LIMIT_HIT_WINDOW_MILLIS, clock, MAX_TRACKED_USERS);
     }
 
     /** Reports the decision if it is a limit hit, and returns it unchanged. */
     public Admission report(Admission decided) {
         Admission.Outcome outcome = decided.outcome();
         if (outcome == Admission.Outcome.USER_QUOTA || outcome == Admission.Outcome.TOTAL_QUOTA) {
-            long suppressed = limitHits.hit(decided.user());
-            if (suppressed >= 0) {
-                events.get()
-                        .limitHit(decided.user(), decided.active(), decided.limit(), decided.rejectReason(),
-                        suppressed);
-            }
+            limitHits.offer(decided.user(), null).ifPresent(suppressed -> events.get().limitHit(decided.user(),
+                    decided.active(), decided.limit(), decided.rejectReason(), suppressed.count()));
         }
         return decided;
     }

@@ -99,6 +99,27 @@ class AdminAuditTest {
     }
 
     @Test
+    void aSecondEndingDuringAWriteHandsOutItsSummaryBeforeThatWritesRecord() {
+        AtomicLong tick = new AtomicLong(); // added to the clock at each reading
+        AdminAudit audit = new AdminAudit(notifications, () -> Optional.of("ops"), () -> now.getAndAdd(tick.get()));
+        AtomicInteger quota = new AtomicInteger(2);
+        for (int value = 3; value <= 5; value++) {
+            int next = value;
+            audit.write("MaxManagersPerUser", quota::get, () -> quota.set(next));
+        }
+        now.addAndGet(AdminAudit.FOLD_WINDOW_MILLIS - 1);
+        tick.set(1); // the write's flush reads the last millisecond of the second, its record the first one after it
+        audit.write("MaxManagersPerUser", quota::get, () -> quota.set(6));
+
+        assertEquals(List.of("wsquota admin: MaxManagersPerUser changed from 2 to 3 (by ops)",
+                "wsquota admin: MaxManagersPerUser changed 2 more times within 1000 ms of its last record, from 3 to 5"
+                        + " (the last by ops)",
+                "wsquota admin: MaxManagersPerUser changed from 5 to 6 (by ops)"),
+                records.stream().map(Notification::getMessage).toList());
+        assertEquals(4L, records.stream().mapToLong(AdminAuditTest::changes).sum(), "every change counted once");
+    }
+
+    @Test
     void stoppingHandsOutWhatIsStillHeld() {
         write(3);
         write(4);
