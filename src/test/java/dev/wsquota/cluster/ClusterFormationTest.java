@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Three members start together while clients claim and release one user's slots on each and every member renews
  * once a second: the user never holds more than the quota. Before claims carried a sequence number a renewal that
- * looked before a claim but reached the partition after it dropped the claim's slot (6 open at once in 2 of 3
+ * looked before a claim but reached the partition after it dropped the claim's slot (6 open at once in 4 of 6
  * runs of this test).
  */
 @StartsHazelcastMembers
