@@ -22,10 +22,6 @@ final class ClaimSlot implements EntryProcessor<String, Slots, SlotLedger.Claim>
     /** What the primary stored; its backups store the same. */
     private transient Slots result;
 
-    ClaimSlot(String memberId, String managerId, int limit, long leaseMillis) {
-        this(memberId, managerId, limit, leaseMillis, 0);
-    }
-
     ClaimSlot(String memberId, String managerId, int limit, long leaseMillis, long claimSeq) {
         this.memberId = memberId;
         this.managerId = managerId;

@@ -27,10 +27,6 @@ final class RenewSlots implements EntryProcessor<String, Slots, Integer> {
     private final long claimedUpTo;
     private transient Slots result;
 
-    RenewSlots(String memberId, Set<String> managerIds, Set<String> claimedIds, long leaseMillis) {
-        this(memberId, managerIds, claimedIds, leaseMillis, Long.MAX_VALUE);
-    }
-
     RenewSlots(String memberId, Set<String> managerIds, Set<String> claimedIds, long leaseMillis, long claimedUpTo) {
         this.memberId = memberId;
         this.managerIds = new HashSet<>(managerIds);

@@ -16,6 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The entry processors' decisions, on a plain map entry with a clock the test sets. */
 class ClaimSlotTest {
 
+    /** A renewal that looked after every claim its member asked for. */
+    private static final long NO_LATER_CLAIM = Long.MAX_VALUE;
+
     private static Map.Entry<String, Slots> entry(Slot... slots) {
         return new AbstractMap.SimpleEntry<>("alice", slots.length == 0 ? null : new Slots(List.of(slots)));
     }
@@ -23,8 +26,8 @@ class ClaimSlotTest {
     @Test
     void grantsBelowTheQuotaAndRefusesAtIt() {
         Map.Entry<String, Slots> entry = entry(new Slot("m1", "A", 10_000), new Slot("m2", "B", 10_000));
-        SlotLedger.Claim third = new ClaimSlot("A", "m3", 3, 5_000).apply(entry, 1_000);
-        SlotLedger.Claim fourth = new ClaimSlot("B", "m4", 3, 5_000).apply(entry, 1_000);
+        SlotLedger.Claim third = new ClaimSlot("A", "m3", 3, 5_000, 0).apply(entry, 1_000);
+        SlotLedger.Claim fourth = new ClaimSlot("B", "m4", 3, 5_000, 0).apply(entry, 1_000);
         assertEquals(new SlotLedger.Claim(true, 3), third);
         assertEquals(new SlotLedger.Claim(false, 3), fourth);
         assertEquals(6_000, entry.getValue().list().get(2).expiresAtMillis(), "lease = owner's now + duration");
@@ -33,25 +36,25 @@ class ClaimSlotTest {
     @Test
     void expiredSlotsAreDroppedBeforeTheQuotaIsChecked() {
         Map.Entry<String, Slots> entry = entry(new Slot("m1", "A", 999), new Slot("m2", "B", 10_000));
-        assertEquals(new SlotLedger.Claim(true, 2), new ClaimSlot("B", "m3", 2, 5_000).apply(entry, 1_000));
+        assertEquals(new SlotLedger.Claim(true, 2), new ClaimSlot("B", "m3", 2, 5_000, 0).apply(entry, 1_000));
         assertEquals(List.of("m2", "m3"), entry.getValue().list().stream().map(Slot::managerId).toList());
     }
 
     @Test
     void aRetriedClaimOfTheSameManagerHoldsOneSlot() {
         Map.Entry<String, Slots> entry = entry();
-        new ClaimSlot("A", "m1", 5, 5_000).apply(entry, 1_000);
-        assertEquals(new SlotLedger.Claim(true, 1), new ClaimSlot("A", "m1", 5, 5_000).apply(entry, 2_000));
+        new ClaimSlot("A", "m1", 5, 5_000, 0).apply(entry, 1_000);
+        assertEquals(new SlotLedger.Claim(true, 1), new ClaimSlot("A", "m1", 5, 5_000, 0).apply(entry, 2_000));
     }
 
     @Test
     void theBackupStoresThePrimarysResultInsteadOfDecidingAgainLater() {
         Map.Entry<String, Slots> primary = entry(new Slot("m1", "A", 1_500));
         Map.Entry<String, Slots> backup = entry(new Slot("m1", "A", 1_500));
-        ClaimSlot claim = new ClaimSlot("B", "m2", 1, 5_000);
+        ClaimSlot claim = new ClaimSlot("B", "m2", 1, 5_000, 0);
         assertEquals(new SlotLedger.Claim(false, 1), claim.apply(primary, 1_000), "m1 is live at the primary's now");
         // Decided again at the backup's later moment, m1 would have expired and the claim been granted:
-        assertTrue(new ClaimSlot("B", "m2", 1, 5_000).apply(entry(new Slot("m1", "A", 1_500)), 2_000).granted());
+        assertTrue(new ClaimSlot("B", "m2", 1, 5_000, 0).apply(entry(new Slot("m1", "A", 1_500)), 2_000).granted());
         claim.getBackupProcessor().process(backup);
         assertEquals(primary.getValue(), backup.getValue(), "the backup holds what the primary decided");
     }
@@ -70,7 +73,7 @@ class ClaimSlotTest {
     void renewalRestartsLeasesDropsWhatTheMemberNoLongerHoldsAndRestoresWhatAMergeLost() {
         Map.Entry<String, Slots> entry = entry(new Slot("m1", "A", 2_000), new Slot("gone", "A", 2_000),
                 new Slot("x", "B", 2_000), new Slot("old", "C", 500));
-        RenewSlots renew = new RenewSlots("A", Set.of("m1", "lost-in-merge"), Set.of(), 5_000);
+        RenewSlots renew = new RenewSlots("A", Set.of("m1", "lost-in-merge"), Set.of(), 5_000, NO_LATER_CLAIM);
         assertEquals(3, renew.apply(entry, 1_000));
         assertEquals(List.of("m1@A@6000", "x@B@2000", "lost-in-merge@A@6000"), entry.getValue().list().stream()
                 .map(slot -> slot.managerId() + "@" + slot.memberId() + "@" + slot.expiresAtMillis()).toList());
@@ -92,7 +95,7 @@ class ClaimSlotTest {
     void aRenewalKeepsAClaimedSlotItDoesNotListButNeverAddsOne() {
         java.util.Map.Entry<String, Slots> entry = new java.util.AbstractMap.SimpleEntry<>("u",
                 new Slots(java.util.List.of(new Slot("m1", "A", 10_000))));
-        new RenewSlots("A", Set.of(), Set.of("m1", "m2"), 5_000).apply(entry, 1_000);
+        new RenewSlots("A", Set.of(), Set.of("m1", "m2"), 5_000, NO_LATER_CLAIM).apply(entry, 1_000);
         assertEquals(1, entry.getValue().size(), "m1 kept, m2 (claimed, maybe refused) not added");
         assertEquals(6_000, entry.getValue().list().get(0).expiresAtMillis());
     }
@@ -118,7 +121,7 @@ class ClaimSlotTest {
         assertEquals(1, new HoldMember("gone", 5_000).process(entry));
         assertEquals(List.of(new Slot("m1", "gone", 5_000), new Slot("m2", "other", 3_000),
                 new Slot("m3", "gone", 9_000)), entry.getValue().list());
-        assertEquals(3, new ClaimSlot("x", "m4", 5, 1_000).apply(entry, 4_000).count(),
+        assertEquals(3, new ClaimSlot("x", "m4", 5, 1_000, 0).apply(entry, 4_000).count(),
                 "at 4 s the other member's slot ended, the departed member's held one did not");
     }
 }
