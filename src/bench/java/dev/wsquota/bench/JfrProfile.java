@@ -8,9 +8,16 @@ import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 
 /**
  * Where the server's CPU goes: a JFR recording ("profile" settings) of the server, started and saved
@@ -48,7 +55,7 @@ final class JfrProfile {
     }
 
     /** Frames that only pass the request on: the handshake below them is the container's work. */
-    private static final java.util.Set<String> PASS_THROUGH = java.util.Set.of(
+    private static final Set<String> PASS_THROUGH = Set.of(
             "dev.wsquota.web.HandshakeGateFilter.doFilter", "dev.wsquota.web.PeerAddress.during",
             "jakarta.servlet.http.HttpFilter.doFilter");
 
@@ -95,28 +102,14 @@ final class JfrProfile {
         Map<String, Long> counts = new LinkedHashMap<>();
         counts.put("", 0L);
         COMPONENTS.keySet().forEach(k -> counts.put(k, 0L));
-        try (RecordingFile recording = new RecordingFile(file)) {
-            while (recording.hasMoreEvents()) {
-                RecordedEvent event = recording.readEvent();
-                if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
-                    continue;
-                }
-                long t = event.getStartTime().toEpochMilli();
-                if (t < fromMillis || t > toMillis || event.getStackTrace() == null) {
-                    continue;
-                }
-                counts.merge("", 1L, Long::sum);
-                List<String> classes = new ArrayList<>();
-                for (RecordedFrame frame : event.getStackTrace().getFrames()) {
-                    classes.add(frame.getMethod().getType().getName() + "." + frame.getMethod().getName());
-                }
-                for (Map.Entry<String, List<String>> component : COMPONENTS.entrySet()) {
-                    if (classes.stream().anyMatch(c -> component.getValue().stream().anyMatch(c::startsWith))) {
-                        counts.merge(component.getKey(), 1L, Long::sum);
-                    }
+        eachSample(file, t -> t >= fromMillis && t <= toMillis, methods -> {
+            counts.merge("", 1L, Long::sum);
+            for (Map.Entry<String, List<String>> component : COMPONENTS.entrySet()) {
+                if (methods.stream().anyMatch(m -> component.getValue().stream().anyMatch(m::startsWith))) {
+                    counts.merge(component.getKey(), 1L, Long::sum);
                 }
             }
-        }
+        });
         return counts;
     }
 
@@ -126,7 +119,7 @@ final class JfrProfile {
      * filter passing the request on), every distinct method from the top of the stack down to that frame
      * counts once: the quota layer's calls and what they call. Ordered by count, at most {@code limit}.
      */
-    static Map<String, Long> topQuotaFrames(Path file, java.util.Properties phases, String phasePrefix, int limit)
+    static Map<String, Long> topQuotaFrames(Path file, Properties phases, String phasePrefix, int limit)
             throws Exception {
         List<long[]> windows = new ArrayList<>();
         for (String phase : phases.getProperty("phases").split(",")) {
@@ -135,37 +128,21 @@ final class JfrProfile {
                         Long.parseLong(phases.getProperty("phase." + phase + ".endMillis"))});
             }
         }
-        Map<String, Long> counts = new java.util.HashMap<>();
-        try (RecordingFile recording = new RecordingFile(file)) {
-            while (recording.hasMoreEvents()) {
-                RecordedEvent event = recording.readEvent();
-                if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
-                    continue;
-                }
-                long t = event.getStartTime().toEpochMilli();
-                if (windows.stream().noneMatch(w -> t >= w[0] && t <= w[1])) {
-                    continue;
-                }
-                List<String> methods = new ArrayList<>();
-                int innermost = -1;
-                for (RecordedFrame frame : event.getStackTrace().getFrames()) {
-                    String m = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
-                    methods.add(m);
-                    if (innermost < 0 && m.startsWith("dev.wsquota.")) {
-                        innermost = methods.size() - 1;
-                    }
-                }
-                // A sample whose innermost wsquota frame is a filter's pass-through is the handshake's, not ours.
-                if (innermost >= 0 && !PASS_THROUGH.contains(methods.get(innermost))) {
-                    new java.util.LinkedHashSet<>(methods.subList(0, innermost + 1))
-                            .forEach(m -> counts.merge(m, 1L, Long::sum));
+        Map<String, Long> counts = new HashMap<>();
+        eachSample(file, t -> windows.stream().anyMatch(w -> t >= w[0] && t <= w[1]), methods -> {
+            int innermost = -1;
+            for (int i = 0; i < methods.size() && innermost < 0; i++) {
+                if (methods.get(i).startsWith("dev.wsquota.")) {
+                    innermost = i;
                 }
             }
-        }
-        Map<String, Long> top = new LinkedHashMap<>();
-        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
-                .forEach(e -> top.put(e.getKey(), e.getValue()));
-        return top;
+            // A sample whose innermost wsquota frame is a filter's pass-through is the handshake's, not ours.
+            if (innermost >= 0 && !PASS_THROUGH.contains(methods.get(innermost))) {
+                new LinkedHashSet<>(methods.subList(0, innermost + 1))
+                        .forEach(m -> counts.merge(m, 1L, Long::sum));
+            }
+        });
+        return top(counts, limit);
     }
 
     /** The most frequent methods within [fromMillis, toMillis]: on top of the stack (self) and anywhere on it. */
@@ -177,35 +154,37 @@ final class JfrProfile {
      * anywhere on the stack, once per sample (total); each ordered by count, at most {@code limit}.
      */
     static HotFrames hotFrames(Path file, long fromMillis, long toMillis, int limit) throws Exception {
-        Map<String, Long> self = new java.util.HashMap<>();
-        Map<String, Long> total = new java.util.HashMap<>();
-        long samples = 0;
+        Map<String, Long> self = new HashMap<>();
+        Map<String, Long> total = new HashMap<>();
+        long[] samples = {0};
+        eachSample(file, t -> t >= fromMillis && t <= toMillis, methods -> {
+            if (methods.isEmpty()) {
+                return;
+            }
+            samples[0]++;
+            self.merge(methods.get(0), 1L, Long::sum);
+            new HashSet<>(methods).forEach(m -> total.merge(m, 1L, Long::sum));
+        });
+        return new HotFrames(samples[0], top(self, limit), top(total, limit));
+    }
+
+    /** Every execution sample with a stack, taken at a wall-clock time {@code when} accepts: its methods, top first. */
+    private static void eachSample(Path file, LongPredicate when,
+                                   Consumer<List<String>> methods) throws Exception {
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent event = recording.readEvent();
-                if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
+                        || !when.test(event.getStartTime().toEpochMilli())) {
                     continue;
                 }
-                long t = event.getStartTime().toEpochMilli();
-                if (t < fromMillis || t > toMillis || event.getStackTrace().getFrames().isEmpty()) {
-                    continue;
-                }
-                samples++;
-                java.util.Set<String> seen = new java.util.HashSet<>();
-                boolean top = true;
+                List<String> names = new ArrayList<>();
                 for (RecordedFrame frame : event.getStackTrace().getFrames()) {
-                    String m = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
-                    if (top) {
-                        self.merge(m, 1L, Long::sum);
-                        top = false;
-                    }
-                    if (seen.add(m)) {
-                        total.merge(m, 1L, Long::sum);
-                    }
+                    names.add(frame.getMethod().getType().getName() + "." + frame.getMethod().getName());
                 }
+                methods.accept(names);
             }
         }
-        return new HotFrames(samples, top(self, limit), top(total, limit));
     }
 
     private static Map<String, Long> top(Map<String, Long> counts, int limit) {
