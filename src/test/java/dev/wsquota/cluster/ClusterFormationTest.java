@@ -47,10 +47,7 @@ class ClusterFormationTest {
 
     @Test
     void aUserNeverHoldsMoreThanTheQuotaWhileMembersJoinAndRenew() throws Exception {
-        List<String> addresses = new ArrayList<>();
-        for (int port : FreePorts.of(3)) {
-            addresses.add("127.0.0.1:" + port);
-        }
+        List<String> addresses = FreePorts.loopbackMembers(3);
         String name = "formation-" + System.nanoTime();
         long until = System.currentTimeMillis() + RUN_MILLIS;
         List<Thread> starters = new ArrayList<>();

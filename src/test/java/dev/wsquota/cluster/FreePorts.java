@@ -2,6 +2,8 @@ package dev.wsquota.cluster;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Free local ports for test members; distinct, because a port closed and asked for again may be handed out twice. */
 final class FreePorts {
@@ -26,5 +28,14 @@ final class FreePorts {
                 }
             }
         }
+    }
+
+    /** A member list of {@code count} loopback members on free ports ("127.0.0.1:port"). */
+    static List<String> loopbackMembers(int count) throws IOException {
+        List<String> members = new ArrayList<>();
+        for (int port : of(count)) {
+            members.add("127.0.0.1:" + port);
+        }
+        return members;
     }
 }

@@ -48,10 +48,7 @@ class FrozenMemberTest {
 
     @Test
     void theHealthyMembersRenewAndNeverFenceWhileAPeerIsFrozenPastItsLease() throws Exception {
-        List<String> addresses = new ArrayList<>();
-        for (int port : FreePorts.of(3)) {
-            addresses.add("127.0.0.1:" + port);
-        }
+        List<String> addresses = FreePorts.loopbackMembers(3);
         String name = "frozen-" + System.nanoTime();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), FrozenPeer.class.getName(), name,

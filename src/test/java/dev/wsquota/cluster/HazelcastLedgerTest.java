@@ -41,10 +41,7 @@ class HazelcastLedgerTest {
 
     /** Starts {@code count} members of one new cluster with this lease. */
     private List<HazelcastInstance> cluster(int count, int leaseSeconds) throws IOException, InterruptedException {
-        List<String> addresses = new ArrayList<>();
-        for (int port : FreePorts.of(count)) {
-            addresses.add("127.0.0.1:" + port);
-        }
+        List<String> addresses = FreePorts.loopbackMembers(count);
         String name = "test-" + System.nanoTime();
         List<HazelcastInstance> members = new ArrayList<>();
         for (String address : addresses) {

@@ -46,10 +46,7 @@ class TimingRuleTest {
 
     @Test
     void aMemberLeftBelowMinMembersRefusesAtOnceAndFencesWhenItsLeaseRunsOut() throws Exception {
-        List<String> addresses = new ArrayList<>();
-        for (int port : FreePorts.of(2)) {
-            addresses.add("127.0.0.1:" + port);
-        }
+        List<String> addresses = FreePorts.loopbackMembers(2);
         String name = "timing-" + System.nanoTime();
         List<HazelcastInstance> members = new ArrayList<>();
         for (String address : addresses) {
